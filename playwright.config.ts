@@ -1,23 +1,28 @@
 import { defineConfig } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from './src/node/chromium.ts'
 
+// E2E_PORT lets several people run the suite at once on one machine: each port gets its own
+// build folder so concurrent builds do not overwrite each other.
+const port = Number(process.env.E2E_PORT ?? 4173)
+const outDir = port === 4173 ? 'dist' : `dist-e2e-${port}`
+
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
   timeout: 180_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: `test-results/${port}`,
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
   },
   webServer: {
-    command: 'npx vite build --logLevel warn && npx vite preview --port 4173 --strictPort',
-    url: 'http://localhost:4173',
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
+    command: `npx vite build --logLevel warn --outDir ${outDir} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,
+    url: `http://localhost:${port}`,
+    reuseExistingServer: false,
+    timeout: 180_000,
   },
 })

@@ -1,0 +1,2 @@
+// Harness functions for this area are added by its owner; see src/harness/main.ts.
+export {}

@@ -1,0 +1,62 @@
+// Opens the built harness page (dist/harness.html) in headless Chromium with WebGPU, for the
+// benchmarks and the CLI: the GPU work runs in the browser, the caller stays in Node.
+// The page is served by Vite's preview server, so headers (COOP/COEP) match the app's.
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { build, preview, type PreviewServer } from 'vite'
+import { chromiumArgs, chromiumPath, hasChromium } from './chromium.ts'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+
+export interface HarnessSession {
+  page: Page
+  browser: Browser
+  url: string
+  close(): Promise<void>
+}
+
+export class NoChromiumError extends Error {
+  override name = 'NoChromiumError'
+}
+
+/** Build dist/ when it is missing (or when `rebuild` is set). */
+export async function ensureBuilt(opts: { outDir?: string; rebuild?: boolean } = {}): Promise<string> {
+  const outDir = resolve(ROOT, opts.outDir ?? 'dist')
+  if (opts.rebuild || !existsSync(resolve(outDir, 'harness.html'))) {
+    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+  }
+  return outDir
+}
+
+export async function openHarness(
+  opts: { outDir?: string; rebuild?: boolean; onConsole?: (line: string) => void } = {},
+): Promise<HarnessSession> {
+  if (!hasChromium())
+    throw new NoChromiumError(
+      `Chromium not found at ${chromiumPath()}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`,
+    )
+  const outDir = await ensureBuilt(opts)
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    logLevel: 'silent',
+    build: { outDir },
+    preview: { port: 0, strictPort: false, host: '127.0.0.1', open: false },
+  })
+  const url = server.resolvedUrls?.local[0]
+  if (!url) throw new Error('vite preview did not report a URL')
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true })
+  const page = await browser.newPage()
+  if (opts.onConsole) page.on('console', (m) => opts.onConsole!(`[browser ${m.type()}] ${m.text()}`))
+  await page.goto(new URL('harness.html', url).href)
+  await page.waitForFunction(() => (window as unknown as { lab?: { ready?: boolean } }).lab?.ready === true)
+  return {
+    page,
+    browser,
+    url,
+    async close() {
+      await browser.close()
+      await server.close()
+    },
+  }
+}
