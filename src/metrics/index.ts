@@ -1,0 +1,12 @@
+// Evaluation metrics: PLCC, SROCC, KROCC (tau-b), RMSE; per source and across sources.
+export { averageRanks, krocc, plcc, rmse, srocc, type Scores } from './correlation.ts'
+export {
+  groupMetrics,
+  meanStd,
+  metrics,
+  METRIC_NAMES,
+  type GroupMetrics,
+  type MetricName,
+  type MetricSummary,
+  type Metrics,
+} from './group.ts'
