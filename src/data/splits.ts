@@ -1,0 +1,240 @@
+// Train/validation splits over a loaded table, mirroring the reference trainer's --val-mode
+// (train_combined.py) plus leave-one-source-out (LOSO) folds.
+//
+//   netflix-source                     val = one nflx source; train = the other nflx sources + every konvid row
+//   konvid-holdout                     val = a seeded fraction of konvid clip keys; train = every nflx row + the other konvid clips
+//   netflix-source-and-konvid-holdout  val = both of the above; train = the rest
+//   netflix-only                       konvid rows omitted; val = one nflx source, train = the other nflx sources
+//   konvid-only                        nflx rows omitted; val = the konvid key holdout, train = the other konvid clips
+//   loso                               one fold per nflx source: val = that source; train = the other nflx sources
+//                                      (+ every konvid row when `withKonvid`, the combined corpus)
+//
+// Determinism: everything depends only on the table's contents and the seed. Konvid clip keys are
+// sorted by code point and shuffled with torch's randperm (TorchGenerator(seed)); the first
+// max(1, round(n·fraction)) keys are held out, whole clips only. Row lists are ascending row ids,
+// nflx rows first, then konvid rows — the order the reference trainer concatenates them in, which
+// also makes the seeded DataLoader shuffle independent of the order the files were loaded in.
+import { CORPORA, type TableView } from './table.ts'
+import { TorchGenerator } from '../model/prng.ts'
+
+export const SPLIT_MODES = [
+  'netflix-source',
+  'konvid-holdout',
+  'netflix-source-and-konvid-holdout',
+  'netflix-only',
+  'konvid-only',
+  'loso',
+] as const
+export type SplitMode = (typeof SPLIT_MODES)[number]
+
+export const DEFAULT_KONVID_FRACTION = 0.1
+/** The reference trainer's default validation source (a Netflix Public source). */
+export const PREFERRED_HOLDOUT = 'Tennis'
+
+export class SplitError extends Error {
+  override name = 'SplitError'
+}
+
+export interface SplitOptions {
+  mode: SplitMode
+  /** netflix-source, netflix-source-and-konvid-holdout, netflix-only: the held-out nflx source
+   *  (default: `Tennis` when present, else the first source alphabetically) */
+  holdoutSource?: string
+  /** konvid-holdout modes: fraction of konvid clip keys held out, in (0, 1); default 0.1 */
+  konvidFraction?: number
+  /** seed of the konvid key holdout; default 0 */
+  seed?: number
+  /** loso only: also train every fold on all konvid rows; default true when konvid rows are loaded */
+  withKonvid?: boolean
+}
+
+export interface Split {
+  mode: SplitMode
+  /** short name for tables and file names: the held-out source, or e.g. "konvid 10%" */
+  name: string
+  /** the held-out nflx source (null when none is held out) */
+  heldOutSource: string | null
+  /** konvid clip keys held out, sorted */
+  heldOutKeys: string[]
+  trainRows: Uint32Array
+  valRows: Uint32Array
+  /** plain-language description, for the sidecar's training block and the reports */
+  description: string
+}
+
+export function isSplitMode(s: string): s is SplitMode {
+  return (SPLIT_MODES as readonly string[]).includes(s)
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const fmt = (n: number) => n.toLocaleString('en-US')
+
+/** The table's rows grouped the way every split needs them. */
+interface Layout {
+  nflx: number[]
+  konvid: number[]
+  /** nflx sources in order of first appearance */
+  sources: string[]
+  /** per nflx source: its rows (ascending) */
+  sourceRows: Map<string, number[]>
+  /** konvid clip key → rows (ascending) */
+  konvidKeyRows: Map<string, number[]>
+}
+
+function layout(table: TableView): Layout {
+  const corpus = table.corpusCodes()
+  const src = table.sourceCodes()
+  const keys = table.keyCodes()
+  const nflxCode = CORPORA.indexOf('nflx')
+  const nflx: number[] = []
+  const konvid: number[] = []
+  const sourceRows = new Map<string, number[]>()
+  const konvidKeyRows = new Map<string, number[]>()
+  for (let r = 0; r < table.rows; r++) {
+    if (corpus[r] === nflxCode) {
+      nflx.push(r)
+      const name = table.sourceNames[src[r]]
+      let list = sourceRows.get(name)
+      if (!list) sourceRows.set(name, (list = []))
+      list.push(r)
+    } else {
+      konvid.push(r)
+      const key = table.keyNames[keys[r]]
+      let list = konvidKeyRows.get(key)
+      if (!list) konvidKeyRows.set(key, (list = []))
+      list.push(r)
+    }
+  }
+  return { nflx, konvid, sources: [...sourceRows.keys()], sourceRows, konvidKeyRows }
+}
+
+/** The nflx sources of a table, in the order they first appear (the LOSO fold order). */
+export function nflxSources(table: TableView): string[] {
+  return layout(table).sources
+}
+
+/** `Tennis` when present (the reference trainer's default), else the first source alphabetically. */
+export function defaultHoldoutSource(sources: readonly string[]): string | null {
+  if (sources.includes(PREFERRED_HOLDOUT)) return PREFERRED_HOLDOUT
+  return [...sources].sort(byCodePoint)[0] ?? null
+}
+
+/** Seeded whole-clip holdout: which of `keys` go to validation. */
+export function konvidKeyHoldout(keys: readonly string[], fraction: number, seed: number): string[] {
+  if (!(fraction > 0 && fraction < 1))
+    throw new SplitError(`the konvid holdout fraction must be between 0 and 1 (exclusive), got ${fraction}`)
+  if (keys.length === 0) return []
+  const sorted = [...keys].sort(byCodePoint)
+  const perm = new TorchGenerator(seed).randperm(sorted.length)
+  const nVal = Math.max(1, Math.round(sorted.length * fraction))
+  return Array.from(perm.subarray(0, nVal), (i) => sorted[i]).sort(byCodePoint)
+}
+
+/** Concatenate row groups (each ascending) into one ascending list. */
+function rowsOf(groups: Iterable<number[]>): Uint32Array {
+  const all: number[] = []
+  for (const g of groups) for (const r of g) all.push(r)
+  return Uint32Array.from(all).sort()
+}
+
+function join(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+function pickHoldout(lay: Layout, requested: string | undefined): string {
+  if (lay.sources.length === 0) throw new SplitError('no nflx rows are loaded, so no nflx source can be held out')
+  if (requested === undefined) return defaultHoldoutSource(lay.sources)!
+  if (!lay.sourceRows.has(requested))
+    throw new SplitError(`nflx source "${requested}" is not in the loaded data; the nflx sources are ${lay.sources.join(', ')}`)
+  return requested
+}
+
+function checkTrain(split: Split): Split {
+  if (split.trainRows.length === 0) throw new SplitError(`${split.mode}: no training rows are left (${split.description})`)
+  return split
+}
+
+/** One train/validation split (every mode except loso, which has one split per fold: see losoFolds). */
+export function makeSplit(table: TableView, opts: SplitOptions): Split {
+  const { mode } = opts
+  if (mode === 'loso') throw new SplitError('loso has one split per fold: use losoFolds()')
+  if (!isSplitMode(mode)) throw new SplitError(`unknown split mode "${mode}" (${SPLIT_MODES.join(', ')})`)
+  const lay = layout(table)
+  const useNflx = mode !== 'konvid-only'
+  const useKonvid = mode !== 'netflix-only'
+  const holdSource = mode === 'netflix-source' || mode === 'netflix-source-and-konvid-holdout' || mode === 'netflix-only'
+  const holdKeys = mode === 'konvid-holdout' || mode === 'netflix-source-and-konvid-holdout' || mode === 'konvid-only'
+  const fraction = opts.konvidFraction ?? DEFAULT_KONVID_FRACTION
+  const seed = opts.seed ?? 0
+
+  if (mode === 'konvid-only' && lay.konvid.length === 0) throw new SplitError('konvid-only: no konvid rows are loaded')
+  if (mode === 'netflix-only' && lay.nflx.length === 0) throw new SplitError('netflix-only: no nflx rows are loaded')
+  if (holdKeys && lay.konvid.length === 0)
+    throw new SplitError(`${mode}: no konvid rows are loaded, so no konvid clips can be held out`)
+
+  const heldOutSource = holdSource ? pickHoldout(lay, opts.holdoutSource) : null
+  const heldOutKeys = holdKeys ? konvidKeyHoldout([...lay.konvidKeyRows.keys()], fraction, seed) : []
+  const heldKeySet = new Set(heldOutKeys)
+
+  const nflxTrain = useNflx ? rowsOf(lay.sources.filter((s) => s !== heldOutSource).map((s) => lay.sourceRows.get(s)!)) : new Uint32Array()
+  const nflxVal = heldOutSource ? Uint32Array.from(lay.sourceRows.get(heldOutSource)!) : new Uint32Array()
+  const konvidTrain = useKonvid
+    ? rowsOf([...lay.konvidKeyRows].filter(([k]) => !heldKeySet.has(k)).map(([, rows]) => rows))
+    : new Uint32Array()
+  const konvidVal = rowsOf(heldOutKeys.map((k) => lay.konvidKeyRows.get(k)!))
+
+  const nTrainSources = heldOutSource ? lay.sources.length - 1 : lay.sources.length
+  const parts: string[] = []
+  if (useNflx && nTrainSources > 0)
+    parts.push(`${heldOutSource ? 'the other ' : 'all '}${nTrainSources} nflx source${nTrainSources === 1 ? '' : 's'}`)
+  if (useKonvid && lay.konvid.length > 0)
+    parts.push(holdKeys ? `the other ${lay.konvidKeyRows.size - heldOutKeys.length} konvid clips` : `all ${lay.konvidKeyRows.size} konvid clips`)
+  const valParts: string[] = []
+  if (heldOutSource) valParts.push(`nflx source ${heldOutSource}`)
+  if (holdKeys)
+    valParts.push(`${heldOutKeys.length} of ${lay.konvidKeyRows.size} konvid clips (${Math.round(fraction * 100)}%, seed ${seed}, whole clips)`)
+  const trainRows = join(nflxTrain, konvidTrain)
+  const valRows = join(nflxVal, konvidVal)
+  const omitted = mode === 'netflix-only' && lay.konvid.length > 0 ? '; konvid rows omitted' : mode === 'konvid-only' && lay.nflx.length > 0 ? '; nflx rows omitted' : ''
+  const description =
+    `${mode}: trained on ${parts.join(' + ') || 'nothing'} (${fmt(trainRows.length)} rows), ` +
+    `validated on ${valParts.join(' + ')} (${fmt(valRows.length)} rows)${omitted}`
+  const name = [heldOutSource, holdKeys ? `konvid ${Math.round(fraction * 100)}%` : null].filter(Boolean).join(' + ')
+  return checkTrain({ mode, name, heldOutSource, heldOutKeys, trainRows, valRows, description })
+}
+
+/**
+ * Leave-one-source-out: one fold per nflx source (in order of first appearance), trained on the
+ * other nflx sources — plus every konvid row when `withKonvid` (default: when konvid rows exist) —
+ * and validated on the held-out source.
+ */
+export function losoFolds(table: TableView, opts: Pick<SplitOptions, 'withKonvid'> = {}): Split[] {
+  const lay = layout(table)
+  if (lay.sources.length < 2)
+    throw new SplitError(
+      `leave-one-source-out needs at least 2 nflx sources; the loaded data has ${lay.sources.length}` +
+        (lay.sources.length ? ` (${lay.sources[0]})` : ''),
+    )
+  const withKonvid = opts.withKonvid ?? lay.konvid.length > 0
+  if (withKonvid && lay.konvid.length === 0)
+    throw new SplitError('loso with konvid: no konvid rows are loaded (load the konvid files or train on nflx only)')
+  const konvidRows = withKonvid ? Uint32Array.from(lay.konvid) : new Uint32Array()
+  const others = lay.sources.length - 1
+  return lay.sources.map((source) => {
+    const trainRows = join(rowsOf(lay.sources.filter((s) => s !== source).map((s) => lay.sourceRows.get(s)!)), konvidRows)
+    const valRows = Uint32Array.from(lay.sourceRows.get(source)!)
+    const konvidPart = withKonvid ? ` + all ${lay.konvidKeyRows.size} konvid clips` : ''
+    const description =
+      `loso fold ${source}: trained on the other ${others} nflx source${others === 1 ? '' : 's'}${konvidPart} ` +
+      `(${fmt(trainRows.length)} rows), evaluated on the held-out source ${source} (${fmt(valRows.length)} rows)`
+    return checkTrain({ mode: 'loso', name: source, heldOutSource: source, heldOutKeys: [], trainRows, valRows, description })
+  })
+}
+
+/** Any mode: loso gives its folds, the others one split. */
+export function makeSplits(table: TableView, opts: SplitOptions): Split[] {
+  return opts.mode === 'loso' ? losoFolds(table, opts) : [makeSplit(table, opts)]
+}
