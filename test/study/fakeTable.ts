@@ -26,7 +26,7 @@ export function fakeTable(rows: FakeRow[]): TableView {
   const src = codes(rows.map((r) => r.source))
   const key = codes(rows.map((r) => r.key))
   const corpus = Uint8Array.from(rows, (r) => CORPORA.indexOf(r.corpus))
-  const features = [...CANONICAL_FEATURES]
+  const features: string[] = [...CANONICAL_FEATURES]
   const cols = features.map((_, f) => Float32Array.from({ length: n }, (_, r) => Math.sin(r * 0.37 + f) + f))
   const target = Float32Array.from({ length: n }, (_, r) => cols.reduce((s, c) => s + c[r], 0))
   return {
