@@ -1,0 +1,43 @@
+// Building training jobs from the loaded data: the one place that turns UI/CLI/study choices
+// into the TrainJob the trainers take (init from the seed, scaler fitted on training rows only).
+import type { TableView } from '../data/table.ts'
+import { initParams } from './init.ts'
+import { fitScaler } from './scaler.ts'
+import type { ScalerMode } from './trained.ts'
+import type { TrainData, TrainJob } from './trainer.ts'
+
+export interface MakeJobOptions {
+  id: string
+  label: string
+  widths: number[]
+  seed: number
+  scalerMode: ScalerMode
+  data: TrainData
+  trainRows: Uint32Array
+  valRows: Uint32Array
+  epochs: number
+  batchSize: number
+  lr: number
+}
+
+/** A seeded job: torch.manual_seed(seed) init, scaler fitted on trainRows ('standard') or none ('raw'). */
+export function makeJob(o: MakeJobOptions): TrainJob {
+  return {
+    id: o.id,
+    label: o.label,
+    widths: [...o.widths],
+    init: initParams(o.widths, o.seed),
+    scaler: o.scalerMode === 'standard' ? fitScaler(o.data.x, o.data.nFeatures, o.trainRows) : null,
+    trainRows: o.trainRows,
+    valRows: o.valRows,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    order: { kind: 'seeded', seed: o.seed },
+  }
+}
+
+/** The resident training data for `features` (row-major) and the table's target. */
+export function tableToTrainData(table: TableView, features: readonly string[]): TrainData {
+  return { x: table.matrix(features), y: table.target(), nFeatures: features.length }
+}

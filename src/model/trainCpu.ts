@@ -1,0 +1,254 @@
+// The CPU reference trainer: PyTorch's recipe in plain TypeScript over Float32Arrays. It is the
+// test oracle for the WGSL engine and the fallback when WebGPU is missing, so it is exact
+// (fixture parity, see test/model/) and fast (no allocation per step, layer-major batches).
+//
+// Several jobs train in one call, round-robin one epoch at a time so progress of all models
+// moves together; each job owns its buffers, so a job trained with others is bit-identical to
+// the same job trained alone. Long runs yield to the event loop every few milliseconds, which
+// lets a worker receive a cancel message (AbortSignal) promptly.
+import { ADAM_DEFAULTS, adamStep } from './adam.ts'
+import { paramCount } from './arch.ts'
+import { MlpBatch } from './mlpBatch.ts'
+import { flattenParams, unflattenParams } from './params.ts'
+import {
+  EpochShuffler,
+  type Checkpoint,
+  type EpochEvent,
+  type JobStatus,
+  type TrainData,
+  type Trainer,
+  type TrainJob,
+  type TrainOptions,
+  type TrainResult,
+} from './trainer.ts'
+import { yieldNow } from './yieldNow.ts'
+
+export class TrainInputError extends Error {
+  override name = 'TrainInputError'
+}
+
+export interface CpuTrainerOptions {
+  /** longest stretch of work between two yields to the event loop, in ms */
+  sliceMs?: number
+}
+
+export class CpuTrainer implements Trainer {
+  readonly kind = 'cpu' as const
+  readonly description = 'CPU reference (JS)'
+  private readonly sliceMs: number
+
+  constructor(opts: CpuTrainerOptions = {}) {
+    this.sliceMs = opts.sliceMs ?? 20
+  }
+
+  async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+    checkData(data)
+    const runs = jobs.map((job, j) => new JobRun(data, job, j, opts.resume?.[j] ?? null))
+    const signal = opts.signal
+    let sliceStart = performance.now()
+    const pause = async (): Promise<boolean> => {
+      if (performance.now() - sliceStart < this.sliceMs) return false
+      await yieldNow()
+      sliceStart = performance.now()
+      return signal?.aborted ?? false
+    }
+
+    let cancelled = signal?.aborted ?? false
+    while (!cancelled) {
+      const active = runs.filter((r) => r.status === null)
+      if (active.length === 0) break
+      for (const run of active) {
+        run.beginEpoch()
+        while (run.trainNextBatch()) {
+          if (await pause()) {
+            cancelled = true
+            break
+          }
+        }
+        if (cancelled) break
+        if (run.status !== null) continue // diverged
+        const ev = run.endEpoch()
+        opts.onEpoch?.(ev)
+        if (signal?.aborted) {
+          cancelled = true
+          break
+        }
+      }
+    }
+    if (cancelled) for (const run of runs) if (run.status === null) run.cancel()
+    return runs.map((r) => r.result())
+  }
+
+  dispose(): void {}
+}
+
+function checkData(data: TrainData): void {
+  const { x, y, nFeatures } = data
+  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
+  if (x.length !== y.length * nFeatures)
+    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
+}
+
+/** One job's state: weights, Adam moments, buffers, loss history. */
+class JobRun {
+  status: JobStatus | null = null
+  private message: string | undefined
+  private readonly params: Float32Array
+  private readonly m: Float32Array
+  private readonly v: Float32Array
+  private step = 0
+  private epoch = 0
+  private readonly batch: MlpBatch
+  private readonly shuffler: EpochShuffler
+  private order: Uint32Array = new Uint32Array(0)
+  private pos = 0
+  private epochSse = 0
+  private epochRows = 0
+  private readonly trainLoss: number[] = []
+  private readonly valLoss: number[] = []
+  private last: Checkpoint | null
+
+  constructor(
+    private readonly data: TrainData,
+    private readonly job: TrainJob,
+    private readonly index: number,
+    resume: Checkpoint | null,
+  ) {
+    checkJob(data, job)
+    this.params = flattenParams(job.init)
+    this.m = new Float32Array(this.params.length)
+    this.v = new Float32Array(this.params.length)
+    this.batch = new MlpBatch(job.widths, job.batchSize, job.scaler)
+    this.shuffler = new EpochShuffler(job)
+    this.last = null
+    if (resume) {
+      if (resume.params.length !== this.params.length || resume.m.length !== this.m.length || resume.v.length !== this.v.length)
+        throw new TrainInputError(`${job.label}: checkpoint has ${resume.params.length} parameters, the model ${this.params.length}`)
+      this.params.set(resume.params)
+      this.m.set(resume.m)
+      this.v.set(resume.v)
+      this.step = resume.step
+      this.epoch = resume.epoch
+      this.shuffler.skipTo(resume.epoch)
+      this.last = copyCheckpoint(resume)
+    }
+    if (this.epoch >= job.epochs) this.status = 'done'
+  }
+
+  beginEpoch(): void {
+    const n = this.job.trainRows.length
+    if (this.job.order.kind === 'seeded' && this.order.length !== n) this.order = new Uint32Array(n)
+    this.order = this.shuffler.next(this.job.order.kind === 'seeded' ? this.order : undefined)
+    this.pos = 0
+    this.epochSse = 0
+    this.epochRows = 0
+  }
+
+  /** Train on the next batch of this epoch; false when the epoch is over or the job stopped. */
+  trainNextBatch(): boolean {
+    const count = Math.min(this.job.batchSize, this.order.length - this.pos)
+    if (count <= 0) return false
+    const { x, y } = this.data
+    const b = this.batch
+    b.load(x, y, this.job.trainRows, this.order, this.pos, count)
+    b.forward(this.params, count)
+    const loss = b.backward(this.params, count)
+    this.pos += count
+    this.step++
+    if (!Number.isFinite(loss)) {
+      this.stop(
+        'diverged',
+        `${this.job.label} diverged in epoch ${this.epoch + 1} (step ${this.step}): the training loss became ${loss}; kept the weights of epoch ${this.epoch}`,
+      )
+      return false
+    }
+    adamStep(this.params, b.grad, this.m, this.v, this.step, { lr: this.job.lr, ...ADAM_DEFAULTS })
+    this.epochSse += loss * count
+    this.epochRows += count
+    return this.pos < this.order.length
+  }
+
+  endEpoch(): EpochEvent {
+    this.epoch++
+    const trainLoss = this.epochRows > 0 ? this.epochSse / this.epochRows : NaN
+    const valLoss = this.validate()
+    this.trainLoss.push(trainLoss)
+    this.valLoss.push(valLoss)
+    this.last = {
+      epoch: this.epoch,
+      step: this.step,
+      params: this.params.slice(),
+      m: this.m.slice(),
+      v: this.v.slice(),
+    }
+    if (this.epoch >= this.job.epochs) this.status = 'done'
+    return { job: this.index, epoch: this.epoch, trainLoss, valLoss, checkpoint: copyCheckpoint(this.last) }
+  }
+
+  /** MSE over the validation rows with the current weights (NaN when there are none). */
+  private validate(): number {
+    const rows = this.job.valRows
+    if (rows.length === 0) return NaN
+    const b = this.batch
+    const { x, y } = this.data
+    let sse = 0
+    for (let start = 0; start < rows.length; start += b.capacity) {
+      const count = Math.min(b.capacity, rows.length - start)
+      b.load(x, null, rows, null, start, count)
+      const pred = b.forward(this.params, count)
+      for (let k = 0; k < count; k++) {
+        const d = Math.fround(pred[k] - y[rows[start + k]])
+        sse += d * d
+      }
+    }
+    return sse / rows.length
+  }
+
+  cancel(): void {
+    this.stop('cancelled', `${this.job.label} cancelled after epoch ${this.epoch}`)
+  }
+
+  private stop(status: JobStatus, message: string): void {
+    this.status = status
+    this.message = message
+  }
+
+  result(): TrainResult {
+    const job = this.job
+    // A job that stopped early reports the weights of its last completed epoch.
+    const flat = this.status === 'done' ? this.params : (this.last?.params ?? flattenParams(job.init))
+    return {
+      id: job.id,
+      status: this.status ?? 'cancelled',
+      ...(this.message === undefined ? {} : { message: this.message }),
+      params: unflattenParams(job.widths, flat),
+      trainLoss: this.trainLoss.slice(),
+      valLoss: this.valLoss.slice(),
+      steps: this.last?.step ?? 0,
+      checkpoint: this.last ? copyCheckpoint(this.last) : null,
+    }
+  }
+}
+
+function copyCheckpoint(c: Checkpoint): Checkpoint {
+  return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
+}
+
+function checkJob(data: TrainData, job: TrainJob): void {
+  const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
+  const w = job.widths
+  if (w.length < 2 || w[w.length - 1] !== 1) throw bad(`widths must end in one output, got ${w.join('→')}`)
+  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
+  if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
+  if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
+  if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
+  if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
+  if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
+  if (job.trainRows.length === 0) throw bad('no training rows')
+  const rows = data.y.length
+  for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
+    for (let i = 0; i < list.length; i++)
+      if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)
+  if (job.scaler && (job.scaler.mean.length !== w[0] || job.scaler.std.length !== w[0]))
+    throw bad(`the scaler has ${job.scaler.mean.length} features, the model ${w[0]}`)
+}
