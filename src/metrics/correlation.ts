@@ -132,8 +132,8 @@ export function krocc(pred: Scores, target: Scores): number {
 /** Sorts `idx` by v[idx] (bottom-up merge sort) and returns how many inversions it removed. */
 function mergeSortSwaps(idx: Uint32Array, v: Scores): number {
   const n = idx.length
-  let src = idx
-  let dst = new Uint32Array(n)
+  let src: Uint32Array = idx
+  let dst: Uint32Array = new Uint32Array(n)
   let swaps = 0
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
