@@ -1,0 +1,160 @@
+// TrainedModel → ONNX bytes the libvmaf tiny-model loader accepts (DESIGN.md "ONNX contract"):
+// opset 17, IR 8, input `features` float32 [N, F], output `vmaf` float32 [N], graph
+// Sub(mean) → Div(std) → (Gemm → Relu)* → Gemm → Squeeze, weights inline.
+// Deterministic: the bytes depend only on the weights, scaler, features and architecture — no
+// ids, names or times — so identical weights give identical bytes and sha256.
+import type { ModelParams } from '../model/params.ts'
+import type { Scaler } from '../model/scaler.ts'
+import type { TrainedModel } from '../model/trained.ts'
+import { describeWidths } from '../model/arch.ts'
+import { ProtoWriter } from './proto.ts'
+import {
+  Attribute, AttributeType, DataType, Dim, Graph, IR_VERSION, Model, Node, OPSET, OpsetId, Shape,
+  StringEntry, Tensor, TensorType, Type, ValueInfo,
+} from './schema.ts'
+
+export const INPUT_NAME = 'features'
+export const OUTPUT_NAME = 'vmaf'
+export const PRODUCER = 'vmaf-tiny-lab'
+export const PRODUCER_VERSION = '1'
+
+export class ExportError extends Error {
+  override name = 'ExportError'
+}
+
+export interface MlpGraph {
+  params: ModelParams
+  /** null: the raw recipe, no Sub/Div */
+  scaler: Scaler | null
+  features: readonly string[]
+  /** written into metadata_props, e.g. "mlp_small" */
+  archName?: string
+}
+
+type Init = { name: string; dims: number[]; type: number; raw: Uint8Array }
+type NodeSpec = { op: string; name: string; inputs: string[]; outputs: string[]; ints?: Record<string, number> }
+
+function float32Raw(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length * 4)
+  const view = new DataView(out.buffer)
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true)
+  return out
+}
+
+function int64Raw(values: readonly number[]): Uint8Array {
+  const out = new Uint8Array(values.length * 8)
+  const view = new DataView(out.buffer)
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true))
+  return out
+}
+
+function check(g: MlpGraph) {
+  const { widths, layers } = g.params
+  const F = widths[0]
+  if (widths.length < 2 || widths[widths.length - 1] !== 1)
+    throw new ExportError(`widths ${describeWidths(widths)} must end in one output unit`)
+  if (layers.length !== widths.length - 1) throw new ExportError(`${layers.length} layers for widths ${describeWidths(widths)}`)
+  if (g.features.length !== F) throw new ExportError(`${g.features.length} feature names for ${F} inputs`)
+  layers.forEach((l, i) => {
+    if (l.W.length !== widths[i] * widths[i + 1] || l.b.length !== widths[i + 1])
+      throw new ExportError(`layer ${i}: W has ${l.W.length} and b ${l.b.length} values for ${widths[i]}→${widths[i + 1]}`)
+  })
+  if (g.scaler && (g.scaler.mean.length !== F || g.scaler.std.length !== F))
+    throw new ExportError(`scaler has ${g.scaler.mean.length} means and ${g.scaler.std.length} stds for ${F} features`)
+  const all = [...layers.flatMap((l) => [...l.W, ...l.b]), ...(g.scaler ? [...g.scaler.mean, ...g.scaler.std] : [])]
+  if (!all.every(Number.isFinite)) throw new ExportError('weights or scaler contain NaN/Inf: the model diverged')
+  if (g.scaler?.std.some((s) => Math.fround(s) === 0)) throw new ExportError('scaler std contains 0')
+}
+
+/** Nodes and initializers of the MLP, in graph order. */
+function mlpGraph(g: MlpGraph): { nodes: NodeSpec[]; inits: Init[] } {
+  const { widths, layers } = g.params
+  const nodes: NodeSpec[] = []
+  const inits: Init[] = []
+  let x = INPUT_NAME
+  if (g.scaler) {
+    const F = widths[0]
+    inits.push({ name: 'scaler.mean', dims: [F], type: DataType.FLOAT, raw: float32Raw(g.scaler.mean) })
+    inits.push({ name: 'scaler.std', dims: [F], type: DataType.FLOAT, raw: float32Raw(g.scaler.std) })
+    nodes.push({ op: 'Sub', name: 'scaler_sub', inputs: [x, 'scaler.mean'], outputs: ['centered'] })
+    nodes.push({ op: 'Div', name: 'scaler_div', inputs: ['centered', 'scaler.std'], outputs: ['scaled'] })
+    x = 'scaled'
+  }
+  layers.forEach((layer, i) => {
+    const w = `fc${i}.weight`
+    const b = `fc${i}.bias`
+    inits.push({ name: w, dims: [widths[i + 1], widths[i]], type: DataType.FLOAT, raw: float32Raw(layer.W) })
+    inits.push({ name: b, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(layer.b) })
+    // W is [out][in] (torch layout), so y = x·Wᵀ + b is Gemm with transB = 1
+    nodes.push({ op: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [`fc${i}`], ints: { transB: 1 } })
+    x = `fc${i}`
+    if (i + 1 < layers.length) {
+      nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}`] })
+      x = `relu${i}`
+    }
+  })
+  inits.push({ name: 'squeeze.axes', dims: [1], type: DataType.INT64, raw: int64Raw([1]) })
+  nodes.push({ op: 'Squeeze', name: 'squeeze', inputs: [x, 'squeeze.axes'], outputs: [OUTPUT_NAME] })
+  return { nodes, inits }
+}
+
+function writeValueInfo(w: ProtoWriter, name: string, dims: (number | string)[]) {
+  w.string(ValueInfo.name, name)
+  w.message(ValueInfo.type, (t) =>
+    t.message(Type.tensorType, (tt) => {
+      tt.varint(TensorType.elemType, DataType.FLOAT)
+      tt.message(TensorType.shape, (s) => {
+        for (const d of dims)
+          s.message(Shape.dim, (dw) => (typeof d === 'number' ? dw.varint(Dim.value, d) : dw.string(Dim.param, d)))
+      })
+    }),
+  )
+}
+
+/** ONNX bytes for an MLP (with or without scaler), independent of where the weights came from. */
+export function buildMlpOnnx(g: MlpGraph): Uint8Array {
+  check(g)
+  const { nodes, inits } = mlpGraph(g)
+  const F = g.params.widths[0]
+  const metadata: [string, string][] = [
+    ['vmaf_tiny.features', g.features.join(',')],
+    ['vmaf_tiny.widths', g.params.widths.join(',')],
+    ['vmaf_tiny.scaler', g.scaler ? 'standard' : 'raw'],
+  ]
+  if (g.archName) metadata.push(['vmaf_tiny.arch', g.archName])
+
+  const m = new ProtoWriter()
+  m.varint(Model.irVersion, IR_VERSION)
+  m.string(Model.producerName, PRODUCER)
+  m.string(Model.producerVersion, PRODUCER_VERSION)
+  m.message(Model.graph, (gw) => {
+    for (const n of nodes)
+      gw.message(Graph.node, (nw) => {
+        for (const i of n.inputs) nw.string(Node.input, i)
+        for (const o of n.outputs) nw.string(Node.output, o)
+        nw.string(Node.name, n.name)
+        nw.string(Node.opType, n.op)
+        for (const [k, v] of Object.entries(n.ints ?? {}))
+          nw.message(Node.attribute, (a) => a.string(Attribute.name, k).varint(Attribute.i, v).varint(Attribute.type, AttributeType.INT))
+      })
+    gw.string(Graph.name, 'vmaf_tiny')
+    for (const t of inits)
+      gw.message(Graph.initializer, (tw) => {
+        tw.packedVarints(Tensor.dims, t.dims)
+        tw.varint(Tensor.dataType, t.type)
+        tw.string(Tensor.name, t.name)
+        tw.bytes(Tensor.rawData, t.raw)
+      })
+    gw.message(Graph.input, (v) => writeValueInfo(v, INPUT_NAME, ['N', F]))
+    gw.message(Graph.output, (v) => writeValueInfo(v, OUTPUT_NAME, ['N']))
+  })
+  m.message(Model.opsetImport, (o) => o.string(OpsetId.domain, '').varint(OpsetId.version, OPSET))
+  for (const [key, value] of metadata)
+    m.message(Model.metadataProps, (e) => e.string(StringEntry.key, key).string(StringEntry.value, value))
+  return m.finish()
+}
+
+/** The ONNX file of a trained model: same weights → same bytes. */
+export function exportOnnx(model: TrainedModel): Uint8Array {
+  return buildMlpOnnx({ params: model.params, scaler: model.scaler, features: model.features, archName: model.arch.name })
+}
