@@ -62,7 +62,8 @@ export function planStudy(table: TableView, settings: StudySettings): StudyPlan 
   for (const f of features)
     if (!table.featureNames.includes(f))
       throw new StudyError(`feature "${f}" is not in the loaded data (it has ${table.featureNames.join(', ')})`)
-  const widths = archSpec(settings.arch, features.length, settings.hidden).widths
+  const arch = archSpec(settings.arch, features.length, settings.hidden)
+  const widths = arch.widths
   const avail = studyAvailability(table)
   if (!avail.ok) throw new StudyError(avail.reason!)
 
@@ -108,6 +109,7 @@ export function planStudy(table: TableView, settings: StudySettings): StudyPlan 
   if (enabled('c') && foldsB) add('c', foldsA, (fold) => epochsC[fold])
   return {
     settings: { ...settings, arms: [...settings.arms] },
+    arch,
     widths,
     features,
     folds,

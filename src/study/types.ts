@@ -1,5 +1,6 @@
 // The study's vocabulary: settings, arms, per-fold runs and their summaries. Platform-neutral
 // (no DOM): the app, the CLI and the tests all speak it.
+import type { ArchSpec } from '../model/arch.ts'
 import type { ScalerMode, TrainedModel } from '../model/trained.ts'
 import type { JobStatus } from '../model/trainer.ts'
 import type { Split } from '../data/splits.ts'
@@ -178,6 +179,7 @@ export interface ArmPlan {
 
 export interface StudyPlan {
   settings: StudySettings
+  arch: ArchSpec
   widths: number[]
   features: string[]
   folds: string[]
