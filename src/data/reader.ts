@@ -1,0 +1,307 @@
+// Streams parquet sources, one row group at a time, into RowChunks: the heart of the data worker,
+// also run in-process by Node (CLI, tests) through ingest.ts. It never throws for bad input: every
+// problem becomes a `file-error` event naming the file (and row group / column), and the other
+// files of the batch still load. Only the columns the contract needs (plus chosen extras) are read.
+import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type ColumnData, type Compressors, type FileMetaData } from 'hyparquet'
+import { compressors as allCompressors } from 'hyparquet-compressors'
+import type { FileEnd, FileStart, RowChunk } from './chunk.ts'
+import { BadRows, CodeSink, CorpusSink, FloatSink, IntSink, compact, type Sink } from './convert.ts'
+import {
+  CorruptFileError,
+  DataError,
+  DuplicateFileError,
+  EmptyFileError,
+  LoadCancelledError,
+  NotParquetError,
+  TruncatedFileError,
+  UnknownCorpusError,
+  asDataError,
+  type DataErrorJSON,
+} from './errors.ts'
+import { detectSchema, type FileSchema } from './schema.ts'
+import { openSource, type OpenOptions, type OpenedSource, type SourceInput } from './sources.ts'
+import type { Corpus } from './table.ts'
+
+export interface ReadOptions extends OpenOptions {
+  /** target column (default `vmaf`) */
+  target?: string
+  /** extra numeric columns to load as features */
+  extras?: readonly string[]
+  /** corpus tag for files without a `corpus` column (default nflx) */
+  corpus?: Corpus
+  /** files already loaded: a source with the same sha256 is skipped with a DuplicateFileError */
+  known?: readonly { sha256: string; name: string }[]
+  compressors?: Compressors
+}
+
+export interface Progress {
+  phase: 'open' | 'hash' | 'read' | 'done'
+  /** index of the file being worked on */
+  file: number
+  name: string
+  rowsDone: number
+  rowsTotal: number
+  /** parquet bytes read (only the needed columns) */
+  bytesRead: number
+  /** bytes of the files in the batch */
+  bytesTotal: number
+}
+
+export type IngestEvent =
+  | { type: 'plan'; files: { file: number; name: string; bytes: number; rows: number }[] }
+  | { type: 'file-start'; start: FileStart }
+  | { type: 'chunk'; chunk: RowChunk }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'file-end'; end: FileEnd }
+  | { type: 'file-error'; file: number; error: DataErrorJSON }
+  | { type: 'warning'; file: number; name: string; text: string }
+
+export type Emit = (event: IngestEvent) => void
+
+const MAGIC = 0x31524150 // "PAR1" little-endian
+
+interface Prepared {
+  index: number
+  src: OpenedSource
+  metadata: FileMetaData
+  schema: FileSchema
+  rows: number
+}
+
+/** Read every source in order, emitting events; resolves when all are done (or failed). */
+export async function readSources(inputs: readonly SourceInput[], opts: ReadOptions, emit: Emit): Promise<void> {
+  const signal = opts.signal
+  const progress: Progress = { phase: 'open', file: 0, name: '', rowsDone: 0, rowsTotal: 0, bytesRead: 0, bytesTotal: 0 }
+  const report = (p: Partial<Progress>) => {
+    Object.assign(progress, p)
+    emit({ type: 'progress', progress: { ...progress } })
+  }
+  const fail = (index: number, name: string, e: unknown, where?: { rowGroup?: number; column?: string }) => {
+    const err = signal?.aborted ? new LoadCancelledError(name) : asDataError(name, e, where)
+    emit({ type: 'file-error', file: index, error: err.toJSON() })
+  }
+
+  // 1. Open every source and check its footer and schema (cheap), so the loader can reserve rows.
+  const prepared: Prepared[] = []
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index]
+    report({ phase: 'open', file: index, name: input.name })
+    try {
+      if (signal?.aborted) throw new LoadCancelledError(input.name)
+      const src = await openSource(input, opts)
+      for (const w of src.warnings) emit({ type: 'warning', file: index, name: src.name, text: w })
+      const metadata = await readFooter(src.name, src.file)
+      const schema = detectSchema(metadata, src.name, { target: opts.target, extras: opts.extras })
+      const rows = Number(metadata.num_rows)
+      if (rows === 0) throw new EmptyFileError(src.name)
+      checkChunkBounds(src.name, metadata, src.file.byteLength)
+      prepared.push({ index, src, metadata, schema, rows })
+    } catch (e) {
+      fail(index, input.name, e)
+    }
+  }
+  emit({
+    type: 'plan',
+    files: prepared.map((p) => ({ file: p.index, name: p.src.name, bytes: p.src.bytes, rows: p.rows })),
+  })
+  report({
+    rowsTotal: prepared.reduce((s, p) => s + p.rows, 0),
+    bytesTotal: prepared.reduce((s, p) => s + p.src.bytes, 0),
+  })
+
+  // 2. Hash (duplicates are skipped before any row is read), then stream row group by row group.
+  const seen = new Map((opts.known ?? []).map((k) => [k.sha256, k.name]))
+  for (const p of prepared) {
+    const name = p.src.name
+    let rowGroup: number | undefined
+    try {
+      if (signal?.aborted) throw new LoadCancelledError(name)
+      report({ phase: 'hash', file: p.index, name })
+      const sha256 = await p.src.sha256()
+      const first = seen.get(sha256)
+      if (first !== undefined) {
+        progress.rowsTotal -= p.rows
+        throw new DuplicateFileError(name, sha256, first)
+      }
+      seen.set(sha256, name)
+
+      const s = p.schema
+      const start: FileStart = {
+        file: p.index,
+        name,
+        bytes: p.src.bytes,
+        sha256,
+        rows: p.rows,
+        rowGroups: p.metadata.row_groups.length,
+        target: s.target,
+        features: [...s.features, ...s.extras],
+        extrasAvailable: s.extrasAvailable,
+        corpusTag: s.corpus ? null : (opts.corpus ?? 'nflx'),
+        singleSource: s.group ? null : baseName(name),
+        group: s.group,
+      }
+      emit({ type: 'file-start', start })
+      if (!s.group)
+        emit({
+          type: 'warning',
+          file: p.index,
+          name,
+          text: `no "source" or "key" column: all its rows form one source, "${start.singleSource}"`,
+        })
+
+      const end: FileEnd = { file: p.index, rows: 0, excluded: 0, excludedBy: {} }
+      let groupStart = 0
+      for (rowGroup = 0; rowGroup < p.metadata.row_groups.length; rowGroup++) {
+        if (signal?.aborted) throw new LoadCancelledError(name)
+        report({ phase: 'read', file: p.index, name })
+        const rg = p.metadata.row_groups[rowGroup]
+        const groupRows = Number(rg.num_rows)
+        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, (bytes, rows) =>
+          report({ bytesRead: progress.bytesRead + bytes, rowsDone: progress.rowsDone + rows }),
+        )
+        groupStart += groupRows
+        end.rows += chunk.chunk.rows
+        end.excluded += groupRows - chunk.chunk.rows
+        for (const [col, b] of Object.entries(chunk.bad)) {
+          const acc = (end.excludedBy[col] ??= { nonFinite: 0, nulls: 0 })
+          acc.nonFinite += b.nonFinite
+          acc.nulls += b.nulls
+        }
+        if (chunk.chunk.rows) emit({ type: 'chunk', chunk: chunk.chunk })
+      }
+      rowGroup = undefined
+      if (end.rows === 0)
+        throw new EmptyFileError(name, `all ${p.rows} rows have NaN, Inf or missing values in required columns`)
+      emit({ type: 'file-end', end })
+    } catch (e) {
+      fail(p.index, name, e, { rowGroup })
+    }
+  }
+  report({ phase: 'done' })
+}
+
+/** The footer, with the bad-file cases told apart: not parquet at all, or cut short. */
+async function readFooter(name: string, file: AsyncBuffer): Promise<FileMetaData> {
+  const n = file.byteLength
+  if (n === 0) throw new NotParquetError(name, 'the file is empty (0 bytes), not a parquet file')
+  const head = new DataView(await file.slice(0, Math.min(4, n)))
+  const startsOk = n >= 4 && head.getUint32(0, true) === MAGIC
+  const tail = n >= 8 ? new DataView(await file.slice(n - 8, n)) : null
+  const endsOk = !!tail && tail.getUint32(4, true) === MAGIC
+  if (!startsOk && !endsOk) throw new NotParquetError(name, 'not a parquet file (it does not start or end with the "PAR1" marker)')
+  if (!endsOk || n < 12)
+    throw new TruncatedFileError(name, `the file is truncated: it starts like parquet but its footer is missing (${n} bytes)`)
+  const metaLen = tail!.getUint32(0, true)
+  if (metaLen + 12 > n)
+    throw new TruncatedFileError(name, `the file is truncated or corrupt: its footer claims ${metaLen} bytes of metadata but the file has ${n}`)
+  try {
+    return await parquetMetadataAsync(file)
+  } catch (e) {
+    throw new CorruptFileError(name, `the parquet footer could not be parsed: ${e instanceof Error ? e.message : e}`)
+  }
+}
+
+/** Every column chunk must lie before the footer; otherwise the file lost bytes in the middle. */
+function checkChunkBounds(name: string, metadata: FileMetaData, bytes: number): void {
+  metadata.row_groups.forEach((rg, g) => {
+    for (const c of rg.columns) {
+      const m = c.meta_data
+      if (!m) continue
+      const start = Number(m.dictionary_page_offset || m.data_page_offset)
+      if (start + Number(m.total_compressed_size) > bytes)
+        throw new TruncatedFileError(
+          name,
+          `the file is truncated: column "${m.path_in_schema.join('.')}" of row group ${g} extends past the end of the file`,
+          { rowGroup: g, column: m.path_in_schema[0] },
+        )
+    }
+  })
+}
+
+interface GroupResult {
+  chunk: RowChunk
+  bad: Record<string, { nonFinite: number; nulls: number }>
+}
+
+async function readRowGroup(
+  p: Prepared,
+  rowGroup: number,
+  groupStart: number,
+  rows: number,
+  compressors: Compressors | undefined,
+  onColumn: (bytes: number, rows: number) => void,
+): Promise<GroupResult> {
+  const s = p.schema
+  const name = p.src.name
+  const bad = new BadRows(rows)
+  const floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows))
+  const source = s.group ? new CodeSink(s.group, rows) : null
+  const key = s.key && s.key !== s.group ? new CodeSink(s.key, rows) : null
+  const corpus = s.corpus ? new CorpusSink(s.corpus, rows) : null
+  const frame = s.frameIndex ? new IntSink(s.frameIndex, rows) : null
+  const sinks = new Map<string, Sink>()
+  for (const sink of [...floats, source, key, corpus, frame]) if (sink) sinks.set(sink.column, sink)
+
+  const sizes = new Map<string, number>()
+  for (const c of p.metadata.row_groups[rowGroup].columns)
+    if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
+
+  // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
+  let failure: DataError | null = null
+  const onChunk = (c: ColumnData) => {
+    if (failure) return
+    const sink = sinks.get(c.columnName)
+    if (!sink) return
+    try {
+      const offset = c.rowStart - groupStart
+      if (offset < 0 || offset + c.columnData.length > rows)
+        throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
+      sink.write(c.columnData, offset, bad)
+      if (sink.filled === rows) onColumn(sizes.get(c.columnName) ?? 0, sink === floats[0] ? rows : 0)
+    } catch (e) {
+      failure = asDataError(name, e, { rowGroup, column: c.columnName })
+    }
+  }
+  try {
+    await parquetRead({
+      file: p.src.file,
+      metadata: p.metadata,
+      columns: s.read,
+      rowStart: groupStart,
+      rowEnd: groupStart + rows,
+      compressors: compressors ?? allCompressors,
+      onChunk,
+    })
+  } catch (e) {
+    throw asDataError(name, e, { rowGroup })
+  }
+  if (failure) throw failure
+  for (const sink of sinks.values())
+    if (sink.filled !== rows)
+      throw new CorruptFileError(name, `row group ${rowGroup}: column "${sink.column}" has ${sink.filled} values, expected ${rows}`, {
+        rowGroup,
+        column: sink.column,
+      })
+  if (corpus?.unknown.size) throw new UnknownCorpusError(name, [...corpus.unknown], rowGroup)
+
+  const kept = rows - bad.count()
+  const values: Record<string, Float32Array> = {}
+  for (const f of floats) values[f.column] = compact(f.out, bad.mask, kept)
+  const chunk: RowChunk = {
+    file: p.index,
+    rowGroup,
+    rows: kept,
+    values,
+    source: source ? { names: source.names, codes: compact(source.codes, bad.mask, kept) } : null,
+    key: key ? { names: key.names, codes: compact(key.codes, bad.mask, kept) } : null,
+    corpus: corpus ? compact(corpus.codes, bad.mask, kept) : null,
+    frameIndex: frame ? compact(frame.out, bad.mask, kept) : null,
+  }
+  return { chunk, bad: bad.by }
+}
+
+/** "data/run_07.parquet" → "run_07" (also for URLs). */
+export function baseName(name: string): string {
+  const last = name.split(/[?#]/)[0].split(/[\\/]/).filter(Boolean).pop() ?? name
+  return last.replace(/\.parquet$/i, '') || name
+}

@@ -1,0 +1,183 @@
+// Where parquet bytes come from: a dropped File/Blob, an HTTP(S) URL read with range requests, or
+// any AsyncBuffer (Node: hyparquet's asyncBufferFromFile). Each opens to an AsyncBuffer plus a way
+// to hash the whole file. Works the same in a worker, on a page and in Node 20 (global fetch).
+import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet'
+import { RangeNotSupportedError, UnreachableUrlError } from './errors.ts'
+import { Sha256 } from './sha256.ts'
+
+export type SourceInput =
+  | { kind: 'blob'; name: string; blob: Blob }
+  | { kind: 'url'; name: string; url: string }
+  /** in-process only (cannot cross a worker boundary) */
+  | { kind: 'buffer'; name: string; file: AsyncBuffer }
+
+export interface OpenedSource {
+  name: string
+  file: AsyncBuffer
+  bytes: number
+  /** hash the whole file (reads it once more, slice by slice) */
+  sha256(onBytes?: (done: number) => void): Promise<string>
+  /** things the user should know that are not errors */
+  warnings: string[]
+}
+
+export interface OpenOptions {
+  signal?: AbortSignal
+  /** URLs up to this size are fetched whole in one request (default 16 MiB) */
+  wholeFileBytes?: number
+  /** a server without range support is tolerated up to this size (default 64 MiB) */
+  maxWithoutRanges?: number
+}
+
+const HASH_SLICE = 4 << 20
+
+export async function openSource(input: SourceInput, opts: OpenOptions = {}): Promise<OpenedSource> {
+  switch (input.kind) {
+    case 'blob':
+      return fromAsyncBuffer(input.name, blobBuffer(input.blob))
+    case 'buffer':
+      return fromAsyncBuffer(input.name, input.file)
+    case 'url':
+      return openUrl(input.name, input.url, opts)
+  }
+}
+
+export function blobBuffer(blob: Blob): AsyncBuffer {
+  return {
+    byteLength: blob.size,
+    slice: (start, end) => blob.slice(start, end).arrayBuffer(),
+  }
+}
+
+function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = []): OpenedSource {
+  return {
+    name,
+    file,
+    bytes: file.byteLength,
+    warnings,
+    async sha256(onBytes) {
+      const h = new Sha256()
+      for (let o = 0; o < file.byteLength; o += HASH_SLICE) {
+        const end = Math.min(o + HASH_SLICE, file.byteLength)
+        h.update(new Uint8Array(await file.slice(o, end)))
+        onBytes?.(end)
+      }
+      return h.hex()
+    },
+  }
+}
+
+function memoryBuffer(buf: ArrayBuffer): AsyncBuffer {
+  return { byteLength: buf.byteLength, slice: (start, end) => buf.slice(start, end) }
+}
+
+async function get(name: string, url: string, init: RequestInit): Promise<Response> {
+  let res: Response
+  try {
+    res = await fetch(url, init)
+  } catch (e) {
+    if (init.signal?.aborted) throw e
+    const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)
+    throw new UnreachableUrlError(name, `could not be fetched (${why}); check the address and that the server allows this origin`)
+  }
+  if (!res.ok) {
+    await res.body?.cancel()
+    throw new UnreachableUrlError(name, `the server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, res.status)
+  }
+  return res
+}
+
+/** Read a response body, refusing to hold more than `limit` bytes. */
+async function readBody(name: string, res: Response, limit: number): Promise<ArrayBuffer> {
+  const declared = Number(res.headers.get('Content-Length') ?? NaN)
+  if (declared > limit) {
+    await res.body?.cancel()
+    throw new RangeNotSupportedError(name, tooBig(declared, limit))
+  }
+  if (!res.body) return res.arrayBuffer()
+  const parts: Uint8Array[] = []
+  let total = 0
+  const reader = res.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.length
+    if (total > limit) {
+      await reader.cancel()
+      throw new RangeNotSupportedError(name, tooBig(total, limit))
+    }
+    parts.push(value)
+  }
+  const out = new Uint8Array(total)
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out.buffer
+}
+
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`
+const tooBig = (n: number, limit: number) =>
+  `the server does not support HTTP range requests and the file is larger than ${mib(limit)} (${mib(n)}+); ` +
+  'download it and drop the file instead'
+
+async function openUrl(name: string, url: string, opts: OpenOptions): Promise<OpenedSource> {
+  const signal = opts.signal
+  const wholeFileBytes = opts.wholeFileBytes ?? 16 << 20
+  const maxWithoutRanges = opts.maxWithoutRanges ?? 64 << 20
+
+  // Probe: one tiny range request tells us the length and whether ranges work.
+  const probe = await get(name, url, { headers: { Range: 'bytes=0-3' }, signal })
+  if (probe.status !== 206) {
+    // The server ignored the Range header and is sending the whole file.
+    const buf = await readBody(name, probe, maxWithoutRanges)
+    return fromMemory(name, buf, [
+      `the server does not support HTTP range requests: the whole file (${mib(buf.byteLength)}) was downloaded instead of only the needed columns`,
+    ])
+  }
+  await probe.arrayBuffer()
+  const total = Number(/\/(\d+)\s*$/.exec(probe.headers.get('Content-Range') ?? '')?.[1] ?? NaN)
+  if (!Number.isFinite(total))
+    throw new RangeNotSupportedError(name, 'the server answered a range request without the file length (Content-Range)')
+
+  if (total <= wholeFileBytes) {
+    // Small: one request for the whole file beats many round trips.
+    const res = await get(name, url, { signal })
+    return fromMemory(name, await readBody(name, res, Math.max(wholeFileBytes, total)))
+  }
+
+  const file = await asyncBufferFromUrl({ url, byteLength: total, requestInit: { signal } })
+  return {
+    name,
+    file,
+    bytes: total,
+    warnings: [],
+    // Large: hash by streaming the body once; only one slice is held at a time.
+    async sha256(onBytes) {
+      const res = await get(name, url, { signal })
+      const h = new Sha256()
+      let done = 0
+      const reader = res.body!.getReader()
+      for (;;) {
+        const { done: end, value } = await reader.read()
+        if (end) break
+        h.update(value)
+        done += value.length
+        onBytes?.(done)
+      }
+      return h.hex()
+    },
+  }
+}
+
+function fromMemory(name: string, buf: ArrayBuffer, warnings: string[] = []): OpenedSource {
+  const src = fromAsyncBuffer(name, memoryBuffer(buf), warnings)
+  // the bytes are in memory already: let the platform hash them (much faster than JS)
+  src.sha256 = async (onBytes) => {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buf))
+    onBytes?.(buf.byteLength)
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
+  }
+  return src
+}
