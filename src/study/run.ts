@@ -19,6 +19,7 @@ import { summarizeStudy } from './stats.ts'
 import {
   ARM_LABELS,
   type Arm,
+  type FailedRun,
   type FoldRun,
   type PlannedRun,
   type StudyEvent,
@@ -43,20 +44,16 @@ export interface RunStudyOptions {
   quietEpochs?: boolean
 }
 
-/** A finished or stopped run that produced no model to evaluate. */
-export interface FailedRun {
-  arm: Arm
-  fold: string
-  seed: number
-  status: TrainResult['status'] | 'eval-failed'
-  message: string
-}
-
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_')
 
-/** "a_nflx-only/fold_NightGrain_seed0": one folder per arm in the zip. */
-export function fileStem(arm: Arm, fold: string, seed: number): string {
-  return `${arm}_${fileSafe(ARM_LABELS[arm].replace(/[ ,+]+/g, '-'))}/fold_${fileSafe(fold)}_seed${seed}`
+/** Model id, e.g. "foxbird-a-NightGrain-s0": also the file name of its .onnx and sidecar .json. */
+export function modelId(prefix: string, arm: Arm, fold: string, seed: number): string {
+  return `${prefix}-${arm}-${fileSafe(fold)}-s${seed}`
+}
+
+/** "a_nflx-only/foxbird-a-NightGrain-s0": one folder per arm in the zip. */
+export function fileStem(id: string, arm: Arm): string {
+  return `${arm}_${ARM_LABELS[arm].replace(/[ ,+]+/g, '-')}/${id}`
 }
 
 function gather(values: Float32Array, rows: Uint32Array): Float32Array {
@@ -71,7 +68,7 @@ export async function runStudy(
   settings: StudySettings,
   deps: StudyDeps,
   opts: RunStudyOptions = {},
-): Promise<StudyResult & { failed: FailedRun[] }> {
+): Promise<StudyResult> {
   const now = () => performance.now()
   const t0 = now()
   const startedAt = new Date().toISOString()
@@ -223,7 +220,7 @@ async function exportAndEvaluate(
 ): Promise<FoldRun> {
   const s = plan.settings
   const model: TrainedModel = {
-    id: `${ctx.idPrefix}-${r.arm}-${fileSafe(r.fold)}-s${r.seed}`,
+    id: modelId(ctx.idPrefix, r.arm, r.fold, r.seed),
     createdAt: new Date().toISOString(),
     arch: { name: plan.arch.name, widths: [...plan.arch.widths] },
     features: [...plan.features],
@@ -271,7 +268,7 @@ async function exportAndEvaluate(
     model,
     onnx,
     sidecar: sidecar(model, onnx, m),
-    fileStem: fileStem(r.arm, r.fold, r.seed),
+    fileStem: fileStem(model.id, r.arm),
   }
 }
 
@@ -284,7 +281,7 @@ export async function runLoso(
   settings: Omit<StudySettings, 'arms'> & { withKonvid?: boolean },
   deps: StudyDeps,
   opts: RunStudyOptions = {},
-): Promise<StudyResult & { failed: FailedRun[]; arm: Arm }> {
+): Promise<StudyResult & { arm: Arm }> {
   const nflx = CORPORA.indexOf('nflx')
   const konvid = table.corpusCodes().some((c) => c !== nflx)
   const arm: Arm = (settings.withKonvid ?? konvid) ? 'b' : 'a'

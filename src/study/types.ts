@@ -4,6 +4,7 @@ import type { ArchSpec } from '../model/arch.ts'
 import type { ScalerMode, TrainedModel } from '../model/trained.ts'
 import type { JobStatus } from '../model/trainer.ts'
 import type { Split } from '../data/splits.ts'
+import type { Sidecar } from '../onnx/sidecar.ts'
 
 /**
  * The study's three arms, each a leave-one-source-out sweep over the nflx sources:
@@ -83,8 +84,8 @@ export interface FoldRun {
   model: TrainedModel
   onnx: Uint8Array
   /** the sidecar JSON (registry format + training block + metrics) */
-  sidecar: unknown
-  /** suggested file stem, e.g. "a_nflx_only/fold_NightGrain_seed0" */
+  sidecar: Sidecar
+  /** path in the zip without extension, e.g. "a_nflx-only/foxbird-a-NightGrain-s0" */
   fileStem: string
 }
 
@@ -198,9 +199,19 @@ export type StudyEvent =
   | { type: 'fold'; run: FoldRun }
   | { type: 'progress'; doneSamples: number; totalSamples: number; elapsedMs: number; etaMs: number | null }
 
+/** A run that produced no evaluated model: stopped early, diverged, or its evaluation failed. */
+export interface FailedRun {
+  arm: Arm
+  fold: string
+  seed: number
+  status: JobStatus | 'eval-failed'
+  message: string
+}
+
 export interface StudyResult {
   plan: StudyPlan
   runs: FoldRun[]
+  failed: FailedRun[]
   summary: StudySummary
   /** true when cancelled: `runs` holds what finished */
   cancelled: boolean

@@ -7,6 +7,9 @@ import { metrics } from '../../src/metrics/index.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { Evaluator } from '../../src/onnx/evaluator.ts'
 import { runLoso, runStudy } from '../../src/study/run.ts'
+import { runJson, studyReportJson, studyReportMarkdown } from '../../src/study/report.ts'
+import { studyZip } from '../../src/study/zip.ts'
+import { unzipSync, strFromU8 } from 'fflate'
 import { DEFAULT_STUDY_SETTINGS, type StudyEvent, type StudySettings } from '../../src/study/types.ts'
 import { demoLike } from './fakeTable.ts'
 
@@ -40,7 +43,7 @@ describe('runStudy (CPU trainer + onnxruntime-node)', () => {
       expect(run.rmse).toBeCloseTo(m.rmse, 3)
       expect(run.trainLoss).toHaveLength(run.epochs)
       expect(run.steps).toBe(run.epochs * Math.ceil(run.trainRows / 16))
-      expect((run.sidecar as { training: { split: string } }).training.split).toContain(run.fold)
+      expect(run.sidecar.training!.split).toContain(run.fold)
     }
     const progress = events.filter((e) => e.type === 'progress')
     const last = progress.at(-1)!
@@ -54,6 +57,36 @@ describe('runStudy (CPU trainer + onnxruntime-node)', () => {
     expect(s.arms.a!.folds.every((f) => f!.seeds.length === 2)).toBe(true)
     expect(s.outlier).not.toBeNull()
     expect(s.reading.length).toBeGreaterThan(40)
+
+    // reports: the JSON and the Markdown carry the same numbers
+    const json = studyReportJson(res)
+    expect(json.arms.a!.loso_per_fold.NightGrain.plcc).toBe(s.arms.a!.folds[2]!.mean.plcc)
+    expect(json.arms.c!.epochs_per_fold.NightGrain).toBe(res.plan.epochsC.NightGrain)
+    expect(json.comparison.std_ratio_a_over_b).toBe(s.stdRatio)
+    expect(json.data.files).toEqual([])
+    const md = studyReportMarkdown(json)
+    if (process.env.PRINT_MD) console.log(md)
+    for (const arm of ['a', 'b', 'c'] as const)
+      for (const f of s.arms[arm]!.folds) expect(md).toContain(f!.mean.plcc.toFixed(4))
+    expect(md).toContain(`${s.arms.a!.mean.plcc.toFixed(4)} ± ${s.arms.a!.std.plcc.toFixed(4)}`)
+    expect(md).toContain(s.reading)
+    expect(md).toContain('## Per seed (PLCC)')
+    // the zip holds every model with its sidecar, and the reports
+    const files = unzipSync(studyZip(res))
+    const names = Object.keys(files)
+    expect(names.filter((n) => n.endsWith('.onnx'))).toHaveLength(18)
+    expect(names).toContain('foxbird-study/a_nflx-only/foxbird-a-NightGrain-s1.onnx')
+    expect(names).toContain('foxbird-study/c_nflx-only-steps-matched/foxbird-c-NightGrain-s0.json')
+    const side = JSON.parse(strFromU8(files['foxbird-study/b_nflx-konvid/foxbird-b-Harbor-s0.json']))
+    expect(side.onnx).toBe('foxbird-b-Harbor-s0.onnx')
+    expect(files['foxbird-study/b_nflx-konvid/foxbird-b-Harbor-s0.onnx']).toEqual(res.runs.find((r) => r.arm === 'b' && r.fold === 'Harbor' && r.seed === 0)!.onnx)
+    expect(JSON.parse(strFromU8(files['foxbird-study/report.json'])).comparison.reading).toBe(s.reading)
+    // the CLI's per-sweep shape
+    const rj = runJson(res, 'b', (r) => `/tmp/${r.model.id}.onnx`)
+    expect(rj.folds.map((f) => f.source)).toEqual(['Harbor', 'Meadow', 'NightGrain'])
+    expect(rj.folds[0].onnx).toBe('/tmp/foxbird-b-Harbor-s0.onnx')
+    expect(rj.mean.plcc).toBe(s.arms.b!.mean.plcc)
+    expect(rj.steps).toBe(3 * Math.ceil(168 / 16))
   })
 
   it('is deterministic: the same seed gives the same models', async () => {
