@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path'
 import { existsSync } from 'node:fs'
 import { OrtEvaluator, type OrtModule } from '../onnx/ortEvaluator.ts'
 import { inspectOnnx } from '../onnx/inspect.ts'
-import type { OnnxModelSource } from '../onnx/evaluator.ts'
+import { pairExternalData, type OnnxModelSource } from '../onnx/evaluator.ts'
 
 let ortPromise: Promise<OrtModule> | null = null
 
@@ -28,15 +28,18 @@ export async function createNodeEvaluator(): Promise<OrtEvaluator> {
 
 /**
  * A model file from disk with the external-data files its initializers reference, looked up
- * beside it (the `location` is relative to the .onnx, as ONNX specifies).
+ * beside it (the `location` is relative to the .onnx, as ONNX specifies); `<name>.onnx.data`
+ * stands in for a single reference whose file was renamed (see pairExternalData).
  */
-export async function readModelFile(path: string): Promise<OnnxModelSource> {
+export async function readModelFile(path: string): Promise<OnnxModelSource & { warnings: string[] }> {
+  const name = basename(path)
   const bytes = new Uint8Array(await readFile(path))
-  const info = inspectOnnx(bytes, basename(path))
-  const externalData = []
-  for (const location of info.externalLocations) {
-    const p = join(dirname(path), location)
-    if (existsSync(p)) externalData.push({ path: location, data: new Uint8Array(await readFile(p)) })
-  }
-  return { name: basename(path), bytes, externalData }
+  const info = inspectOnnx(bytes, name)
+  if (!info.externalLocations.length) return { name, bytes, externalData: [], warnings: [] }
+  const dir = dirname(path)
+  const candidates = new Set([...info.externalLocations, `${name}.data`].filter((f) => existsSync(join(dir, f))))
+  const files = []
+  for (const f of candidates) files.push({ name: f, data: new Uint8Array(await readFile(join(dir, f))) })
+  const { externalData, warnings } = pairExternalData(info, name, files)
+  return { name, bytes, externalData, warnings }
 }

@@ -95,3 +95,31 @@ export function modelFeatures(info: OnnxInfo, side?: Pick<Sidecar, 'features'> |
   if (w === CANONICAL_FEATURES.length || w === null || typeof w === 'string') return [...CANONICAL_FEATURES]
   return null
 }
+
+/**
+ * Pair the external-data files a model references (`location`) with the files at hand: by exact
+ * name first; a single leftover reference and a single leftover `.data` file are paired with a
+ * warning — published models are often renamed without rewriting `location`
+ * (vmaf_tiny_v1_medium.onnx points at "mlp_medium_final.onnx.data").
+ */
+export function pairExternalData(
+  info: OnnxInfo,
+  modelName: string,
+  files: readonly { name: string; data: Uint8Array }[],
+): { externalData: { path: string; data: Uint8Array }[]; warnings: string[] } {
+  const externalData: { path: string; data: Uint8Array }[] = []
+  const warnings: string[] = []
+  const unused = [...files]
+  const missing: string[] = []
+  for (const location of info.externalLocations) {
+    const i = unused.findIndex((f) => f.name === location)
+    if (i >= 0) externalData.push({ path: location, data: unused.splice(i, 1)[0].data })
+    else missing.push(location)
+  }
+  const leftovers = unused.filter((f) => f.name.endsWith('.data'))
+  if (missing.length === 1 && leftovers.length === 1) {
+    externalData.push({ path: missing[0], data: leftovers[0].data })
+    warnings.push(`${modelName} references "${missing[0]}"; using "${leftovers[0].name}" for it`)
+  }
+  return { externalData, warnings }
+}
