@@ -7,16 +7,13 @@ import { OrtEvaluator, type OrtModule } from '../onnx/ortEvaluator.ts'
 import { inspectOnnx } from '../onnx/inspect.ts'
 import { pairExternalData, type OnnxModelSource } from '../onnx/evaluator.ts'
 
-let ortPromise: Promise<OrtModule> | null = null
-
-function loadOrt(): Promise<OrtModule> {
-  ortPromise ??= import('onnxruntime-node').then((m) => (m.default ?? m) as unknown as OrtModule)
-  return ortPromise
-}
+// A static import: scripts/run-ts.mjs closes Vite's module runner after loading the entry, so a
+// later dynamic import() would fail there.
+import * as ortNode from 'onnxruntime-node'
 
 /** An Evaluator on onnxruntime-node; every request (auto/webgpu/wasm) runs on its CPU EP. */
 export async function createNodeEvaluator(): Promise<OrtEvaluator> {
-  const ort = await loadOrt()
+  const ort = ortNode as unknown as OrtModule
   return new OrtEvaluator(ort, {
     chooseEp: (requested) => ({
       providers: ['cpu'],

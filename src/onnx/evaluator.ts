@@ -123,3 +123,22 @@ export function pairExternalData(
   }
   return { externalData, warnings }
 }
+
+export interface CrossCheck {
+  webgpu: EvalOutput
+  wasm: EvalOutput
+  /** largest |webgpu − wasm| over all rows */
+  maxAbsDiff: number
+}
+
+/** Run the same rows on both EPs and compare. */
+export async function crossCheck(ev: Evaluator, model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number): Promise<CrossCheck> {
+  const webgpu = await ev.run(model, x, rows, nFeatures, { ep: 'webgpu' })
+  const wasm = await ev.run(model, x, rows, nFeatures, { ep: 'wasm' })
+  let maxAbsDiff = 0
+  for (let i = 0; i < rows; i++) {
+    const d = Math.abs(webgpu.pred[i] - wasm.pred[i])
+    maxAbsDiff = d > maxAbsDiff || Number.isNaN(d) ? d : maxAbsDiff
+  }
+  return { webgpu, wasm, maxAbsDiff }
+}

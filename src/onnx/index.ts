@@ -5,6 +5,6 @@ export { buildMlpOnnx, exportOnnx, ExportError, INPUT_NAME, OUTPUT_NAME, type Ml
 export { floatValues, inspectOnnx, type NodeInfo, type OnnxInfo, type TensorInfo, type ValueInfo } from './inspect.ts'
 export { extractMlp, NotAnMlpError, type ExtractedMlp } from './mlp.ts'
 export { fmt, reportJson, reportMarkdown, type EvalReport } from './report.ts'
-export { sha256Hex } from './sha256.ts'
+export { sha256Hex } from '../data/sha256.ts'
 export { parseSidecar, sidecar, sidecarJson, type Sidecar, type TrainingBlock } from './sidecar.ts'
 export { IR_VERSION, OPSET } from './schema.ts'

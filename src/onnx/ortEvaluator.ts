@@ -3,7 +3,7 @@
 // (model bytes, EP): creating one costs far more than running a tiny MLP.
 import { checkModel, type EpChoice, type EvalOutput, type EvalRunOptions, type Evaluator, type OnnxModelSource } from './evaluator.ts'
 import { IncompatibleModelError } from './errors.ts'
-import { sha256Hex } from './sha256.ts'
+import { sha256Hex } from '../data/sha256.ts'
 
 export interface OrtTensor {
   readonly data: unknown

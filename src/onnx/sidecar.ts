@@ -7,7 +7,7 @@ import type { TrainedModel } from '../model/trained.ts'
 import { SidecarError } from './errors.ts'
 import { INPUT_NAME, OUTPUT_NAME } from './export.ts'
 import { OPSET } from './schema.ts'
-import { sha256Hex } from './sha256.ts'
+import { sha256Hex } from '../data/sha256.ts'
 import type { GroupMetrics, Metrics } from '../metrics/index.ts'
 
 export interface TrainingBlock {

@@ -166,12 +166,3 @@ describe('sidecar', () => {
     expect(() => parseSidecar('{"id":"x","features":["a"],"input_mean":[1,2]}', 'c.json')).toThrow(/c\.json: "input_mean" has 2 values for 1 features/)
   })
 })
-
-describe('sha256Hex', () => {
-  it('equals node:crypto for lengths around the block boundaries', () => {
-    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_003]) {
-      const data = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255)
-      expect(sha256Hex(data)).toBe(createHash('sha256').update(data).digest('hex'))
-    }
-  })
-})

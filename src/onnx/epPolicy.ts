@@ -1,0 +1,22 @@
+// Which onnxruntime-web execution provider runs a request. "auto" picks WASM for tiny models:
+// a 257–3,073-parameter MLP does almost no arithmetic per row, so WebGPU's dispatch, upload and
+// readback cost more than they save (bench/infer.ts measures it; numbers in the README of
+// bench/). Larger graphs go to WebGPU when this browser has an adapter.
+import type { EpChoice } from './evaluator.ts'
+import type { EpDecision } from './ortEvaluator.ts'
+
+/** At or below this many weights a model counts as tiny (our mlp_large has 3,073). */
+export const TINY_MODEL_PARAMS = 100_000
+
+export function chooseWebEp(requested: EpChoice, params: number, webgpu: boolean): EpDecision {
+  const wasm = (reason: string): EpDecision => ({ providers: ['wasm'], label: 'wasm', reason })
+  const gpu = (reason: string): EpDecision => ({ providers: ['webgpu'], label: 'webgpu', reason })
+  if (requested === 'wasm') return wasm('wasm (chosen)')
+  if (requested === 'webgpu')
+    return webgpu ? gpu('webgpu (chosen)') : wasm('webgpu chosen, but this browser has no WebGPU adapter: ran on wasm')
+  if (params <= TINY_MODEL_PARAMS)
+    return wasm(`auto: tiny model (${params.toLocaleString('en-US')} weights), wasm is faster than webgpu for it`)
+  return webgpu
+    ? gpu(`auto: ${params.toLocaleString('en-US')} weights, webgpu`)
+    : wasm('auto: no WebGPU adapter, wasm')
+}
