@@ -5,7 +5,7 @@
 import type { EpChoice } from './evaluator.ts'
 import type { EpDecision } from './ortEvaluator.ts'
 
-/** At or below this many weights a model counts as tiny (our mlp_large has 3,073). */
+/** At or below this many initializer values a model counts as tiny (our mlp_large has 3,073 weights). */
 export const TINY_MODEL_PARAMS = 100_000
 
 export function chooseWebEp(requested: EpChoice, params: number, webgpu: boolean): EpDecision {
@@ -15,8 +15,8 @@ export function chooseWebEp(requested: EpChoice, params: number, webgpu: boolean
   if (requested === 'webgpu')
     return webgpu ? gpu('webgpu (chosen)') : wasm('webgpu chosen, but this browser has no WebGPU adapter: ran on wasm')
   if (params <= TINY_MODEL_PARAMS)
-    return wasm(`auto: tiny model (${params.toLocaleString('en-US')} weights), wasm is faster than webgpu for it`)
+    return wasm(`auto: tiny model (${params.toLocaleString('en-US')} initializer values), wasm is faster than webgpu for it`)
   return webgpu
-    ? gpu(`auto: ${params.toLocaleString('en-US')} weights, webgpu`)
+    ? gpu(`auto: ${params.toLocaleString('en-US')} initializer values, webgpu`)
     : wasm('auto: no WebGPU adapter, wasm')
 }

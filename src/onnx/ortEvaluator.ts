@@ -31,7 +31,7 @@ export interface EpDecision {
 }
 
 export interface OrtEvaluatorOptions {
-  /** picks the EP for a request; `params` = number of weights in the model */
+  /** picks the EP for a request; `params` = values in the model's initializers */
   chooseEp(requested: EpChoice, params: number): EpDecision
   /** sessions kept alive (least recently used go first) */
   maxSessions?: number
