@@ -57,31 +57,29 @@ export class FloatSink implements Sink {
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
     const n = piece.length
     const out = this.out
-    if (piece instanceof Float32Array || piece instanceof Int32Array || piece instanceof Float64Array) {
-      out.set(piece, offset) // converts element-wise for Int32/Float64
-    } else if (piece instanceof BigInt64Array || piece instanceof BigUint64Array) {
-      for (let i = 0; i < n; i++) out[offset + i] = Number(piece[i])
-    } else if (ArrayBuffer.isView(piece)) {
-      out.set(piece as unknown as ArrayLike<number>, offset)
-    } else {
-      const arr = piece as unknown[]
+    if (Array.isArray(piece)) {
+      // OPTIONAL or dictionary-decoded: plain values that may be null
       for (let i = 0; i < n; i++) {
-        const v = arr[i]
-        if (typeof v === 'number') out[offset + i] = v
-        else if (typeof v === 'bigint') out[offset + i] = Number(v)
-        else if (v === null || v === undefined) {
+        const v: unknown = piece[i]
+        if (v === null || v === undefined) {
           out[offset + i] = NaN
           bad.mark(this.column, offset + i, true)
-        } else {
-          out[offset + i] = Number(v)
+          continue
         }
+        const x = (out[offset + i] = typeof v === 'number' ? v : Number(v))
+        if (x - x !== 0) bad.mark(this.column, offset + i, false)
       }
-    }
-    // x - x is 0 for every finite float and NaN for NaN and ±Inf (also catches float64 overflow to Inf)
-    const mask = bad.mask
-    for (let i = offset, end = offset + n; i < end; i++) {
-      const v = out[i]
-      if (v - v !== 0 && mask[i] === 0) bad.mark(this.column, i, false)
+    } else {
+      if (piece instanceof BigInt64Array || piece instanceof BigUint64Array) {
+        for (let i = 0; i < n; i++) out[offset + i] = Number(piece[i])
+      } else {
+        out.set(piece as ArrayLike<number>, offset) // Float32: a copy; Float64/Int32: converted
+      }
+      // x - x is 0 for every finite float and NaN for NaN and ±Inf (also catches float64 overflow to Inf)
+      for (let i = offset, end = offset + n; i < end; i++) {
+        const x = out[i]
+        if (x - x !== 0) bad.mark(this.column, i, false)
+      }
     }
     this.filled += n
   }

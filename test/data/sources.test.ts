@@ -1,0 +1,164 @@
+// URLs (range requests, servers without ranges, unreachable hosts), sha256, and a very large single
+// row group streamed with progress inside the row group.
+import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { parquetMetadata } from 'hyparquet'
+import { ingestSources } from '../../src/data/ingest.ts'
+import { RangeNotSupportedError, UnreachableUrlError } from '../../src/data/errors.ts'
+import { Sha256, sha256Hex } from '../../src/data/sha256.ts'
+import type { Progress } from '../../src/data/reader.ts'
+import { FEATURES, memSource, sharedBytes, syntheticColumns, writeParquet } from './fixtures.ts'
+
+const NFLX = sharedBytes('data/nflx_like.parquet')
+
+let server: Server
+let base = ''
+const requests: { path: string; range: string | undefined }[] = []
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    requests.push({ path: url.pathname, range: req.headers.range })
+    if (url.pathname === '/missing.parquet') {
+      res.writeHead(404, 'Not Found').end()
+      return
+    }
+    const body = Buffer.from(NFLX)
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '')
+    if (url.pathname === '/ranged.parquet' && range) {
+      const start = Number(range[1])
+      const end = range[2] ? Number(range[2]) : body.length - 1
+      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1 })
+      res.end(body.subarray(start, end + 1))
+      return
+    }
+    // /ranged.parquet without a Range header, and /plain.parquet always: the whole file
+    res.writeHead(200, { 'Content-Length': body.length }).end(body)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => {
+  server.closeAllConnections()
+  return new Promise<void>((r) => server.close(() => r()))
+})
+
+describe('URLs', () => {
+  test('range-capable server, small file: one probe + one whole-file request', async () => {
+    requests.length = 0
+    const url = `${base}/ranged.parquet`
+    const { table, errors, messages } = await ingestSources([{ kind: 'url', name: url, url }])
+    expect(errors).toEqual([])
+    expect(messages).toEqual([])
+    expect(table.rows).toBe(10_800)
+    expect(table.files[0].sha256).toBe(createHash('sha256').update(NFLX).digest('hex'))
+    expect(requests.map((r) => r.range)).toEqual(['bytes=0-3', undefined])
+  })
+
+  test('range-capable server, large file: range requests for the needed columns only', async () => {
+    requests.length = 0
+    const url = `${base}/ranged.parquet`
+    const { table, errors } = await ingestSources([{ kind: 'url', name: url, url }], { wholeFileBytes: 0 })
+    expect(errors).toEqual([])
+    expect(table.rows).toBe(10_800)
+    expect(table.files[0].sha256).toBe(createHash('sha256').update(NFLX).digest('hex'))
+    const ranged = requests
+      .filter((r) => r.range && r.range !== 'bytes=0-3')
+      .map((r) => r.range!.slice(6).split('-').map(Number))
+    expect(ranged.length).toBeGreaterThan(6) // footer + ranges per row group
+    // after the footer (hyparquet reads the last 512 KiB: all of this small file), only needed
+    // column chunks are requested: none overlaps an extra column
+    const extras = parquetMetadata(NFLX.slice().buffer).row_groups.flatMap((rg) =>
+      rg.columns
+        .map((c) => c.meta_data!)
+        .filter((m) => ['adm_scale0', 'adm_scale1', 'adm_scale2', 'adm_scale3', 'motion'].includes(m.path_in_schema[0]))
+        .map((m) => {
+          const start = Number(m.dictionary_page_offset || m.data_page_offset)
+          return [start, start + Number(m.total_compressed_size) - 1]
+        }),
+    )
+    const footerRead = `${Math.max(0, NFLX.length - (1 << 19))}-${NFLX.length - 1}`
+    const dataReads = ranged.filter(([a, b]) => `${a}-${b}` !== footerRead)
+    expect(dataReads.length).toBe(ranged.length - 1)
+    expect(dataReads.length).toBeGreaterThanOrEqual(6)
+    for (const [a, b] of dataReads) for (const [x, y] of extras) expect(a > y || b < x).toBe(true)
+  })
+
+  test('server without range support: loads with a warning', async () => {
+    const url = `${base}/plain.parquet`
+    const { table, messages } = await ingestSources([{ kind: 'url', name: url, url }])
+    expect(table.rows).toBe(10_800)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).toMatchObject({ level: 'warning', file: url })
+    expect(messages[0].text).toMatch(/does not support HTTP range requests: the whole file \(0\.4 MiB\) was downloaded/)
+  })
+
+  test('server without range support and a file too large to download whole: a clear error', async () => {
+    const url = `${base}/plain.parquet`
+    const { table, errors } = await ingestSources([{ kind: 'url', name: url, url }], { maxWithoutRanges: 100_000 })
+    expect(table.rows).toBe(0)
+    expect(errors[0]).toBeInstanceOf(RangeNotSupportedError)
+    expect(errors[0].message).toMatch(/plain\.parquet: the server does not support HTTP range requests and the file is larger than/)
+  })
+
+  test('HTTP 404 and an unreachable host', async () => {
+    const missing = `${base}/missing.parquet`
+    // a port nobody listens on: bind one, then close it
+    const closed = await new Promise<number>((r) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port
+        s.close(() => r(p))
+      })
+    })
+    const dead = `http://127.0.0.1:${closed}/x.parquet`
+    const { errors } = await ingestSources([
+      { kind: 'url', name: missing, url: missing },
+      { kind: 'url', name: dead, url: dead },
+    ])
+    expect(errors.map((e) => e.constructor)).toEqual([UnreachableUrlError, UnreachableUrlError])
+    expect(errors[0].message).toBe(`${missing}: the server answered HTTP 404 Not Found`)
+    expect((errors[0] as UnreachableUrlError).status).toBe(404)
+    expect(errors[1].message).toMatch(/x\.parquet: could not be fetched \(.*ECONNREFUSED.*\)/)
+  })
+})
+
+describe('sha256', () => {
+  test('matches node:crypto for lengths around the block boundaries, in any slicing', () => {
+    const data = new Uint8Array(1000)
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 7) & 255
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000]) {
+      const want = createHash('sha256').update(data.subarray(0, n)).digest('hex')
+      expect(sha256Hex(data.subarray(0, n))).toBe(want)
+      const h = new Sha256()
+      for (let o = 0; o < n; o += 37) h.update(data.subarray(o, Math.min(n, o + 37)))
+      expect(h.hex()).toBe(want)
+    }
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
+  })
+})
+
+test('a very large single row group streams with progress inside the row group', async () => {
+  const n = 300_000
+  const cols = syntheticColumns(n, 7)
+  const bytes = writeParquet(
+    Object.entries(cols).map(([name, data]) => ({
+      name,
+      data,
+      type: (name === 'source' || name === 'key' ? 'STRING' : name === 'frame_index' ? 'INT32' : 'FLOAT') as any,
+    })),
+    { rowGroupSize: n },
+  )
+  const seen: Progress[] = []
+  const { table, errors } = await ingestSources([memSource('big.parquet', bytes)], {
+    onProgress: (p) => seen.push(p),
+  })
+  expect(errors).toEqual([])
+  expect(table.rows).toBe(n)
+  expect(table.feature('motion2')[n - 1]).toBe(cols.motion2[n - 1])
+  // one progress report per column chunk decoded: several while the single row group is read
+  const reads = seen.filter((p) => p.phase === 'read' && p.bytesRead > 0)
+  expect(new Set(reads.map((p) => p.bytesRead)).size).toBeGreaterThanOrEqual(FEATURES.length)
+  expect(seen.at(-1)).toMatchObject({ phase: 'done', rowsDone: n, rowsTotal: n })
+})
