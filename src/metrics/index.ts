@@ -10,3 +10,4 @@ export {
   type MetricSummary,
   type Metrics,
 } from './group.ts'
+export { GROUPINGS, groupRows, type Grouping, type Groups } from './grouping.ts'
