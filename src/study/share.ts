@@ -1,5 +1,5 @@
 // A shareable URL for a study: the data URLs and every setting in the query string
-// (?tab=study&data=…&data=…&arch=mlp_small&epochs=30&batch=256&lr=0.001&seeds=5&scaler=standard
+// (?tab=study&data=URL,URL&arch=mlp_small&epochs=30&batch=256&lr=0.001&seeds=5&scaler=standard
 //  &split=loso&arms=abc). The app reads it back on load; files dropped from disk have no URL and
 // cannot be shared (shareUrl says which were left out).
 import { isSplitMode, type SplitMode } from '../data/splits.ts'
@@ -28,7 +28,8 @@ export function shareUrl(base: string | URL, state: ShareState): string {
   url.hash = ''
   const q = url.searchParams
   q.set('tab', 'study')
-  for (const d of state.dataUrls) q.append('data', d)
+  // one comma-separated `data` parameter: the form the data panel reads on start (?data=URL,URL)
+  if (state.dataUrls.length) q.set('data', state.dataUrls.join(','))
   const s = state.settings
   q.set('arch', s.arch)
   if (s.arch === 'custom' && s.hidden?.length) q.set('hidden', s.hidden.join(','))
@@ -93,5 +94,6 @@ export function readShare(href: string | URL): ParsedShare | null {
     if (isSplitMode(split)) mode = split
     else errors.push(`split=${split}: unknown split mode`)
   }
-  return { dataUrls: q.getAll('data').filter(Boolean), settings, split: mode, errors }
+  const dataUrls = q.getAll('data').flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)
+  return { dataUrls, settings, split: mode, errors }
 }

@@ -9,11 +9,16 @@ describe('share URL', () => {
     const href = shareUrl('https://lab.example/app/?tab=data&x=1#frag', { dataUrls, settings, split: 'loso' })
     expect(href.startsWith('https://lab.example/app/?tab=study&')).toBe(true)
     expect(href).not.toContain('x=1')
+    expect(new URL(href).searchParams.get('data')).toBe(dataUrls.join(','))
     const back = readShare(href)!
     expect(back.errors).toEqual([])
     expect(back.dataUrls).toEqual(dataUrls)
     expect(back.split).toBe('loso')
     expect(back.settings).toEqual({ arch: 'custom', hidden: [32, 8], epochs: 45, batchSize: 128, lr: 3e-4, seeds: 5, scalerMode: 'raw', arms: ['a', 'c'] })
+  })
+
+  it('reads repeated data parameters too', () => {
+    expect(readShare('https://lab.example/?data=a/1.parquet&data=b/2.parquet,c/3.parquet')!.dataUrls).toEqual(['a/1.parquet', 'b/2.parquet', 'c/3.parquet'])
   })
 
   it('ignores URLs without study parameters and names bad ones', () => {
