@@ -51,13 +51,15 @@ export function meanStd(values: readonly number[]): { mean: number; std: number 
 
 /**
  * `groupCodes[i]` indexes `groupNames` for row i. Rows of a group are gathered in row order;
- * groups without rows are left out of `per_source` and of the mean ± std.
+ * groups without rows are left out of `per_source` and of the mean ± std, and so are the groups
+ * named in `opts.notInSummary` (pooled rows such as "all KoNViD-like clips" are no source).
  */
 export function groupMetrics(
   pred: Scores,
   target: Scores,
   groupCodes: ArrayLike<number>,
   groupNames: readonly string[],
+  opts: { notInSummary?: ReadonlySet<string> } = {},
 ): GroupMetrics {
   const n = pred.length
   if (target.length !== n || groupCodes.length !== n)
@@ -86,7 +88,7 @@ export function groupMetrics(
   }
   const mean = {} as MetricSummary
   const std = {} as MetricSummary
-  const groups = Object.values(per_source)
+  const groups = Object.entries(per_source).filter(([name]) => !opts.notInSummary?.has(name)).map(([, m]) => m)
   for (const m of METRIC_NAMES) {
     const s = meanStd(groups.map((g) => g[m]))
     mean[m] = s.mean

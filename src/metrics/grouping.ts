@@ -14,23 +14,27 @@ export const GROUPINGS: { id: Grouping; label: string }[] = [
 export interface Groups {
   codes: Uint32Array
   names: string[]
+  /** groups that pool many sources: listed, but not counted in the mean ± std across sources */
+  pooled: Set<string>
 }
+
+export const KONVID_POOLED = 'konvid (all clips)'
 
 export function groupRows(table: TableView, mode: Grouping): Groups {
   const n = table.rows
-  if (mode === 'clip') return { codes: table.sourceCodes(), names: [...table.sourceNames] }
+  if (mode === 'clip') return { codes: table.sourceCodes(), names: [...table.sourceNames], pooled: new Set() }
   const corpus = table.corpusCodes()
   if (mode === 'corpus') {
     const present = CORPORA.filter((_, c) => corpus.includes(c))
     const codes = Uint32Array.from(corpus, (c) => present.indexOf(CORPORA[c]))
-    return { codes, names: present.map((c) => `${c} (all rows)`) }
+    return { codes, names: present.map((c) => `${c} (all rows)`), pooled: new Set() }
   }
   const src = table.sourceCodes()
   const names: string[] = []
   const index = new Map<string, number>()
   const codes = new Uint32Array(n)
   for (let i = 0; i < n; i++) {
-    const name = CORPORA[corpus[i]] === 'konvid' ? 'konvid (all clips)' : table.sourceNames[src[i]]
+    const name = CORPORA[corpus[i]] === 'konvid' ? KONVID_POOLED : table.sourceNames[src[i]]
     let g = index.get(name)
     if (g === undefined) {
       g = names.length
@@ -39,5 +43,5 @@ export function groupRows(table: TableView, mode: Grouping): Groups {
     }
     codes[i] = g
   }
-  return { codes, names }
+  return { codes, names, pooled: new Set(names.includes(KONVID_POOLED) ? [KONVID_POOLED] : []) }
 }

@@ -10,4 +10,6 @@ export {
   type MetricSummary,
   type Metrics,
 } from './group.ts'
-export { GROUPINGS, groupRows, type Grouping, type Groups } from './grouping.ts'
+export { GROUPINGS, groupRows, KONVID_POOLED, type Grouping, type Groups } from './grouping.ts'
+export { ALL_ROWS, COMPARE_METRICS, compareModels, type CompareCell, type CompareRow } from './compare.ts'
+export { scatterPoints, type ScatterData } from './scatter.ts'

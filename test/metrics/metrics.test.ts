@@ -105,3 +105,27 @@ describe('groupMetrics', () => {
     expect(() => groupMetrics([1, 2], [1, 2], [0, 5], ['A'])).toThrow(/group code 5/)
   })
 })
+
+describe('compareModels', () => {
+  it('marks the best value per row: highest PLCC/SROCC, lowest RMSE, ties both best', async () => {
+    const { compareModels } = await import('../../src/metrics/index.ts')
+    const codes = [0, 0, 0, 1, 1, 1]
+    const t = [1, 2, 3, 4, 5, 6]
+    const good = groupMetrics([1.1, 2, 3, 4, 5, 6.2], t, codes, ['A', 'B'])
+    const bad = groupMetrics([3, 2, 1, 4, 5, 6], t, codes, ['A', 'B'])
+    const rows = compareModels([good, bad])
+    expect(rows.map((r) => r.group)).toEqual(['A', 'B', 'all rows'])
+    expect(rows[0].cells.map((c) => c.plcc.best)).toEqual([true, false])
+    expect(rows[0].cells.map((c) => c.rmse.best)).toEqual([true, false])
+    expect(rows[1].cells.map((c) => c.srocc.best)).toEqual([true, true]) // both rank B perfectly
+    expect(rows[1].cells.map((c) => c.rmse.best)).toEqual([false, true])
+    expect(compareModels([good])[0].cells[0].plcc.best).toBe(false) // nothing to beat
+  })
+  it('leaves pooled groups out of the mean ± std', () => {
+    const g = groupMetrics([1, 2, 3, 1, 2, 4, 5, 1, 9], [1, 2, 3, 1, 2, 3, 1, 5, 2], [0, 0, 0, 1, 1, 1, 2, 2, 2], ['A', 'B', 'pool'], {
+      notInSummary: new Set(['pool']),
+    })
+    expect(Object.keys(g.per_source)).toEqual(['A', 'B', 'pool'])
+    expect(g.mean.plcc).toBeCloseTo((g.per_source.A.plcc + g.per_source.B.plcc) / 2, 14)
+  })
+})
