@@ -40,6 +40,7 @@ export interface Points {
   target: Float32Array
   codes: Uint32Array
   names: string[]
+  pooled: Set<string>
 }
 
 export const evaluation = $state({
@@ -114,8 +115,8 @@ export async function evaluate(table: TableView, version: number, modelIds: read
       const features = featuresFor(e, table)
       const x = table.matrix(features)
       const out = await evalWorker().run(modelSource(id), x, table.rows, features.length, { ep: evaluation.ep })
-      const metrics = groupMetrics(out.pred, target, groups.codes, groups.names)
-      points.set(id, { pred: out.pred, target, codes: groups.codes, names: groups.names })
+      const metrics = groupMetrics(out.pred, target, groups.codes, groups.names, { notInSummary: groups.pooled })
+      points.set(id, { pred: out.pred, target, codes: groups.codes, names: groups.names, pooled: groups.pooled })
       const at = new Date().toISOString()
       evaluation.results = {
         ...evaluation.results,
