@@ -3,6 +3,7 @@
 import * as engine from './engine.ts'
 import * as ingest from './ingest.ts'
 import * as evaluation from './evaluation.ts'
+import * as study from './study.ts'
 
 declare global {
   interface Window {
@@ -10,4 +11,4 @@ declare global {
   }
 }
 
-window.lab = { ...engine, ...ingest, ...evaluation, ready: true }
+window.lab = { ...engine, ...ingest, ...evaluation, ...study, ready: true }

@@ -177,3 +177,25 @@ describe('combined and single-corpus modes', () => {
     expect(nflxSources(demoLike({ sources: [], konvidClips: 3 }))).toEqual([])
   })
 })
+
+describe('resampled tables (benchmark)', () => {
+  it('draw rows with replacement, seeded, keeping every column aligned', async () => {
+    const { resampleTable } = await import('../../src/study/resample.ts')
+    const big = resampleTable(combined, 5000, 3)
+    expect(big.rows).toBe(5000)
+    expect(resampleTable(combined, 5000, 3).target()).toEqual(big.target())
+    expect(resampleTable(combined, 5000, 4).target()).not.toEqual(big.target())
+    // every resampled row is a copy of some base row: features and target agree
+    const m = big.matrix(['adm2', 'motion2'], [0, 4999])
+    const src = big.sourceCodes()
+    for (const [k, r] of [0, 4999].entries()) {
+      const hits = Array.from({ length: combined.rows }, (_, i) => i).filter(
+        (i) => combined.feature('adm2')[i] === m[k * 2] && combined.feature('motion2')[i] === m[k * 2 + 1],
+      )
+      expect(hits.some((i) => combined.sourceCodes()[i] === src[r] && combined.target()[i] === big.target()[r])).toBe(true)
+    }
+    const folds = losoFolds(big)
+    expect(folds.map((f) => f.heldOutSource)).toEqual(DEMO_SOURCES)
+    for (const f of folds) checkSplit(big, f)
+  })
+})

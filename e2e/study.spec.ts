@@ -1,0 +1,161 @@
+// The FoxBird study end to end in headless Chromium (WebGPU on SwiftShader):
+//  1. acceptance (issue 5) through the harness page — the app's study path (GPU engine + splits +
+//     ONNX export + onnxruntime-web evaluation) on the demo corpus, 5 seeds, against PyTorch's
+//     ../shared/fixtures/loso_torch_demo.json;
+//  2. once through the UI: the button, the tables, the call-out, the report download.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { expect, test, type Page } from '@playwright/test'
+import { readJson } from '../test/helpers/shared.ts'
+
+type Arm = 'a' | 'b' | 'c'
+interface TorchScores {
+  plcc: number
+  srocc: number
+  rmse: number
+}
+const torch = readJson<{ runs: Record<Arm, Record<string, TorchScores[]>>; epochs_c: Record<string, number> }>('fixtures', 'loso_torch_demo.json')
+const FOLDS = Object.keys(torch.runs.a)
+const ARMS: Arm[] = ['a', 'b', 'c']
+const OUT = 'test-results/study'
+// STUDY_TRAINER=cpu runs the same path on the CPU reference (debugging only; the acceptance is the GPU's)
+const TRAINER = process.env.STUDY_TRAINER === 'cpu' ? 'cpu' : 'webgpu'
+
+interface HarnessRun {
+  arm: Arm
+  fold: string
+  seed: number
+  plcc: number
+  srocc: number
+  rmse: number
+  n: number
+  epochs: number
+  steps: number
+  ep: string
+}
+interface HarnessOutput {
+  device: string
+  wallMs: number
+  trainMs: number
+  loadMs: number
+  totalSamples: number
+  epochsC: Record<string, number>
+  runs: HarnessRun[]
+  failed: unknown[]
+  summary: {
+    arms: Record<Arm, { mean: TorchScores; std: TorchScores; worst: string; folds: { fold: string; mean: TorchScores }[] }>
+    outlier: { fold: string; disagreeing: { seed: number; fold: string }[] }
+    stdRatio: number
+    reading: string
+  }
+  markdown: string
+}
+
+async function openHarness(page: Page) {
+  page.on('console', (m) => m.text().startsWith('[study]') && console.log(m.text()))
+  await page.goto('/harness.html')
+  await page.waitForFunction(() => (window as unknown as { lab?: { ready?: boolean } }).lab?.ready === true)
+}
+
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
+
+test('acceptance: the 5-seed study on the demo corpus matches PyTorch (engine + splits + export + ort-web)', async ({ page }) => {
+  test.setTimeout(900_000)
+  await openHarness(page)
+  const out = (await page.evaluate(
+    (trainer) => (window as any).lab.studyRun({ settings: { arch: 'mlp_small', epochs: 30, batchSize: 256, lr: 1e-3, seeds: 5, scalerMode: 'standard' }, trainer }),
+    TRAINER,
+  )) as HarnessOutput
+  mkdirSync(OUT, { recursive: true })
+  writeFileSync(`${OUT}/acceptance.json`, JSON.stringify(out, null, 2))
+  writeFileSync(`${OUT}/acceptance.md`, out.markdown)
+
+  // a readable comparison for the log: ours vs PyTorch, per arm, fold and seed
+  const lines = [`device ${out.device}; train ${(out.trainMs / 1000).toFixed(1)} s, whole study ${(out.wallMs / 1000).toFixed(1)} s, ${out.totalSamples.toLocaleString('en-US')} samples`]
+  for (const arm of ARMS)
+    for (const fold of FOLDS) {
+      const ours = out.runs.filter((r) => r.arm === arm && r.fold === fold).sort((p, q) => p.seed - q.seed)
+      const ref = torch.runs[arm][fold]
+      lines.push(
+        `(${arm}) ${fold.padEnd(10)} ours ${ours.map((r) => r.plcc.toFixed(4)).join(' ')} | torch ${ref.map((r) => r.plcc.toFixed(4)).join(' ')} | mean ${mean(ours.map((r) => r.plcc)).toFixed(4)} vs ${mean(ref.map((r) => r.plcc)).toFixed(4)}`,
+      )
+    }
+  console.log(lines.join('\n'))
+
+  expect(out.failed).toEqual([])
+  expect(out.runs).toHaveLength(3 * 9 * 5)
+  expect(out.epochsC).toEqual(torch.epochs_c) // 58 epochs per fold, as PyTorch's (c)
+  const problems: string[] = []
+  for (const arm of ARMS)
+    for (const fold of FOLDS) {
+      const ref = torch.runs[arm][fold].map((r) => r.plcc)
+      const ours = out.runs.filter((r) => r.arm === arm && r.fold === fold)
+      expect(ours).toHaveLength(5)
+      const s0 = ours.find((r) => r.seed === 0)!.plcc
+      const lo = Math.min(...ref) - 0.01
+      const hi = Math.max(...ref) + 0.01
+      if (!(s0 >= lo && s0 <= hi)) problems.push(`(${arm}) ${fold}: seed-0 PLCC ${s0.toFixed(4)} outside PyTorch's range ± 0.01 [${lo.toFixed(4)}, ${hi.toFixed(4)}]`)
+      const m = mean(ours.map((r) => r.plcc))
+      const mt = mean(ref)
+      if (!(Math.abs(m - mt) <= 0.01)) problems.push(`(${arm}) ${fold}: 5-seed mean PLCC ${m.toFixed(4)} vs PyTorch ${mt.toFixed(4)} (Δ ${(m - mt).toFixed(4)})`)
+    }
+  expect(problems).toEqual([])
+
+  const { arms, outlier } = out.summary
+  expect(arms.a.worst).toBe('NightGrain')
+  expect(outlier.fold).toBe('NightGrain')
+  const ng = (arm: Arm) => arms[arm].folds.find((f) => f.fold === 'NightGrain')!.mean.plcc
+  expect(ng('b')).toBeGreaterThan(ng('c'))
+  expect(arms.a.mean.plcc).toBeLessThan(arms.c.mean.plcc)
+  expect(arms.c.mean.plcc).toBeLessThan(arms.b.mean.plcc)
+  expect(out.summary.stdRatio).toBeGreaterThan(2)
+  expect(out.markdown).toContain(out.summary.reading)
+})
+
+test('the study through the UI: one click on an empty app loads the demo, fills both tables, calls out the outlier, downloads the report', async ({ page }) => {
+  test.setTimeout(600_000)
+  await page.goto('/?tab=study')
+  const panel = page.getByTestId('study-panel')
+  await expect(panel).toHaveAttribute('data-status', 'idle')
+  await page.getByTestId('study-run').click()
+  await expect(panel).toHaveAttribute('data-status', 'running', { timeout: 60_000 })
+  // tables fill in while the study runs
+  await expect(page.getByTestId('study-table-a').locator('tbody tr')).toHaveCount(9)
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 540_000 })
+
+  for (const arm of ['a', 'b', 'c']) {
+    const rows = page.getByTestId(`study-table-${arm}`).locator('tbody tr')
+    await expect(rows).toHaveCount(9)
+    await expect(rows.and(page.locator('[data-done=yes]'))).toHaveCount(9)
+    // 4 decimals for PLCC / SROCC
+    await expect(rows.first().locator('td').nth(1)).toHaveText(/^\d\.\d{4}$/)
+  }
+  await expect(page.getByTestId('study-outlier')).toBeVisible()
+  const outlier = (await page.getByTestId('study-outlier-fold').textContent())!.trim()
+  expect(FOLDS).toContain(outlier)
+  await expect(page.getByTestId('study-table-a').locator('tbody tr.worst')).toHaveAttribute('data-fold', outlier)
+  await expect(page.getByTestId('study-reading')).toContainText('konvid')
+  await expect(page.getByTestId('study-std-ratio')).toHaveText(/\d\.\d× tighter/)
+
+  // the scatter plot of the outlier fold, on demand
+  await page.getByTestId('study-table-a').locator(`tbody tr[data-fold="${outlier}"]`).click()
+  await expect(page.getByTestId('study-scatter').locator('canvas')).toHaveCount(1)
+
+  mkdirSync(OUT, { recursive: true })
+  await page.screenshot({ path: `${OUT}/study-finished.png`, fullPage: true })
+
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('study-download-md').click()])
+  expect(md.suggestedFilename()).toBe('foxbird-study.md')
+  const text = readFileSync((await md.path())!, 'utf8')
+  expect(text).toContain('# FoxBird study')
+  expect(text).toContain(`**${outlier}**`)
+  const meanA = (await page.getByTestId('study-mean-a').locator('td').nth(1).textContent())!.split('±')[0].trim()
+  expect(text).toContain(meanA)
+
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('study-download-zip').click()])
+  expect(zip.suggestedFilename()).toBe('foxbird-study-models.zip')
+
+  // the share link carries the settings and the data URLs
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  await page.getByTestId('study-share').click()
+  await expect(page).toHaveURL(/tab=study.*data=demo%2Fnflx_like\.parquet.*arch=mlp_small.*epochs=30.*seeds=1/)
+})
