@@ -1,0 +1,71 @@
+// Training worker: a thin comlink adapter over a Trainer. It picks the WGSL engine when WebGPU
+// works here, else the CPU reference with a plain notice; streams per-epoch events back; and
+// cancels through an AbortSignal (the trainers yield often enough to receive the message).
+// After a device loss the trainer is dropped, so the next run (a resume) asks for a new device.
+import * as Comlink from 'comlink'
+import { CpuTrainer } from '../src/model/trainCpu.ts'
+import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/trainer.ts'
+import { gpuTrainer } from './gpuTrainer.ts'
+
+export interface TrainerInfo {
+  kind: Trainer['kind']
+  description: string
+  /** shown to the user when training falls back to the CPU */
+  notice: string | null
+}
+
+let current: Promise<{ trainer: Trainer; info: TrainerInfo }> | null = null
+let controller: AbortController | null = null
+
+async function pick(): Promise<{ trainer: Trainer; info: TrainerInfo }> {
+  const gpu = await gpuTrainer()
+  if ('trainer' in gpu) {
+    const t = gpu.trainer
+    return { trainer: t, info: { kind: t.kind, description: t.description, notice: null } }
+  }
+  const t = new CpuTrainer()
+  const notice = `WebGPU unavailable: ${gpu.reason} — training on the CPU reference`
+  return { trainer: t, info: { kind: t.kind, description: t.description, notice } }
+}
+
+function ensure() {
+  current ??= pick()
+  return current
+}
+
+const api = {
+  /** Choose the trainer and compile its pipelines; call early, while the data loads. */
+  async prepare(): Promise<TrainerInfo> {
+    return (await ensure()).info
+  },
+
+  async train(
+    data: TrainData,
+    jobs: TrainJob[],
+    onEpoch: (ev: EpochEvent) => void,
+    resume?: (Checkpoint | null)[],
+  ): Promise<{ results: TrainResult[]; info: TrainerInfo }> {
+    const { trainer, info } = await ensure()
+    controller?.abort()
+    const ctl = new AbortController()
+    controller = ctl
+    try {
+      const results = await trainer.train(data, jobs, { onEpoch, signal: ctl.signal, resume })
+      if (results.some((r) => r.status === 'device-lost')) {
+        trainer.dispose()
+        current = null
+      }
+      return { results, info }
+    } finally {
+      if (controller === ctl) controller = null
+    }
+  },
+
+  cancel(): void {
+    controller?.abort()
+  },
+}
+
+export type TrainWorkerApi = typeof api
+
+Comlink.expose(api)
