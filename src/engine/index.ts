@@ -1,0 +1,9 @@
+// The WGSL training engine: platform-neutral (it receives a GPUDevice and never touches the DOM).
+// See src/engine/README.md for the design and the measured speed.
+export { requestGpu, describeAdapter, type GpuRequest } from './device.ts'
+export { GpuTrainer, kernelFor, type GpuTrainerOptions } from './trainer.ts'
+export { gpuPredict } from './predict.ts'
+export { engineMemory } from './buffers.ts'
+export { compilePipelines, EngineSetupError, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
+export { EngineError } from './group.ts'
+export { fitsSmall, SMALL_SHAPE } from './layout.ts'

@@ -1,0 +1,340 @@
+// GpuTrainer: the Trainer (src/model/trainer.ts) on WebGPU. A run trains all its jobs at once:
+// the features stay on the GPU for the whole run, every model has its own row list, and each
+// epoch is one "round" — one PLAN upload, a few dispatches per kernel group, one readback of
+// losses + weights + Adam state (the checkpoint). Rounds are pipelined two deep: while the CPU
+// waits for epoch e's readback, epoch e+1 is already queued, and the CPU shuffles for e+2 while
+// the GPU trains e+1. Nothing waits on the GPU except those readbacks.
+//
+// Failure handling: a job whose loss (or weights) turn NaN/Inf stops as 'diverged' and the others
+// go on; an AbortSignal ends the run at once ('cancelled', last checkpoints kept; queued GPU work
+// finishes on its own); a lost device ends every unfinished job as 'device-lost' with its last
+// checkpoint, from which `train(…, { resume })` continues — on a new device, bit for bit.
+import { paramCount } from '../model/arch.ts'
+import { flattenParams, unflattenParams } from '../model/params.ts'
+import { TrainInputError } from '../model/trainCpu.ts'
+import {
+  EpochShuffler,
+  type Checkpoint,
+  type JobStatus,
+  type TrainData,
+  type Trainer,
+  type TrainJob,
+  type TrainOptions,
+  type TrainResult,
+} from '../model/trainer.ts'
+import { BufferSet } from './buffers.ts'
+import { EngineError, Group, type EpochPlan, type Member, type MemberResult } from './group.ts'
+import { fitsSmall, vec4s, type KernelKind } from './layout.ts'
+import { padRows } from './rows.ts'
+import { compilePipelines, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
+
+export interface GpuTrainerOptions extends PipelineOptions {
+  /** optimizer steps per dispatch (default: sized so a dispatch stays in the milliseconds) */
+  stepsPerDispatch?: number
+}
+
+/** Which kernel trains a job's architecture (exposed for tests and the benchmark). */
+export function kernelFor(widths: readonly number[], pipes: EnginePipelines): KernelKind {
+  return pipes.small && fitsSmall(widths) ? 'small' : 'any'
+}
+
+/** One job's progress through the run. */
+class JobState {
+  status: JobStatus | null = null
+  message: string | undefined
+  /** epochs completed (read back) */
+  epoch: number
+  /** epochs handed to the GPU */
+  scheduled: number
+  step: number
+  readonly shuffler: EpochShuffler
+  readonly trainLoss: number[] = []
+  readonly valLoss: number[] = []
+  last: Checkpoint | null
+  /** the epochs queued on the GPU and not read back yet: their first step and epoch index */
+  readonly queued: { t0: number; epoch: number }[] = []
+  /** optimizer steps taken once every queued epoch is done */
+  private nextT0: number
+
+  constructor(
+    readonly index: number,
+    readonly job: TrainJob,
+    resume: Checkpoint | null,
+  ) {
+    this.shuffler = new EpochShuffler(job)
+    this.epoch = resume?.epoch ?? 0
+    this.step = resume?.step ?? 0
+    this.nextT0 = this.step
+    this.scheduled = this.epoch
+    this.last = resume ? copyCheckpoint(resume) : null
+    if (resume) this.shuffler.skipTo(resume.epoch)
+    if (this.epoch >= job.epochs) this.status = 'done'
+  }
+
+  /** The next epoch's rows (row ids), or null when the job has nothing more to queue. */
+  nextEpoch(): EpochPlan | null {
+    if (this.status !== null || this.scheduled >= this.job.epochs) return null
+    const order = this.shuffler.next()
+    const tr = this.job.trainRows
+    const rows = new Uint32Array(order.length)
+    for (let i = 0; i < order.length; i++) {
+      const p = order[i]
+      if (p >= tr.length) throw new TrainInputError(`${this.job.label}: epoch ${this.scheduled + 1} orders position ${p}, past its ${tr.length} training rows`)
+      rows[i] = tr[p]
+    }
+    const t0 = this.nextT0
+    this.nextT0 += Math.ceil(rows.length / this.job.batchSize)
+    this.queued.push({ t0, epoch: this.scheduled })
+    this.scheduled++
+    return { rows, t0 }
+  }
+
+  stop(status: JobStatus, message: string): void {
+    this.status = status
+    this.message = message
+  }
+
+  result(): TrainResult {
+    const job = this.job
+    const flat = this.last?.params ?? flattenParams(job.init)
+    return {
+      id: job.id,
+      status: this.status ?? 'cancelled',
+      ...(this.message === undefined ? {} : { message: this.message }),
+      params: unflattenParams(job.widths, flat),
+      trainLoss: this.trainLoss.slice(),
+      valLoss: this.valLoss.slice(),
+      steps: this.last?.step ?? 0,
+      checkpoint: this.last ? copyCheckpoint(this.last) : null,
+    }
+  }
+}
+
+function copyCheckpoint(c: Checkpoint): Checkpoint {
+  return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
+}
+
+const allFinite = (a: Float32Array) => a.every(Number.isFinite)
+
+export class GpuTrainer implements Trainer {
+  readonly kind = 'webgpu' as const
+  readonly description: string
+  private lost: GPUDeviceLostInfo | null = null
+  private readonly lostPromise: Promise<GPUDeviceLostInfo>
+
+  private constructor(
+    readonly device: GPUDevice,
+    adapter: string,
+    readonly pipelines: EnginePipelines,
+    private readonly opts: GpuTrainerOptions,
+  ) {
+    this.description = `WebGPU: ${adapter}`
+    this.lostPromise = device.lost.then((info) => (this.lost = info))
+  }
+
+  /** Compile the pipelines (asynchronously: start it while the data loads) and make a trainer. */
+  static async create(device: GPUDevice, adapter: string, opts: GpuTrainerOptions = {}): Promise<GpuTrainer> {
+    return new GpuTrainer(device, adapter, await compilePipelines(device, opts), opts)
+  }
+
+  /** True once the device is gone; make a new device and trainer, then resume. */
+  get isLost(): boolean {
+    return this.lost !== null
+  }
+
+  async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+    checkData(data)
+    jobs.forEach((j) => checkJob(data, j))
+    if (opts.resume && opts.resume.length !== jobs.length)
+      throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
+    const states = jobs.map((job, j) => new JobState(j, job, opts.resume?.[j] ?? null))
+    opts.resume?.forEach((cp, j) => cp && checkCheckpoint(jobs[j], cp))
+    const signal = opts.signal
+
+    const lostMessage = (s: JobState) =>
+      `${s.job.label}: the GPU device was lost after epoch ${s.epoch} (${this.lost?.message || this.lost?.reason || 'no reason given'}); resume from the last checkpoint`
+    const finish = (reason: 'cancelled' | 'device-lost' | null) => {
+      for (const s of states) {
+        if (s.status !== null) continue
+        if (reason === 'device-lost') s.stop('device-lost', lostMessage(s))
+        else s.stop('cancelled', `${s.job.label} cancelled after epoch ${s.epoch}`)
+      }
+      return states.map((s) => s.result())
+    }
+    if (this.lost) return finish('device-lost')
+    if (signal?.aborted || states.every((s) => s.status !== null)) return finish('cancelled')
+
+    const buffers = new BufferSet(this.device)
+    this.device.pushErrorScope('out-of-memory')
+    this.device.pushErrorScope('validation')
+    let scopes = 2
+    const popScopes = async () => {
+      for (; scopes > 0; scopes--) {
+        const err = await this.device.popErrorScope()
+        if (err && !this.lost) throw new EngineError(`the GPU rejected the training setup: ${err.message}`)
+      }
+    }
+    try {
+      const f4 = vec4s(data.nFeatures)
+      const shared = {
+        x: buffers.upload('features', padRows(data.x, data.nFeatures, f4)),
+        y: buffers.upload('targets', data.y),
+        f4,
+        nFeatures: data.nFeatures,
+      }
+      const groups = this.makeGroups(buffers, states, shared)
+
+      const aborted = signal
+        ? new Promise<'cancelled'>((resolve) => {
+            if (signal.aborted) resolve('cancelled')
+            signal.addEventListener('abort', () => resolve('cancelled'), { once: true })
+          })
+        : new Promise<'cancelled'>(() => {})
+      const lost = this.lostPromise.then(() => 'device-lost' as const)
+
+      type Round = { slot: number; groups: Group[]; states: (JobState | null)[][] }
+      const inflight: Round[] = []
+      let roundNo = 0
+      for (;;) {
+        if (this.lost) return finish('device-lost')
+        // Queue the next epoch of every job that has one (up to two rounds in flight).
+        if (inflight.length < 2) {
+          const round: Round = { slot: roundNo % 2, groups: [], states: [] }
+          const enc = this.device.createCommandEncoder({ label: `epoch round ${roundNo}` })
+          for (const g of groups) {
+            const who = g.members.map((mb) => states[mb.index])
+            const plans = who.map((s) => s.nextEpoch())
+            if (!g.setEpoch(plans, f4)) continue
+            g.encode(enc, round.slot)
+            round.groups.push(g)
+            round.states.push(who.map((s, i) => (plans[i] ? s : null)))
+          }
+          if (round.groups.length > 0) {
+            this.device.queue.submit([enc.finish()])
+            if (roundNo === 0) await popScopes()
+            inflight.push(round)
+            roundNo++
+            if (inflight.length < 2) continue
+          }
+        }
+        const round = inflight.shift()
+        if (!round) break
+        const mapped = Promise.all(round.groups.map((g) => g.map(round.slot))).then(() => 'ok' as const)
+        mapped.catch(() => {}) // a device loss or an abort rejects it; handled below
+        const how = await Promise.race([mapped, aborted, lost])
+        if (how === 'cancelled') return finish('cancelled')
+        if (how === 'device-lost' || this.lost) return finish('device-lost')
+        round.groups.forEach((g, gi) => {
+          const res = g.read(round.slot)
+          res.forEach((r, i) => {
+            const s = round.states[gi][i]
+            if (r && s) this.endEpoch(s, r, opts)
+          })
+        })
+        if (signal?.aborted) return finish('cancelled')
+      }
+      return finish(null)
+    } catch (e) {
+      if (this.lost) return finish('device-lost')
+      throw e
+    } finally {
+      buffers.destroy()
+      while (scopes > 0) {
+        scopes--
+        this.device.popErrorScope().catch(() => {})
+      }
+    }
+  }
+
+  private makeGroups(buffers: BufferSet, states: JobState[], shared: ConstructorParameters<typeof Group>[5]): Group[] {
+    const byKind = new Map<KernelKind, Member[]>()
+    states.forEach((s, index) => {
+      if (s.status !== null) return
+      const job = s.job
+      const kind = kernelFor(job.widths, this.pipelines)
+      const capacity =
+        job.order.kind === 'explicit' ? Math.max(1, ...job.order.epochs.map((e) => e.length)) : job.trainRows.length
+      const params = s.last?.params ?? flattenParams(job.init)
+      const n = params.length
+      const list = byKind.get(kind) ?? []
+      list.push({ index, job, capacity, params, m: s.last?.m ?? new Float32Array(n), v: s.last?.v ?? new Float32Array(n) })
+      byKind.set(kind, list)
+    })
+    return [...byKind].map(([kind, members]) => {
+      const pipes = kind === 'small' ? this.pipelines.small! : this.pipelines.any
+      return new Group(this.device, buffers, pipes, kind, members, shared, this.opts.stepsPerDispatch)
+    })
+  }
+
+  /** Bookkeeping for one job's finished epoch: losses, divergence check, checkpoint, event. */
+  private endEpoch(s: JobState, r: MemberResult, opts: TrainOptions): void {
+    const q = s.queued.shift()!
+    if (s.status !== null) return // stopped while this epoch was in flight
+    const e = q.epoch + 1
+    let sse = 0
+    let rows = 0
+    for (let i = 0; i < r.sse.length; i++) {
+      const loss = r.sse[i] / r.stepRows[i]
+      if (!Number.isFinite(loss)) {
+        s.stop(
+          'diverged',
+          `${s.job.label} diverged in epoch ${e} (step ${q.t0 + i + 1}): the training loss became ${loss}; kept the weights of epoch ${e - 1}`,
+        )
+        return
+      }
+      sse += r.sse[i]
+      rows += r.stepRows[i]
+    }
+    if (!allFinite(r.params) || !allFinite(r.m) || !allFinite(r.v)) {
+      s.stop('diverged', `${s.job.label} diverged in epoch ${e}: the weights became infinite or NaN; kept the weights of epoch ${e - 1}`)
+      return
+    }
+    const trainLoss = sse / rows
+    const valLoss = s.job.valRows.length > 0 ? r.valSse / s.job.valRows.length : NaN
+    s.epoch = e
+    s.step = q.t0 + r.sse.length
+    s.last = { epoch: e, step: s.step, params: r.params, m: r.m, v: r.v }
+    s.trainLoss.push(trainLoss)
+    s.valLoss.push(valLoss)
+    if (e >= s.job.epochs) s.status = 'done'
+    opts.onEpoch?.({ job: s.index, epoch: e, trainLoss, valLoss, checkpoint: copyCheckpoint(s.last) })
+  }
+
+  dispose(): void {}
+}
+
+function checkData(data: TrainData): void {
+  const { x, y, nFeatures } = data
+  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
+  if (x.length !== y.length * nFeatures)
+    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
+}
+
+function checkJob(data: TrainData, job: TrainJob): void {
+  const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
+  const w = job.widths
+  if (w.length < 2 || w.length > 6 || w[w.length - 1] !== 1)
+    throw bad(`widths must be features, up to 4 hidden layers, then one output; got ${w.join('→')}`)
+  if (w.some((n) => !Number.isInteger(n) || n < 1 || n > 128)) throw bad(`every width must be an integer in 1..128, got ${w.join('→')}`)
+  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
+  if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
+  if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
+  if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
+  if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
+  if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
+  if (job.trainRows.length === 0) throw bad('no training rows')
+  const rows = data.y.length
+  for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
+    for (let i = 0; i < list.length; i++)
+      if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)
+  if (job.scaler && (job.scaler.mean.length !== w[0] || job.scaler.std.length !== w[0]))
+    throw bad(`the scaler has ${job.scaler.mean.length} features, the model ${w[0]}`)
+}
+
+function checkCheckpoint(job: TrainJob, cp: Checkpoint): void {
+  const n = paramCount(job.widths)
+  if (cp.params.length !== n || cp.m.length !== n || cp.v.length !== n)
+    throw new TrainInputError(`${job.label}: checkpoint has ${cp.params.length} parameters, the model ${n}`)
+}
+
+export { EngineError }
