@@ -17,9 +17,14 @@ export function evalEnv() {
   return evalWorker().env()
 }
 
-/** One inference run; the result's `ep` says which EP ran. */
-export function evalRun(r: EvalRunRequest) {
-  return evalWorker().run(r.model, r.x, r.rows, r.nFeatures, { ep: r.ep ?? 'auto' })
+/**
+ * One inference run; the result's `ep` says which EP ran. `wallMs` is the time seen by the page,
+ * including the copy of the rows to the worker and of the predictions back.
+ */
+export async function evalRun(r: EvalRunRequest) {
+  const t0 = performance.now()
+  const out = await evalWorker().run(r.model, r.x, r.rows, r.nFeatures, { ep: r.ep ?? 'auto' })
+  return { ...out, wallMs: performance.now() - t0 }
 }
 
 /** WebGPU and WASM on the same rows, with the max |difference|. */

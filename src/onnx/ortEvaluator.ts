@@ -79,7 +79,7 @@ export class OrtEvaluator implements Evaluator {
 
     const t1 = this.now()
     const pred = new Float32Array(rows)
-    const chunk = this.opts.chunkRows ?? 1 << 18
+    const chunk = this.opts.chunkRows ?? 1 << 20
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const n = Math.min(chunk, rows - r0)
       const input = new this.ort.Tensor('float32', x.subarray(r0 * nFeatures, (r0 + n) * nFeatures), [n, nFeatures])
