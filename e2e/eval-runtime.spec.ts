@@ -26,20 +26,27 @@ function runWeb(page: Page, model: OnnxModelSource, x: Float32Array, rows: numbe
   return page.evaluate((req) => ((window as any).lab as Lab).evalRun(req), { model, x, rows, nFeatures: 6, ep })
 }
 
-test('our exports run on ort-web WebGPU and WASM and equal our forward pass', async ({ page }) => {
+test('our exports run on ort-web WebGPU and WASM and equal our CPU and GPU forward passes', async ({ page }) => {
   await harness(page)
   const demo = await demoSample(1000)
   for (const m of await fixtureModels()) {
     if (!['mlp_small_std', 'mlp_large_raw', 'vmaf_tiny_v2_reexport'].includes(m.id)) continue
     const model = { name: `${m.id}.onnx`, bytes: exportOnnx(m) }
     const ours = predict(m.params, m.scaler, demo.x, 6)
+    // the engine's WGSL forward pass (gpuPredict), in the same page
+    const gpu: Float32Array = await page.evaluate(
+      ([params, scaler, x]) => ((window as any).lab as Lab).enginePredict(params, scaler, x, 6),
+      [m.params, m.scaler, demo.x] as const,
+    )
     const scale = outputScale(m, demo.x, demo.rows)
     for (const ep of ['webgpu', 'wasm']) {
       const out = await runWeb(page, model, demo.x, demo.rows, ep)
       expect(out.ep).toBe(ep)
-      const d = agreement(out.pred, ours, scale)
-      console.log(`${m.id} ${ep}: vs forward ${JSON.stringify(d)}`)
-      expect(d.maxRel, `${m.id} on ${ep}`).toBeLessThanOrEqual(TOL)
+      const cpu = agreement(out.pred, ours, scale)
+      const wgsl = agreement(out.pred, gpu, scale)
+      console.log(`${m.id} ${ep}: vs CPU forward ${JSON.stringify(cpu)}, vs gpuPredict ${JSON.stringify(wgsl)}`)
+      expect(cpu.maxRel, `${m.id} on ${ep} vs predict`).toBeLessThanOrEqual(TOL)
+      expect(wgsl.maxRel, `${m.id} on ${ep} vs gpuPredict`).toBeLessThanOrEqual(TOL)
     }
   }
 })
