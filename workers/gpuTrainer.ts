@@ -1,8 +1,16 @@
-// The WGSL engine, when this browser gives us a WebGPU device (see src/engine/index.ts).
+// The WGSL engine, when this browser gives us a WebGPU device (src/engine); otherwise the
+// plain reason, which the worker shows next to its CPU fallback.
+import { GpuTrainer, requestGpu } from '../src/engine/index.ts'
 import type { Trainer } from '../src/model/trainer.ts'
 
 export async function gpuTrainer(): Promise<{ trainer: Trainer } | { reason: string }> {
-  if (!('gpu' in navigator) || !navigator.gpu) return { reason: 'this browser has no navigator.gpu' }
-  // Pending: src/engine (the GPU trainer) has not landed yet; switch to requestGpu + GpuTrainer.create then.
-  return { reason: 'the WGSL engine is not part of this build yet' }
+  const gpu = await requestGpu()
+  if (!gpu.ok) return { reason: gpu.reason }
+  try {
+    // compiles the pipelines now, so they are ready by the time the data is
+    return { trainer: await GpuTrainer.create(gpu.device, gpu.adapter) }
+  } catch (e) {
+    gpu.device.destroy()
+    return { reason: `the GPU engine could not start (${e instanceof Error ? e.message : String(e)})` }
+  }
 }
