@@ -55,7 +55,9 @@ export async function gpuPredict(
     device.queue.writeBuffer(spanBuf, 0, span)
     const out = buffers.create('predictions', rows * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC)
     const read = buffers.create('predictions readback', rows * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST)
+    // bindings the predict entry point does not use (one read-only, one read-write)
     const dummy = buffers.create('unused', 16, GPUBufferUsage.STORAGE)
+    const dummyRw = buffers.create('unused scratch', 16, GPUBufferUsage.STORAGE)
     device.pushErrorScope('validation')
     const bg = device.createBindGroup({
       label: 'predict',
@@ -68,7 +70,7 @@ export async function gpuPredict(
         { binding: 4, resource: { buffer: buffers.upload('predict params', pack(lay, flattenParams(params))) } },
         { binding: 5, resource: { buffer: out } },
         { binding: 6, resource: { buffer: spanBuf, size: 8 } },
-        { binding: 7, resource: { buffer: dummy } },
+        { binding: 7, resource: { buffer: dummyRw } },
       ],
     })
     const enc = device.createCommandEncoder({ label: 'predict' })

@@ -115,6 +115,7 @@ function copyCheckpoint(c: Checkpoint): Checkpoint {
 }
 
 const allFinite = (a: Float32Array) => a.every(Number.isFinite)
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class GpuTrainer implements Trainer {
   readonly kind = 'webgpu' as const
@@ -219,18 +220,25 @@ export class GpuTrainer implements Trainer {
         }
         const round = inflight.shift()
         if (!round) break
-        const mapped = Promise.all(round.groups.map((g) => g.map(round.slot))).then(() => 'ok' as const)
-        mapped.catch(() => {}) // a device loss or an abort rejects it; handled below
+        const mapped = Promise.all(round.groups.map((g) => g.map(round.slot))).then(
+          () => 'ok' as const,
+          () => 'failed' as const, // a device loss or an abort rejects the mapping
+        )
         const how = await Promise.race([mapped, aborted, lost])
         if (how === 'cancelled') return finish('cancelled')
-        if (how === 'device-lost' || this.lost) return finish('device-lost')
-        round.groups.forEach((g, gi) => {
-          const res = g.read(round.slot)
+        if (how === 'failed' && !this.lost) await Promise.race([lost, sleep(1000)])
+        if (how !== 'ok' || this.lost) {
+          if (this.lost) return finish('device-lost')
+          throw new EngineError('reading the epoch results back from the GPU failed')
+        }
+        // Copy every group's results out before any callback runs (a callback may destroy the device).
+        const results = round.groups.map((g) => g.read(round.slot))
+        results.forEach((res, gi) =>
           res.forEach((r, i) => {
             const s = round.states[gi][i]
             if (r && s) this.endEpoch(s, r, opts)
-          })
-        })
+          }),
+        )
         if (signal?.aborted) return finish('cancelled')
       }
       return finish(null)

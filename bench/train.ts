@@ -1,0 +1,133 @@
+// Training speed of the WGSL engine (headless Chromium; SwiftShader on machines without a GPU)
+// against the CPU reference: mlp_small, batch 256, 30 epochs over 280,000 rows resampled (seeded)
+// from the demo corpus (data/nflx_like.parquet), standard scaler.
+//   npm run bench [-- --rows N] [--epochs N] [--repeat N] [--no-cpu] [--json]
+// --json prints exactly one JSON object on stdout (progress goes to stderr). Timings are medians
+// over --repeat runs (default 3); the machine is shared, so the load average is printed too.
+import { loadavg } from 'node:os'
+import { asyncBufferFromFile } from 'hyparquet'
+import { ingestSources } from '../src/data/ingest.ts'
+import { archSpec, CANONICAL_FEATURES } from '../src/model/arch.ts'
+import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
+import { TorchGenerator } from '../src/model/prng.ts'
+import { CpuTrainer } from '../src/model/trainCpu.ts'
+import type { TrainData, TrainJob } from '../src/model/trainer.ts'
+import { openHarness } from '../src/node/browser.ts'
+import type { EngineTrainReply, EngineTrainRequest } from '../src/harness/engine.ts'
+import { sharedPath } from '../test/helpers/shared.ts'
+
+function arg(argv: string[], name: string, def: number): number {
+  const i = argv.indexOf(`--${name}`)
+  const v = i >= 0 ? Number(argv[i + 1]) : def
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`)
+  return v
+}
+
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor((a.length - 1) / 2)]
+
+/** The demo corpus's rows, resampled with replacement to `rows` rows (seeded: the same every time). */
+async function benchData(rows: number): Promise<TrainData> {
+  const file = await asyncBufferFromFile(sharedPath('data', 'nflx_like.parquet'))
+  const { table } = await ingestSources([{ kind: 'buffer', name: 'nflx_like.parquet', file }], { strict: true })
+  const src = tableToTrainData(table, CANONICAL_FEATURES)
+  const nf = src.nFeatures
+  const n = src.y.length
+  const gen = new TorchGenerator(1234)
+  const x = new Float32Array(rows * nf)
+  const y = new Float32Array(rows)
+  for (let r = 0; r < rows; r++) {
+    const s = gen.random() % n
+    x.set(src.x.subarray(s * nf, (s + 1) * nf), r * nf)
+    y[r] = src.y[s]
+  }
+  return { x, y, nFeatures: nf }
+}
+
+function benchJobs(data: TrainData, n: number, epochs: number): TrainJob[] {
+  const rows = data.y.length
+  const all = Uint32Array.from({ length: rows }, (_, i) => i)
+  const { widths } = archSpec('mlp_small', data.nFeatures)
+  return Array.from({ length: n }, (_, j) =>
+    makeJob({
+      id: `seed${j}`, label: `mlp_small seed ${j}`, widths, seed: j, scalerMode: 'standard', data,
+      trainRows: all, valRows: new Uint32Array(0), epochs, batchSize: 256, lr: 1e-3,
+    }),
+  )
+}
+
+export default async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json')
+  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n')
+  const rows = arg(argv, 'rows', 280_000)
+  const epochs = arg(argv, 'epochs', 30)
+  const repeat = arg(argv, 'repeat', 3)
+  const load0 = loadavg()[0]
+
+  const data = await benchData(rows)
+  const samples = rows * epochs
+  log(`mlp_small, batch 256, ${epochs} epochs × ${rows} rows; load average ${load0.toFixed(2)} (2 cores shared)`)
+
+  const session = await openHarness({ onConsole: (l) => (l.includes('error') ? log(l) : undefined) })
+  try {
+    const page = session.page
+    const t0 = performance.now()
+    const info = await page.evaluate(() => (window as any).lab.engineInfo())
+    const compileMs = performance.now() - t0
+    if (!info.ok) throw new Error(`no WebGPU in headless Chromium: ${info.reason}`)
+    log(`adapter: ${info.adapter}; pipelines compiled in ${(compileMs / 1000).toFixed(1)} s (small kernel workgroup ${info.smallWorkgroup})`)
+
+    const run = async (n: number): Promise<EngineTrainReply> => {
+      const req: EngineTrainRequest = { data, jobs: benchJobs(data, n, epochs), checkpoints: false }
+      const reply: EngineTrainReply = await page.evaluate((r) => (window as any).lab.engineTrain(r), req)
+      const bad = reply.results.find((r) => r.status !== 'done')
+      if (bad) throw new Error(`bench run failed: ${bad.status} ${bad.message ?? ''}`)
+      return reply
+    }
+    const single: number[] = []
+    const first: number[] = []
+    const multi: number[] = []
+    let kernel = ''
+    for (let i = 0; i < repeat; i++) {
+      const r1 = await run(1)
+      kernel = r1.kernels[0]
+      single.push(samples / (r1.wallMs / 1000))
+      first.push(r1.firstEpochMs)
+      log(`  1 model : ${Math.round(single[i]).toLocaleString('en')} samples/s (${(r1.wallMs / 1000).toFixed(2)} s, first loss after ${r1.firstEpochMs.toFixed(0)} ms, final loss ${r1.results[0].trainLoss.at(-1)!.toFixed(3)})`)
+      const r9 = await run(9)
+      multi.push((9 * samples) / (r9.wallMs / 1000))
+      log(`  9 models: ${Math.round(multi[i]).toLocaleString('en')} samples/s summed (${(r9.wallMs / 1000).toFixed(2)} s)`)
+    }
+
+    let cpu = NaN
+    if (!argv.includes('--no-cpu')) {
+      const jobs = benchJobs(data, 1, epochs)
+      const tc = performance.now()
+      const res = await new CpuTrainer().train(data, jobs)
+      cpu = samples / ((performance.now() - tc) / 1000)
+      log(`  CPU reference (Node): ${Math.round(cpu).toLocaleString('en')} samples/s (final loss ${res[0].trainLoss.at(-1)!.toFixed(3)})`)
+    }
+    const out = {
+      rows,
+      epochs,
+      engine_single_samples_per_s: Math.round(median(single)),
+      engine_multi9_samples_per_s: Math.round(median(multi)),
+      cpu_reference_samples_per_s: Number.isNaN(cpu) ? null : Math.round(cpu),
+      first_loss_ms: Math.round(median(first)),
+      adapter: info.adapter as string,
+      kernel,
+      pipeline_compile_ms: Math.round(compileMs),
+      repeats: repeat,
+      load_average: [Number(load0.toFixed(2)), Number(loadavg()[0].toFixed(2))],
+    }
+    if (json) process.stdout.write(JSON.stringify(out) + '\n')
+    else {
+      log(`medians over ${repeat}: 1 model ${out.engine_single_samples_per_s.toLocaleString('en')}/s, ` +
+        `9 models ${out.engine_multi9_samples_per_s.toLocaleString('en')}/s, first loss ${out.first_loss_ms} ms; ` +
+        `load average now ${loadavg()[0].toFixed(2)}`)
+      log(JSON.stringify(out))
+    }
+    return 0
+  } finally {
+    await session.close()
+  }
+}
