@@ -279,10 +279,13 @@ export function downloadOnnx(id: string) {
   for (const d of r.externalData) download(d.path, d.data, 'application/octet-stream')
 }
 
-/** The sidecar: ours for trained models, the dropped one (or a minimal one from the graph) otherwise. */
+/** The sidecar: ours for trained models (with the latest metrics), the dropped one (or a minimal one from the graph) otherwise. */
 export function sidecarOf(id: string): Sidecar | null {
   const r = records.get(id)
   if (!r) return null
+  // a trained model's sidecar carries the metrics of its latest evaluation
+  const rep = registry.reports[id]
+  if (r.trained && rep) return makeSidecar(r.trained, r.onnx, $state.snapshot(rep.report.metrics))
   if (r.sidecar) return r.sidecar
   const e = registry.list.find((x) => x.id === id)!
   const F = e.inputWidth ?? e.features?.length ?? CANONICAL_FEATURES.length

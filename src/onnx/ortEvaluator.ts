@@ -48,6 +48,7 @@ interface Cached {
 
 export class OrtEvaluator implements Evaluator {
   private sessions = new Map<string, Promise<Cached>>()
+  private queue: Promise<unknown> = Promise.resolve()
   private readonly now: () => number
 
   constructor(
@@ -57,7 +58,14 @@ export class OrtEvaluator implements Evaluator {
     this.now = opts.now ?? (() => performance.now())
   }
 
-  async run(model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number, opts: EvalRunOptions = {}): Promise<EvalOutput> {
+  /** Runs one request at a time: onnxruntime-web's single wasm instance does not take concurrent runs well. */
+  run(model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number, opts: EvalRunOptions = {}): Promise<EvalOutput> {
+    const next = this.queue.then(() => this.runNow(model, x, rows, nFeatures, opts))
+    this.queue = next.catch(() => {})
+    return next
+  }
+
+  private async runNow(model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number, opts: EvalRunOptions): Promise<EvalOutput> {
     if (x.length !== rows * nFeatures) throw new RangeError(`x has ${x.length} values, expected ${rows} × ${nFeatures}`)
     const io = checkModel(model, nFeatures)
     const decision = this.opts.chooseEp(opts.ep ?? 'auto', io.info.parameterCount)

@@ -141,3 +141,18 @@ describe('broken or incompatible models get a message naming the file', () => {
     await expect(ev.run(v2, x5, 10, 5)).rejects.toThrow('vmaf_tiny_v2.onnx: input "features" takes 6 features per row but the data gives 5')
   })
 })
+
+describe('the evaluator under concurrent requests', () => {
+  it('gives every caller its own predictions', async () => {
+    const v2 = await readModelFile(model('vmaf_tiny_v2.onnx'))
+    const v3 = await readModelFile(model('vmaf_tiny_v3.onnx'))
+    const [a, b, c] = await Promise.all([
+      ev.run(v2, demo.x, demo.rows, 6),
+      ev.run(v3, demo.x, demo.rows, 6),
+      ev.run(v2, demo.x.subarray(0, 60), 10, 6),
+    ])
+    expect(b.pred).not.toEqual(a.pred)
+    expect(c.pred).toEqual(a.pred.subarray(0, 10))
+    expect((await ev.run(v2, demo.x, demo.rows, 6)).pred).toEqual(a.pred)
+  })
+})
