@@ -52,11 +52,19 @@ class WorkerTrainer implements Trainer {
   description = 'train worker'
   notice: string | null = null
 
-  async prepare(): Promise<void> {
-    const info = await trainWorker().prepare()
-    this.kind = info.kind
-    this.description = info.description
-    this.notice = info.notice
+  private prepared: Promise<void> | null = null
+
+  /** Pick the trainer and compile its pipelines (once; the worker keeps them). */
+  prepare(): Promise<void> {
+    this.prepared ??= trainWorker()
+      .prepare()
+      .then((info) => {
+        this.kind = info.kind
+        this.description = info.description
+        this.notice = info.notice
+      })
+    this.prepared.catch(() => (this.prepared = null))
+    return this.prepared
   }
 
   async train(d: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
@@ -149,19 +157,29 @@ export function availability() {
 export async function runFoxBird(): Promise<void> {
   if (study.status === 'running' || study.status === 'loading-data') return
   study.error = null
+  const t = (trainer ??= new WorkerTrainer())
+  // compile the GPU pipelines while the data loads
+  const ready = t.prepare()
+  ready.catch(() => {})
   try {
     if (!data.table || data.table.rows === 0) {
       study.status = 'loading-data'
       study.phase = 'loading the demo corpus'
+      const before = data.messages.length
       await loadDemo()
-      if (!data.table || data.table.rows === 0) throw new Error('the demo corpus did not load (see the Data tab)')
+      if (!data.table || data.table.rows === 0) {
+        const why = data.messages.slice(before).filter((m) => m.level === 'error').map((m) => `${m.file}: ${m.text}`)
+        throw new Error(`the demo corpus did not load${why.length ? `: ${why.join('; ')}` : ' (see the Data tab)'}`)
+      }
     }
     if (data.loading) {
       study.status = 'loading-data'
       study.phase = 'waiting for the data to finish loading'
       while (data.loading) await new Promise((r) => setTimeout(r, 100))
     }
-    await run(data.table!)
+    study.phase = 'preparing the trainer'
+    await ready
+    await run(data.table!, t)
   } catch (e) {
     study.status = 'error'
     study.error = e instanceof Error ? e.message : String(e)
@@ -169,7 +187,7 @@ export async function runFoxBird(): Promise<void> {
   }
 }
 
-async function run(table: NonNullable<typeof data.table>): Promise<void> {
+async function run(table: NonNullable<typeof data.table>, trainer: WorkerTrainer): Promise<void> {
   const avail = studyAvailability(table)
   if (!avail.ok) throw new Error(avail.reason!)
   // arms the data cannot support are skipped (their tables say why), not an error
@@ -178,15 +196,12 @@ async function run(table: NonNullable<typeof data.table>): Promise<void> {
   const settings: StudySettings = { ...$state.snapshot(study.settings), arms }
 
   study.status = 'running'
-  study.phase = 'preparing the trainer'
   study.runs = []
   study.failed = []
   study.result = null
   study.selectedFold = null
   study.progress = { doneSamples: 0, totalSamples: 0, elapsedMs: 0, etaMs: null }
   losses = []
-  trainer ??= new WorkerTrainer()
-  await trainer.prepare()
   study.device = trainer.description
   study.notice = trainer.notice
   controller = new AbortController()
