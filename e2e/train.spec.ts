@@ -7,9 +7,11 @@ async function loadDemo(page: Page) {
   await page.goto('/?tab=data')
   await page.getByTestId('load-demo').click()
   await page.locator('[data-tab=train]').click()
-  // the panel reports the rows once the table is loaded
-  await expect(page.getByTestId('train-data')).toHaveAttribute('data-loading', 'false', { timeout: 60_000 })
-  await expect.poll(async () => Number(await page.getByTestId('train-data').getAttribute('data-rows'))).toBeGreaterThan(10_000)
+  // the panel reports the rows once the whole demo corpus (10,800 nflx + 9,272 konvid rows) is in
+  const info = page.getByTestId('train-data')
+  await expect
+    .poll(async () => `${await info.getAttribute('data-loading')} ${await info.getAttribute('data-rows')}`, { timeout: 120_000 })
+    .toBe('false 20072')
 }
 
 const trainButton = (page: Page) => page.locator('[data-panel=train] form').getByRole('button', { name: 'Train' })
@@ -63,6 +65,43 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 })
   const [after] = await losses(page)
   expect(after.slice(0, kept.length)).toEqual(kept)
+})
+
+test('a lost GPU device is reported and the run resumes from the last completed epoch', async ({ page }) => {
+  await loadDemo(page)
+  await expect(page.getByTestId('train-device')).toContainText('WebGPU', { timeout: 60_000 })
+  await page.locator('form [name=arch]').selectOption('mlp_large')
+  await setField(page, 'epochs', '2000')
+  await trainButton(page).click()
+  await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
+  // what a driver reset does: the train worker's GPUDevice is destroyed under the running engine
+  const workers = page.workers().filter((w) => w.url().includes('train.worker'))
+  expect(workers.length).toBeGreaterThan(0)
+  for (const w of workers)
+    await w.evaluate(() => {
+      const proto = GPUDevice.prototype
+      const original = proto.createCommandEncoder
+      proto.createCommandEncoder = function (this: GPUDevice, d?: GPUCommandEncoderDescriptor) {
+        proto.createCommandEncoder = original
+        this.destroy()
+        return original.call(this, d)
+      }
+    })
+  await expect(page.locator('.train')).toHaveAttribute('data-phase', 'interrupted', { timeout: 60_000 })
+  await expect(page.getByTestId('train-message')).toContainText(/device was lost after epoch \d+.*Resume continues/)
+  await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'device-lost')
+  const [kept] = await losses(page)
+  expect(kept.length).toBeGreaterThanOrEqual(2)
+
+  // Resume asks for a new device and continues where the last completed epoch left off
+  await page.locator('[data-panel=train]').getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(async () => (await losses(page))[0].length, { timeout: 60_000 }).toBeGreaterThan(kept.length + 1)
+  await expect(page.getByTestId('train-device')).toContainText('WebGPU')
+  await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
+  await expect(page.locator('.train')).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 })
+  const [after] = await losses(page)
+  expect(after.slice(0, kept.length)).toEqual(kept)
+  expect(after.every(Number.isFinite)).toBe(true)
 })
 
 test('without WebGPU it says so plainly and trains on the CPU reference', async ({ baseURL }) => {

@@ -322,14 +322,15 @@ class TrainStore {
       run.status = r.status
       run.message = r.message ?? null
       if (r.checkpoint) ctx.checkpoints[j] = r.checkpoint
-      if (r.message && r.status !== 'cancelled') messages.push(r.message)
+      if (r.status === 'diverged' && r.message) messages.push(r.message)
       if (r.status === 'done') this.finish(ctx, j, r, info)
     })
-    const statuses = results.map((r) => r.status)
-    if (statuses.includes('device-lost')) {
+    // a lost device stops every model at once: say it once (the first model's message names the epoch)
+    const lost = results.find((r) => r.status === 'device-lost')
+    if (lost) {
       this.phase = 'interrupted'
-      messages.unshift('the GPU device was lost; resume continues from the last completed epoch')
-    } else if (statuses.includes('cancelled')) this.phase = 'cancelled'
+      messages.unshift(`${lost.message ?? 'the GPU device was lost'} — Resume continues from the last completed epoch`)
+    } else if (results.some((r) => r.status === 'cancelled')) this.phase = 'cancelled'
     else this.phase = 'done'
     this.message = messages.length ? messages.join('; ') : null
   }
