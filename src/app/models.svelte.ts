@@ -253,7 +253,8 @@ export function trainedOf(id: string): TrainedModel | null {
 }
 
 export async function saveReport(modelId: string, dataKey: string, report: EvalReport): Promise<void> {
-  const r: StoredReport = { key: `${modelId}|${dataKey}`, modelId, dataKey, report }
+  // a plain copy: parts of the report may come from reactive state, which IndexedDB cannot clone
+  const r: StoredReport = { key: `${modelId}|${dataKey}`, modelId, dataKey, report: $state.snapshot(report) as EvalReport }
   registry.reports = { ...registry.reports, [modelId]: r }
   if (registry.persistent) await store.putReport(r).catch((e) => say('warning', `report not saved: ${(e as Error).message}`))
 }
