@@ -2,7 +2,7 @@
 // app's study path — the GPU engine (CPU reference on request), the splits, ONNX export and the
 // onnxruntime-web evaluation worker — driven from Node with plain JSON in and out.
 import { webEvaluator } from '../app/evalClient.ts'
-import { ingestSources } from '../data/ingest.ts'
+import { ingestSources, type SourceInput } from '../data/ingest.ts'
 import type { TableView } from '../data/table.ts'
 import { CpuTrainer } from '../model/trainCpu.ts'
 import type { Trainer } from '../model/trainer.ts'
@@ -58,14 +58,21 @@ const tables = new Map<string, Promise<TableView>>()
 let controller: AbortController | null = null
 let gpu: Promise<Trainer> | null = null
 
+async function fetchWhole(u: string): Promise<SourceInput> {
+  const res = await fetch(new URL(u, document.baseURI).href)
+  if (!res.ok) throw new Error(`${u}: HTTP ${res.status} ${res.statusText}`)
+  const buf = await res.arrayBuffer()
+  return { kind: 'buffer', name: u, file: { byteLength: buf.byteLength, slice: (start, end) => buf.slice(start, end) } }
+}
+
 function loadTable(urls: string[]): Promise<TableView> {
   const key = urls.join('\n')
   let t = tables.get(key)
   if (!t) {
-    t = ingestSources(
-      urls.map((u) => ({ kind: 'url' as const, name: u, url: new URL(u, document.baseURI).href })),
-      { strict: true },
-    ).then((r) => r.table)
+    // each file is fetched whole (the demo files are small) and read in-process with the app's reader
+    t = Promise.all(urls.map(fetchWhole))
+      .then((sources) => ingestSources(sources, { strict: true }))
+      .then((r) => r.table)
     tables.set(key, t)
     t.catch(() => tables.delete(key))
   }

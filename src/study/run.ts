@@ -42,6 +42,8 @@ export interface RunStudyOptions {
   idPrefix?: string
   /** skip the events of every epoch (progress still comes): for headless runs */
   quietEpochs?: boolean
+  /** load the evaluator's runtime while training (default true) */
+  warmEvaluator?: boolean
 }
 
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_')
@@ -155,6 +157,15 @@ export async function runStudy(
     progress(ev.epoch === r.epochs)
   }
 
+  // start the evaluator's runtime (wasm compile, first session) while the models train: one row
+  // through the first job's untrained model; its result is not used
+  if (jobs.length && opts.warmEvaluator !== false) {
+    const first = jobs[0]
+    const warm = exportOnnx(placeholderModel(plan, first))
+    deps.evaluator
+      .run({ name: 'warm-up.onnx', bytes: warm }, data.x.subarray(0, plan.features.length), 1, plan.features.length, { ep: opts.ep ?? 'auto' })
+      .catch(() => {})
+  }
   emit({ type: 'phase', message: `training ${plan.runs.length} models on ${deps.trainer.description}` })
   const tTrain = now()
   let results: TrainResult[] = []
@@ -196,6 +207,22 @@ export async function runStudy(
 /** Position of a run in the plan (arm, seed, fold order). */
 function order(plan: StudyPlan, run: FoldRun): number {
   return plan.runs.findIndex((r) => r.arm === run.arm && r.fold === run.fold && r.seed === run.seed)
+}
+
+/** The exporter only needs the graph: architecture, features, scaler and weights. */
+function placeholderModel(plan: StudyPlan, job: TrainJob): TrainedModel {
+  return {
+    id: 'warm-up',
+    createdAt: new Date(0).toISOString(),
+    arch: { name: plan.arch.name, widths: [...plan.arch.widths] },
+    features: [...plan.features],
+    params: job.init,
+    scaler: job.scaler,
+    training: {
+      seed: 0, epochs: 0, batchSize: job.batchSize, lr: job.lr, scalerMode: plan.settings.scalerMode, split: '', inputFiles: [],
+      trainRows: 0, valRows: 0, steps: 0, trainLoss: [], valLoss: [], device: '', wallMs: 0,
+    },
+  }
 }
 
 interface EvalContext {
