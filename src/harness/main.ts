@@ -4,6 +4,7 @@ import * as engine from './engine.ts'
 import * as ingest from './ingest.ts'
 import * as evaluation from './evaluation.ts'
 import * as study from './study.ts'
+import * as cli from './cli.ts'
 
 declare global {
   interface Window {
@@ -11,4 +12,4 @@ declare global {
   }
 }
 
-window.lab = { ...engine, ...ingest, ...evaluation, ...study, ready: true }
+window.lab = { ...engine, ...ingest, ...evaluation, ...study, ...cli, ready: true }

@@ -1,0 +1,143 @@
+// `vmaf-tiny-lab loso`: a leave-one-source-out sweep over the nflx sources, or with --study the
+// FoxBird study — (a) nflx only, (b) nflx + konvid, (c) (a) steps-matched to (b) — through
+// src/study/run.ts (the app's study path): every fold × arm × seed trains in one multi-model run,
+// each fold is exported and evaluated on its held-out source as soon as it finishes.
+import { join } from 'node:path'
+import { CORPORA } from '../../src/data/table.ts'
+import { createNodeEvaluator } from '../../src/node/ortNode.ts'
+import { sidecarJson } from '../../src/onnx/index.ts'
+import { fmtCorr, fmtRmse } from '../../src/study/format.ts'
+import { MAX_SEEDS } from '../../src/study/plan.ts'
+import { runJson, studyReportJson, studyReportMarkdown, type RunJson } from '../../src/study/report.ts'
+import { runLoso, runStudy } from '../../src/study/run.ts'
+import { ARM_LABELS, type Arm, type FoldRun, type StudyEvent, type StudyResult, type StudySettings } from '../../src/study/types.ts'
+import type { CommandHelp, Flags } from '../args.ts'
+import { CliUsageError } from '../args.ts'
+import { loadTable } from '../data.ts'
+import { openTrainer } from '../device.ts'
+import { InterruptedError } from '../errors.ts'
+import { printJson, printText, table as textTable, writeOut } from '../output.ts'
+import type { Progress } from '../progress.ts'
+import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, RUN_SPECS } from '../settings.ts'
+
+const LOSO_MODES = ['netflix-only', 'netflix-source-and-konvid-holdout', 'netflix-source', 'konvid-holdout'] as const
+
+export const LOSO_HELP: CommandHelp = {
+  name: 'loso',
+  summary: 'Leave-one-source-out over the nflx sources, or --study for the FoxBird study (a)/(b)/(c); fold models + report.',
+  usage: 'loso [--netflix PARQUET…] [--konvid PARQUET…] [--study] [options]',
+  description:
+    'One fold per nflx source: trained on the other sources (+ every konvid row when konvid files are given), evaluated\n' +
+    'with onnxruntime-node on the held-out source. --study runs (a) nflx only, (b) nflx + konvid and (c) = (a) trained for\n' +
+    "as many optimizer steps as (b). Seeds are 0…N-1 (torch.manual_seed), like the reference PyTorch runs. Writes every fold's\n" +
+    '.onnx + sidecar .json (one folder per arm) and the report (JSON + Markdown) under --out-dir.',
+  specs: [
+    ...DATA_SPECS,
+    ...MODEL_SPECS,
+    { name: 'study', kind: 'flag', help: 'run the FoxBird study: arms (a), (b) and (c); needs konvid rows' },
+    { name: 'seeds', kind: 'value', meta: 'N', help: `seeds 0…N-1 per fold (mean ± std per fold), at most ${MAX_SEEDS}`, def: '1' },
+    { name: 'val-mode', kind: 'value', meta: 'MODE', help: 'netflix-only: train folds on nflx rows only (arm a); any other mode: + konvid rows when loaded', def: 'nflx + konvid when konvid rows are loaded' },
+    { name: 'seed', kind: 'value', meta: '0', help: 'accepted for symmetry with train: the sweep always uses seeds 0…N-1' },
+    ...RUN_SPECS,
+  ],
+  examples: [
+    'npx vmaf-tiny-lab loso --study --netflix public/demo/nflx_like.parquet --konvid public/demo/konvid_like --out-dir out/study',
+    'npx vmaf-tiny-lab loso --netflix nflx.parquet --epochs 30 --seeds 5 --json > loso.json',
+  ],
+}
+
+type Output = { runs: Partial<Record<Arm | 'loso', RunJson>>; report: string; report_md: string; device: string; wall_s: number; failed: StudyResult['failed'] }
+
+export async function losoCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
+  const model = readModelSettings(flags, false)
+  const run = readRunSettings(flags)
+  const study = flags.bool('study')
+  const seeds = flags.int('seeds', 1, 1, MAX_SEEDS)
+  if (flags.int('seed', 0, 0, 0xffffffff) !== 0)
+    throw new CliUsageError('loso runs seeds 0…N-1 (use --seeds N); --seed must be 0 or left out')
+  for (const f of ['val-source', 'konvid-val-fraction'])
+    if (flags.has(f)) throw new CliUsageError(`--${f} does not apply to loso: every nflx source is held out in turn`)
+  const valMode = flags.has('val-mode') ? flags.choice('val-mode', LOSO_MODES, 'netflix-only') : null
+  if (study && valMode) throw new CliUsageError('--study runs both nflx only and nflx + konvid: leave out --val-mode')
+
+  const table = await loadTable(flags, progress)
+  const konvidLoaded = table.corpusCodes().some((c) => CORPORA[c] === 'konvid')
+  if (study && !konvidLoaded)
+    throw new CliUsageError('--study needs konvid rows: (b) adds them to training and (c) matches its steps; pass --konvid files')
+  const withKonvid = valMode ? valMode !== 'netflix-only' && konvidLoaded : konvidLoaded
+  if (valMode && valMode !== 'netflix-only' && !konvidLoaded)
+    throw new CliUsageError(`--val-mode ${valMode} adds konvid rows to every fold, but none are loaded; pass --konvid files or use netflix-only`)
+
+  const arch = model.archs[0]
+  const settings: Omit<StudySettings, 'arms'> = {
+    arch: arch.name,
+    hidden: arch.name === 'custom' ? arch.widths.slice(1, -1) : undefined,
+    epochs: model.epochs,
+    batchSize: model.batchSize,
+    lr: model.lr,
+    seeds,
+    scalerMode: model.scalerMode,
+  }
+
+  const opened = await openTrainer(run.device, progress)
+  const evaluator = await createNodeEvaluator()
+  try {
+    const onEvent = (ev: StudyEvent) => {
+      if (ev.type === 'plan') {
+        const arms = ev.plan.arms.filter((a) => a.enabled).map((a) => `(${a.arm}) ${a.label}`)
+        progress.line(`${ev.plan.runs.length} models: ${ev.plan.folds.length} folds × ${arms.join(', ')} × ${seeds} seed${seeds > 1 ? 's' : ''}, ${model.epochs} epochs`)
+      } else if (ev.type === 'phase') progress.line(ev.message)
+      else if (ev.type === 'progress') progress.bar('trained', ev.doneSamples, ev.totalSamples, ev.etaMs)
+      else if (ev.type === 'fold') {
+        const r = ev.run
+        progress.line(`(${r.arm}) ${r.fold} seed ${r.seed}: PLCC ${fmtCorr(r.plcc)}  SROCC ${fmtCorr(r.srocc)}  RMSE ${fmtRmse(r.rmse)}  (${r.steps} steps)`)
+      }
+    }
+    const opts = { signal, onEvent, quietEpochs: true }
+    const deps = { trainer: opened.trainer, evaluator }
+    const res: StudyResult & { arm?: Arm } = study
+      ? await runStudy(table, { ...settings, arms: ['a', 'b', 'c'] }, deps, opts)
+      : await runLoso(table, { ...settings, withKonvid }, deps, opts)
+    progress.end()
+    if (res.cancelled) throw new InterruptedError(`interrupted after ${res.runs.length} of ${res.plan.runs.length} fold models; nothing was written`)
+
+    // fold models: <out-dir>/<arm folder>/<id>.onnx + .json
+    const paths = new Map<FoldRun, string>()
+    for (const r of res.runs) {
+      const base = join(run.outDir, r.fileStem)
+      paths.set(r, writeOut(`${base}.onnx`, r.onnx))
+      writeOut(`${base}.json`, sidecarJson(r.sidecar))
+    }
+    const report = studyReportJson(res)
+    const stem = join(run.outDir, study ? 'foxbird-study' : 'loso')
+    const reportPath = writeOut(`${stem}.report.json`, JSON.stringify(report, null, 2) + '\n')
+    const markdown = studyReportMarkdown(report)
+    const mdPath = writeOut(`${stem}.report.md`, markdown)
+    for (const f of res.failed) progress.warn(`(${f.arm}) ${f.fold} seed ${f.seed}: ${f.status}: ${f.message}`)
+
+    const onnxPath = (r: FoldRun) => paths.get(r) ?? null
+    const arms: Arm[] = study ? ['a', 'b', 'c'] : [res.arm!]
+    const runs: Output['runs'] = {}
+    for (const a of arms) if (res.summary.arms[a]) runs[study ? a : 'loso'] = runJson(res, a, onnxPath)
+    progress.line(`${res.runs.length} fold models in ${(res.wallMs / 1000).toFixed(1)} s on ${res.device}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))
+    if (run.json) printJson({ runs, report: reportPath, report_md: mdPath, device: res.device, wall_s: res.wallMs / 1000, failed: res.failed } satisfies Output)
+    else printText(summaryText(runs, res, reportPath, mdPath))
+    return res.failed.length ? 1 : 0
+  } finally {
+    await evaluator.dispose()
+    await opened.close()
+  }
+}
+
+function summaryText(runs: Output['runs'], res: StudyResult, reportPath: string, mdPath: string): string {
+  const lines: string[] = []
+  for (const [key, r] of Object.entries(runs) as [Arm | 'loso', RunJson][]) {
+    lines.push(`${key === 'loso' ? `LOSO (${ARM_LABELS[r.arm]})` : `(${key}) ${ARM_LABELS[key]}`}, ${r.steps} steps per fold`)
+    const rows = r.folds.map((f) => [f.source, fmtCorr(f.plcc), fmtCorr(f.srocc), fmtRmse(f.rmse), String(f.n)])
+    rows.push(['mean ± std', `${fmtCorr(r.mean.plcc)} ± ${fmtCorr(r.std.plcc)}`, `${fmtCorr(r.mean.srocc)} ± ${fmtCorr(r.std.srocc)}`, `${fmtRmse(r.mean.rmse)} ± ${fmtRmse(r.std.rmse)}`, ''])
+    lines.push(textTable(['held-out source', 'PLCC', 'SROCC', 'RMSE', 'n'], rows), '')
+  }
+  if (res.summary.reading) lines.push(res.summary.reading, '')
+  lines.push(`report: ${mdPath}`, `        ${reportPath}`)
+  return lines.join('\n')
+}

@@ -1,0 +1,81 @@
+// The flags train and loso share (the reference trainer's names) and how they are read and
+// checked before any data is loaded, so a bad value fails in milliseconds.
+import { SPLIT_MODES, type SplitMode } from '../src/data/splits.ts'
+import { archSpec, CANONICAL_FEATURES, isNamedArch, NAMED_ARCHS, type ArchSpec } from '../src/model/arch.ts'
+import type { ScalerMode } from '../src/model/trained.ts'
+import { CliUsageError, type FlagSpec, type Flags } from './args.ts'
+import { DEVICES, type Device } from './device.ts'
+
+export const DATA_SPECS: FlagSpec[] = [
+  { name: 'netflix', kind: 'values', meta: 'PARQUET…', help: 'Netflix-like feature files (files, folders of shards or http(s) URLs), tagged nflx' },
+  { name: 'konvid', kind: 'values', meta: 'PARQUET…', help: 'KoNViD-like feature files, tagged konvid' },
+  { name: 'data', kind: 'values', meta: 'PARQUET…', help: 'files tagged by their own "corpus" column (nflx when none); without any data flag: the demo corpus in public/demo/' },
+]
+
+export const MODEL_SPECS: FlagSpec[] = [
+  { name: 'model-arch', kind: 'value', meta: 'ARCH', help: `${Object.keys(NAMED_ARCHS).join('|')}|custom; train takes a comma list (one model each)`, def: 'mlp_small' },
+  { name: 'hidden', kind: 'value', meta: 'W,W…', help: 'hidden layer widths for a custom architecture, e.g. 64,32 (implies --model-arch custom)' },
+  { name: 'epochs', kind: 'value', meta: 'N', help: 'training epochs', def: '30' },
+  { name: 'batch-size', kind: 'value', meta: 'N', help: 'mini-batch size', def: '256' },
+  { name: 'lr', kind: 'value', meta: 'LR', help: 'Adam learning rate', def: '0.001' },
+  { name: 'scaler', kind: 'value', meta: 'MODE', help: 'standard (mean/std of the training rows, baked into the ONNX) | raw (no scaler)', def: 'standard' },
+]
+
+export const RUN_SPECS: FlagSpec[] = [
+  { name: 'device', kind: 'value', meta: 'DEV', help: 'gpu (WebGPU engine in headless Chromium) | cpu (CPU reference trainer) | auto (gpu, else cpu with a notice)', def: 'gpu' },
+  { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'where the models and reports are written', def: 'out' },
+  { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
+  { name: 'quiet', kind: 'flag', help: 'no progress output' },
+]
+
+export interface ModelSettings {
+  archs: ArchSpec[]
+  epochs: number
+  batchSize: number
+  lr: number
+  scalerMode: ScalerMode
+}
+
+const FEATURES = CANONICAL_FEATURES.length
+
+/** --model-arch (comma list) and --hidden → architectures for the canonical six features. */
+export function readArchs(flags: Flags, allowList: boolean): ArchSpec[] {
+  const hidden = flags.ints('hidden')
+  const given = flags.string('model-arch')
+  const names = (given ?? (hidden ? 'custom' : 'mlp_small')).split(',').map((s) => s.trim()).filter(Boolean)
+  if (!names.length) throw new CliUsageError('--model-arch is empty')
+  if (!allowList && names.length > 1) throw new CliUsageError(`--model-arch takes one architecture here; got ${names.join(', ')}`)
+  if (new Set(names).size !== names.length) throw new CliUsageError(`--model-arch repeats an architecture: ${names.join(', ')}`)
+  if (hidden && !names.includes('custom'))
+    throw new CliUsageError(`--hidden goes with --model-arch custom (named architectures have fixed widths); got --model-arch ${given}`)
+  return names.map((n) => {
+    if (n !== 'custom' && !isNamedArch(n))
+      throw new CliUsageError(`unknown --model-arch "${n}" (${[...Object.keys(NAMED_ARCHS), 'custom'].join(', ')})`)
+    return archSpec(n, FEATURES, n === 'custom' ? hidden : undefined)
+  })
+}
+
+export function readModelSettings(flags: Flags, allowArchList: boolean): ModelSettings {
+  return {
+    archs: readArchs(flags, allowArchList),
+    epochs: flags.int('epochs', 30, 1, 100_000),
+    batchSize: flags.int('batch-size', 256, 1, 65_536),
+    lr: flags.number('lr', 1e-3, 0, 10),
+    scalerMode: flags.choice<ScalerMode>('scaler', ['standard', 'raw'], 'standard'),
+  }
+}
+
+export interface RunSettings {
+  device: Device
+  outDir: string
+  json: boolean
+  quiet: boolean
+}
+
+export function readRunSettings(flags: Flags): RunSettings {
+  const outDir = flags.string('out-dir') ?? 'out'
+  if (!outDir.trim()) throw new CliUsageError('--out-dir is empty')
+  return { device: flags.choice<Device>('device', DEVICES, 'gpu'), outDir, json: flags.bool('json'), quiet: flags.bool('quiet') }
+}
+
+export const VAL_MODES = SPLIT_MODES.filter((m): m is Exclude<SplitMode, 'loso'> => m !== 'loso')

@@ -1,0 +1,73 @@
+// window.lab functions behind the Node-side ChromiumTrainer (src/node/chromiumTrainer.ts): the
+// command line's GPU work runs here, in the same engine the app uses (workers/gpuTrainer.ts).
+// The training data and jobs arrive as one binary body (fetched from a URL that Node answers
+// through page.route); every epoch event goes back through the function Node exposed as
+// window.__cliEpoch; the results return encoded (typed arrays as base64).
+import { gpuTrainer } from '../../workers/gpuTrainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/trainer.ts'
+import { encodeValue, unpackBinary } from './transfer.ts'
+
+let trainer: Promise<Trainer> | null = null
+const controllers = new Map<number, AbortController>()
+
+type EpochSink = (run: number, event: unknown) => Promise<void>
+
+/** Request the GPU and compile the engine's pipelines; the adapter, or why there is none. */
+export async function cliGpuOpen(): Promise<{ ok: true; description: string } | { ok: false; reason: string }> {
+  trainer ??= gpuTrainer().then((g) => {
+    if ('trainer' in g) return g.trainer
+    throw new Error(g.reason)
+  })
+  try {
+    return { ok: true, description: (await trainer).description }
+  } catch (e) {
+    trainer = null
+    return { ok: false, reason: (e as Error).message }
+  }
+}
+
+export interface CliTrainPayload {
+  data: TrainData
+  jobs: TrainJob[]
+  resume: (Checkpoint | null)[] | null
+  /** 'final': events carry the weights only at each job's last epoch and never Adam's moments */
+  checkpoints: 'final' | 'all'
+}
+
+const EMPTY = new Float32Array(0)
+
+/** Train run `run` (payload at `url`); resolves with the encoded TrainResult[] once every event was delivered. */
+export async function cliTrain(run: number, url: string): Promise<unknown> {
+  if (!trainer) throw new Error('the GPU trainer is not open (call cliGpuOpen first)')
+  const t = await trainer
+  const res = await fetch(url)
+  if (!res.ok) throw new Error(`training payload ${url}: HTTP ${res.status}`)
+  const p = unpackBinary<CliTrainPayload>(await res.arrayBuffer())
+  const sink = (window as unknown as { __cliEpoch: EpochSink }).__cliEpoch
+  const delivered: Promise<void>[] = []
+  const ctl = new AbortController()
+  controllers.set(run, ctl)
+  try {
+    const results = await t.train(p.data, p.jobs, {
+      signal: ctl.signal,
+      resume: p.resume ?? undefined,
+      onEpoch: (ev: EpochEvent) => {
+        const last = ev.epoch === p.jobs[ev.job].epochs
+        const cp = ev.checkpoint
+        const slim: EpochEvent =
+          p.checkpoints === 'all'
+            ? ev
+            : { ...ev, checkpoint: { epoch: cp.epoch, step: cp.step, params: last ? cp.params : EMPTY, m: EMPTY, v: EMPTY } }
+        delivered.push(sink(run, encodeValue(slim)))
+      },
+    })
+    await Promise.all(delivered)
+    return encodeValue(results)
+  } finally {
+    controllers.delete(run)
+  }
+}
+
+export function cliCancel(run: number): void {
+  controllers.get(run)?.abort()
+}
