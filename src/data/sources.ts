@@ -74,7 +74,9 @@ function memoryBuffer(buf: ArrayBuffer): AsyncBuffer {
 async function get(name: string, url: string, init: RequestInit): Promise<Response> {
   let res: Response
   try {
-    res = await fetch(url, init)
+    // no-store: a browser cache that holds a byte range of this URL can splice it into a later
+    // full (and compressed) response; seen with Chromium + vite preview's gzip
+    res = await fetch(url, { ...init, cache: 'no-store' })
   } catch (e) {
     if (init.signal?.aborted) throw e
     const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)
@@ -144,10 +146,13 @@ async function openUrl(name: string, url: string, opts: OpenOptions): Promise<Op
   if (total <= wholeFileBytes) {
     // Small: one request for the whole file beats many round trips.
     const res = await get(name, url, { signal })
-    return fromMemory(name, await readBody(name, res, Math.max(wholeFileBytes, total)))
+    const buf = await readBody(name, res, Math.max(wholeFileBytes, total))
+    if (buf.byteLength !== total)
+      throw new UnreachableUrlError(name, `the download was incomplete: ${buf.byteLength} of ${total} bytes arrived`)
+    return fromMemory(name, buf)
   }
 
-  const file = await asyncBufferFromUrl({ url, byteLength: total, requestInit: { signal } })
+  const file = await asyncBufferFromUrl({ url, byteLength: total, requestInit: { signal, cache: 'no-store' } })
   return {
     name,
     file,
