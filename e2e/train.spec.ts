@@ -45,15 +45,15 @@ test('trains mlp_small on the demo corpus with a live loss chart', async ({ page
 
 test('cancel mid-run keeps the finished epochs and can resume', async ({ page }) => {
   await loadDemo(page)
-  await page.locator('form [name=arch]').selectOption('mlp_large')
-  await setField(page, 'epochs', '2000')
+  await page.locator('form [name=arch]').selectOption('mlp_small')
+  await setField(page, 'epochs', '5000')
   await trainButton(page).click()
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
   await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 })
   const [kept] = await losses(page)
   expect(kept.length).toBeGreaterThanOrEqual(2)
-  expect(kept.length).toBeLessThan(2000)
+  expect(kept.length).toBeLessThan(5000)
   expect(kept.every(Number.isFinite)).toBe(true)
   await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'cancelled')
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * kept.length)
@@ -70,8 +70,8 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
 test('a lost GPU device is reported and the run resumes from the last completed epoch', async ({ page }) => {
   await loadDemo(page)
   await expect(page.getByTestId('train-device')).toContainText('WebGPU', { timeout: 60_000 })
-  await page.locator('form [name=arch]').selectOption('mlp_large')
-  await setField(page, 'epochs', '2000')
+  await page.locator('form [name=arch]').selectOption('mlp_small')
+  await setField(page, 'epochs', '5000')
   await trainButton(page).click()
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
   // what a driver reset does: the train worker's GPUDevice is destroyed under the running engine
@@ -113,6 +113,7 @@ test('without WebGPU it says so plainly and trains on the CPU reference', async 
   })
   try {
     const page = await browser.newPage({ baseURL })
+    page.on('pageerror', (e) => console.log('[pageerror]', e.message))
     await loadDemo(page)
     await expect(page.getByTestId('train-notice')).toContainText(/WebGPU unavailable: .+ — training on the CPU reference/)
     await expect(page.getByTestId('train-device')).toContainText('CPU reference')
