@@ -188,3 +188,18 @@ test('the study through the UI: one click on an empty app loads the demo, fills 
   await page.getByTestId('study-share').click()
   await expect(page).toHaveURL(/tab=study.*data=demo%2Fnflx_like\.parquet.*arch=mlp_small.*epochs=30.*seeds=1/)
 })
+
+test('a shared link restores the settings; with only nflx loaded, (b) and (c) are off with a reason', async ({ page }) => {
+  test.setTimeout(300_000)
+  await page.goto('/?tab=study&data=demo/nflx_like.parquet&arch=linear&epochs=1&batch=512&lr=0.002&seeds=2&scaler=raw&arms=abc')
+  const panel = page.getByTestId('study-panel')
+  await expect(panel.locator('summary')).toHaveText('Settings: linear, 1 epoch, batch 512, lr 0.002, 2 seeds, raw scaler')
+  await expect(page.getByTestId('study-data')).toContainText('10,800 rows from 1 file', { timeout: 60_000 })
+  await expect(page.getByTestId('study-arms-note')).toContainText('only nflx rows are loaded')
+  await page.getByTestId('study-run').click()
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
+  await expect(page.getByTestId('study-table-a').locator('tbody tr[data-done=yes]')).toHaveCount(9)
+  await expect(page.getByTestId('study-disabled-b')).toContainText('only nflx rows are loaded')
+  await expect(page.getByTestId('study-disabled-c')).toContainText('only nflx rows are loaded')
+  await expect(page.getByTestId('study-reading')).toContainText('Only (a) nflx only has results')
+})

@@ -190,10 +190,8 @@ export async function runFoxBird(): Promise<void> {
 async function run(table: NonNullable<typeof data.table>, trainer: WorkerTrainer): Promise<void> {
   const avail = studyAvailability(table)
   if (!avail.ok) throw new Error(avail.reason!)
-  // arms the data cannot support are skipped (their tables say why), not an error
-  const arms = study.settings.arms.filter((a) => avail.arms.find((p) => p.arm === a)?.enabled)
-  if (arms.length === 0) throw new Error(avail.arms.find((p) => p.arm === 'b')?.reason ?? 'no study arm can run on this data')
-  const settings: StudySettings = { ...$state.snapshot(study.settings), arms }
+  // arms the data cannot support are planned as disabled (their tables say why), not an error
+  const settings: StudySettings = $state.snapshot(study.settings)
 
   study.status = 'running'
   study.runs = []
