@@ -41,6 +41,8 @@ test('trains mlp_small on the demo corpus with a live loss chart', async ({ page
   await expect(page.getByTestId('loss-chart').locator('canvas')).toBeVisible()
   await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'done')
   await expect(page.getByTestId('trained-count')).toContainText('1 trained model')
+  // the finished model went to the registry (Evaluate tab)
+  await expect(page.locator('[data-testid=model-item][data-origin=trained][data-model-id^="mlp_small-seed0-"]')).toHaveCount(1)
 })
 
 test('cancel mid-run keeps the finished epochs and can resume', async ({ page }) => {
