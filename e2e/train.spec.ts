@@ -125,6 +125,14 @@ test('without WebGPU it says so plainly and trains on the CPU reference', async 
     const [loss] = await losses(page)
     expect(loss.length).toBe(3)
     expect(loss[2]).toBeLessThan(loss[0])
+
+    // the CPU reference yields to the worker's event loop, so cancel gets through mid-run
+    await setField(page, 'epochs', '5000')
+    await trainButton(page).click()
+    await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
+    await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
+    await expect(page.locator('.train')).toHaveAttribute('data-phase', 'cancelled', { timeout: 10_000 })
+    expect((await losses(page))[0].length).toBeLessThan(5000)
   } finally {
     await browser.close()
   }
