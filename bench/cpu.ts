@@ -36,6 +36,7 @@ export default async function main(argv: string[]): Promise<number> {
       trainRows: all, valRows: new Uint32Array(0), epochs, batchSize: 256, lr: 1e-3 }),
   )
   const trainer = new CpuTrainer()
+  const c0 = process.cpuUsage()
   const t0 = performance.now()
   let firstLossMs = NaN
   const res = await trainer.train(data, jobs, {
@@ -45,10 +46,15 @@ export default async function main(argv: string[]): Promise<number> {
     },
   })
   const sec = (performance.now() - t0) / 1000
+  // the trainer is single-threaded: per CPU-second is what an idle core would give on a busy machine
+  const cu = process.cpuUsage(c0)
+  const cpuSec = (cu.user + cu.system) / 1e6
   const out = {
     rows, epochs, arch, jobs: nJobs, batch: 256,
     cpu_reference_samples_per_s: Math.round((rows * epochs * nJobs) / sec),
+    samples_per_cpu_s: Math.round((rows * epochs * nJobs) / cpuSec),
     wall_s: Number(sec.toFixed(2)),
+    cpu_s: Number(cpuSec.toFixed(2)),
     first_loss_ms: Math.round(firstLossMs),
     final_train_loss: res.map((r) => r.trainLoss[r.trainLoss.length - 1]),
   }
