@@ -17,6 +17,8 @@ export interface FlagSpec {
   help: string
   /** default shown in help */
   def?: string
+  /** accepted (to be refused with a reason) but not listed in help */
+  hidden?: boolean
 }
 
 export interface Parsed {
@@ -147,11 +149,12 @@ export interface CommandHelp {
 
 export function helpText(prog: string, c: CommandHelp): string {
   const left = (s: FlagSpec) => `--${s.name}${s.kind === 'flag' ? '' : ` ${s.meta ?? 'VALUE'}`}`
-  const width = Math.max(...c.specs.map((s) => left(s).length), 10) + 2
+  const specs = c.specs.filter((s) => !s.hidden)
+  const width = Math.max(...specs.map((s) => left(s).length), 10) + 2
   const lines = [`Usage: ${prog} ${c.usage}`, '', c.summary]
   if (c.description) lines.push('', c.description)
   lines.push('', 'Options:')
-  for (const s of c.specs) {
+  for (const s of specs) {
     const def = s.def !== undefined ? ` (default: ${s.def})` : ''
     lines.push(`  ${left(s).padEnd(width)}${s.help}${def}`)
   }

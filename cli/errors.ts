@@ -46,7 +46,16 @@ export function exitCode(e: unknown): number {
 /** The error as one line: the app's messages already name the file, column and row group. */
 export function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e)
-  const known = e instanceof DataError || e instanceof ModelFileError || e instanceof CliUsageError || e instanceof CliInputError
+  const known =
+    e instanceof DataError ||
+    e instanceof ModelFileError ||
+    e instanceof CliUsageError ||
+    e instanceof CliInputError ||
+    e instanceof DeviceError ||
+    e instanceof InterruptedError ||
+    e instanceof SplitError ||
+    e instanceof ArchError ||
+    e instanceof StudyError
   const text = known || !(e instanceof Error) || e.name === 'Error' ? msg : `${e.name}: ${msg}`
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }

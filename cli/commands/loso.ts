@@ -38,6 +38,8 @@ export const LOSO_HELP: CommandHelp = {
     { name: 'seeds', kind: 'value', meta: 'N', help: `seeds 0…N-1 per fold (mean ± std per fold), at most ${MAX_SEEDS}`, def: '1' },
     { name: 'val-mode', kind: 'value', meta: 'MODE', help: 'netflix-only: train folds on nflx rows only (arm a); any other mode: + konvid rows when loaded', def: 'nflx + konvid when konvid rows are loaded' },
     { name: 'seed', kind: 'value', meta: '0', help: 'accepted for symmetry with train: the sweep always uses seeds 0…N-1' },
+    { name: 'val-source', kind: 'value', help: 'train only', hidden: true },
+    { name: 'konvid-val-fraction', kind: 'value', help: 'train only', hidden: true },
     ...RUN_SPECS,
   ],
   examples: [

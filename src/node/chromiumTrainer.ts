@@ -16,7 +16,8 @@ import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'
 import type { CliTrainPayload } from '../harness/cli.ts'
 import { decodeValue, packBinary } from '../harness/transfer.ts'
-import { openHarness, type HarnessSession } from './browser.ts'
+import { NoChromiumError, openHarness, type HarnessSession } from './browser.ts'
+import { chromiumPath, hasChromium } from './chromium.ts'
 import { harnessBuild } from './harnessBuild.ts'
 
 /** Chromium is there but gives no WebGPU adapter/device, or the engine cannot start on it. */
@@ -73,6 +74,8 @@ export class ChromiumTrainer implements Trainer {
 
   static async open(opts: ChromiumTrainerOptions = {}): Promise<ChromiumTrainer> {
     const status = opts.onStatus ?? (() => {})
+    // before the build (seconds): a missing browser is known at once
+    if (!hasChromium()) throw new NoChromiumError(`Chromium not found at ${chromiumPath()}`)
     const t0 = performance.now()
     const outDir = await harnessBuild(status)
     const t1 = performance.now()
