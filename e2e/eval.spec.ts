@@ -1,6 +1,7 @@
 // The Evaluate panel end to end, through the UI: demo corpus → train mlp_small → export →
 // evaluate on WebGPU → per-source table; drop vmaf_tiny_v2 (+ sidecar) → comparison table; a
 // corrupt .onnx → clear error with earlier results kept; reload → models still listed.
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { inspectOnnx } from '../src/onnx/index.ts'
@@ -95,6 +96,14 @@ test('published models: evaluate on WebGPU, compare, broken files get clear erro
   await expect(v2.getByTestId('model-last-report')).toContainText(`PLCC ${report.metrics.all.plcc.toFixed(4)}`)
   await v2.getByRole('button', { name: /vmaf_tiny_v2/ }).click()
   await expect(page.getByTestId('saved-report').getByTestId('source-row')).toHaveCount(9)
+
+  // delete is permanent too
+  await page.locator('[data-testid=model-item][data-name=vmaf_tiny_v1]').getByTestId('delete-model').click()
+  await expect(page.getByTestId('model-item')).toHaveCount(1)
+  await page.reload()
+  await openEval(page)
+  await expect(page.getByTestId('model-item')).toHaveCount(1)
+  await expect(v2).toBeVisible()
 })
 
 test('train → export → evaluate on WebGPU; compare with vmaf_tiny_v2; corrupt file; reload', async ({ page }) => {
@@ -124,6 +133,15 @@ test('train → export → evaluate on WebGPU; compare with vmaf_tiny_v2; corrup
   expect(first).toHaveLength(9)
   expect(first.every(Number.isFinite)).toBe(true)
   await expect(page.getByTestId('eval-scatter').locator('canvas')).toBeVisible()
+
+  // its sidecar: registry format + training block with the metrics just computed
+  const [sideDl] = await Promise.all([page.waitForEvent('download'), trained.getByTestId('download-sidecar').click()])
+  const side = JSON.parse(readFileSync(await sideDl.path(), 'utf8'))
+  expect(side).toMatchObject({ id: trainedId, kind: 'fr', opset: 17, input_name: 'features', input_shape: [-1, 6], output_name: 'vmaf', arch: 'mlp_small', n_params: 257 })
+  expect(side.sha256).toBe(createHash('sha256').update(readFileSync(onnxPath)).digest('hex'))
+  expect(side.training).toMatchObject({ epochs: 3, scaler_mode: 'standard' })
+  expect(side.training.input_files.map((f: { name: string }) => f.name)).toContain('demo/nflx_like.parquet')
+  expect(side.training.metrics.per_source.Harbor.plcc).toBeCloseTo(first[0], 12)
 
   // drop vmaf_tiny_v2.onnx + its sidecar, evaluate it: both models in the comparison table
   await page.getByTestId('model-file-input').setInputFiles([upstream('vmaf_tiny_v2.onnx'), upstream('vmaf_tiny_v2.json')])

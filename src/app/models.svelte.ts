@@ -259,25 +259,22 @@ export async function saveReport(modelId: string, dataKey: string, report: EvalR
   if (registry.persistent) await store.putReport(r).catch((e) => say('warning', `report not saved: ${(e as Error).message}`))
 }
 
-// ---- downloads -------------------------------------------------------------------------------
+// ---- files to save (the Evaluate panel turns them into downloads) -------------------------
 
-function download(name: string, data: Uint8Array | string, type: string) {
-  const blob = new Blob([typeof data === 'string' ? data : (data.slice().buffer as ArrayBuffer)], { type })
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+export interface SavedFile {
+  name: string
+  content: Uint8Array | string
+  type: string
 }
 
-export function downloadOnnx(id: string) {
+/** The .onnx and its external-data files. */
+export function onnxFiles(id: string): SavedFile[] {
   const r = records.get(id)
-  if (!r) return
-  download(r.fileName, r.onnx, 'application/octet-stream')
-  for (const d of r.externalData) download(d.path, d.data, 'application/octet-stream')
+  if (!r) return []
+  return [
+    { name: r.fileName, content: r.onnx, type: 'application/octet-stream' },
+    ...r.externalData.map((d) => ({ name: d.path, content: d.data, type: 'application/octet-stream' })),
+  ]
 }
 
 /** The sidecar: ours for trained models (with the latest metrics), the dropped one (or a minimal one from the graph) otherwise. */
@@ -297,17 +294,20 @@ export function sidecarOf(id: string): Sidecar | null {
   }
 }
 
-export function downloadSidecar(id: string) {
+export function sidecarFile(id: string): SavedFile | null {
   const s = sidecarOf(id)
-  if (s) download(`${stem(records.get(id)!.fileName)}.json`, sidecarJson(s), 'application/json')
+  return s ? { name: `${stem(records.get(id)!.fileName)}.json`, content: sidecarJson(s), type: 'application/json' } : null
 }
 
-export function downloadReport(id: string, format: 'json' | 'md') {
+/** The latest report as JSON or Markdown (the same numbers). */
+export function reportFile(id: string, format: 'json' | 'md'): SavedFile | null {
   const r = registry.reports[id]
-  if (!r) return
+  if (!r) return null
   const base = `${stem(records.get(id)?.fileName ?? id)}.report`
-  if (format === 'json') download(`${base}.json`, reportJson(r.report), 'application/json')
-  else download(`${base}.md`, reportMarkdown(r.report), 'text/markdown')
+  const report = $state.snapshot(r.report) as EvalReport
+  return format === 'json'
+    ? { name: `${base}.json`, content: reportJson(report), type: 'application/json' }
+    : { name: `${base}.md`, content: reportMarkdown(report), type: 'text/markdown' }
 }
 
 if (typeof window !== 'undefined') void restore()
