@@ -1,0 +1,16 @@
+// Which EP runs a request in the browser.
+import { describe, expect, it } from 'vitest'
+import { chooseWebEp, TINY_MODEL_PARAMS } from '../../src/onnx/epPolicy.ts'
+
+describe('chooseWebEp', () => {
+  it('auto: wasm for tiny models, webgpu for larger ones when there is an adapter', () => {
+    expect(chooseWebEp('auto', 270, true)).toMatchObject({ providers: ['wasm'], label: 'wasm', reason: expect.stringMatching(/tiny model \(270 initializer values\)/) })
+    expect(chooseWebEp('auto', TINY_MODEL_PARAMS + 1, true)).toMatchObject({ providers: ['webgpu'], label: 'webgpu' })
+    expect(chooseWebEp('auto', TINY_MODEL_PARAMS + 1, false)).toMatchObject({ providers: ['wasm'], reason: 'auto: no WebGPU adapter, wasm' })
+  })
+  it('an explicit choice is kept, and says so when WebGPU is missing', () => {
+    expect(chooseWebEp('webgpu', 270, true).label).toBe('webgpu')
+    expect(chooseWebEp('wasm', 1e9, true).label).toBe('wasm')
+    expect(chooseWebEp('webgpu', 270, false)).toMatchObject({ label: 'wasm', reason: expect.stringMatching(/no WebGPU adapter: ran on wasm/) })
+  })
+})
