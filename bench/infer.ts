@@ -1,7 +1,7 @@
 // Inference speed of our exported mlp_small on 280,000 rows (the demo's nflx-like rows tiled):
 // onnxruntime-node (CPU EP) in this process, onnxruntime-web WASM and WebGPU in the app's eval
 // worker inside headless Chromium (openHarness). Plus session-creation time, cold and warm.
-//   npm run bench:infer [-- --rows 280000 --repeat 5 --json out.json]
+//   npm run bench:infer [-- --rows 280000 --repeat 5 --json out.json --dist dist]
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { asyncBufferFromFile } from 'hyparquet'
@@ -75,7 +75,7 @@ export default async function main(argv: string[]): Promise<number> {
   }
 
   // onnxruntime-web in the app's eval worker
-  const h = await openHarness()
+  const h = await openHarness({ outDir: arg(argv, 'dist', 'dist') })
   try {
     const page = h.page
     type Lab = Record<string, (...a: unknown[]) => Promise<any>>
