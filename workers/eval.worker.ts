@@ -35,10 +35,12 @@ function init() {
     const t0 = performance.now()
     const [ort, gpu] = await Promise.all([import('onnxruntime-web'), adapterInfo()])
     ort.env.logLevel = 'error'
+    // ORT's own default, made explicit so the UI can say it: threads need cross-origin isolation
+    ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1
     const evaluator = new OrtEvaluator(ort as unknown as OrtModule, {
       chooseEp: (requested, params) => chooseWebEp(requested, params, gpu.ok),
     })
-    const env: EvalEnv = { webgpu: gpu.ok, adapter: gpu.text, threads: ort.env.wasm.numThreads ?? 1, loadMs: performance.now() - t0 }
+    const env: EvalEnv = { webgpu: gpu.ok, adapter: gpu.text, threads: ort.env.wasm.numThreads, loadMs: performance.now() - t0 }
     return { evaluator, env }
   })()
   ready.catch(() => (ready = null))
