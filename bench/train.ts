@@ -4,6 +4,7 @@
 //   npm run bench [-- --rows N] [--epochs N] [--repeat N] [--no-cpu] [--json]
 // --json prints exactly one JSON object on stdout (progress goes to stderr). Timings are medians
 // over --repeat runs (default 3); the machine is shared, so the load average is printed too.
+import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
@@ -21,6 +22,40 @@ function arg(argv: string[], name: string, def: number): number {
   const v = i >= 0 ? Number(argv[i + 1]) : def
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`)
   return v
+}
+
+/**
+ * CPU seconds used so far by the descendants of a process (Linux /proc; 0 elsewhere). The
+ * GPU work of SwiftShader runs in Chromium's GPU process, so samples per CPU-second is a figure
+ * that stays comparable when other jobs share the cores.
+ */
+function treeCpuSeconds(root: number | undefined): number {
+  if (!root) return 0
+  const tick = 100 // USER_HZ
+  const procs = new Map<number, { ppid: number; t: number }>()
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      procs.set(Number(d), { ppid: Number(f[1]), t: (Number(f[11]) + Number(f[12])) / tick })
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0
+  for (const [pid, p] of procs) {
+    if (pid === root) continue
+    let q: number | undefined = pid
+    for (let hops = 0; q && hops < 8; hops++) {
+      if (q === root) {
+        total += p.t
+        break
+      }
+      q = procs.get(q)?.ppid
+    }
+  }
+  return total
 }
 
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor((a.length - 1) / 2)]
@@ -76,13 +111,19 @@ export default async function main(argv: string[]): Promise<number> {
     if (!info.ok) throw new Error(`no WebGPU in headless Chromium: ${info.reason}`)
     log(`adapter: ${info.adapter}; pipelines compiled in ${(compileMs / 1000).toFixed(1)} s (small kernel workgroup ${info.smallWorkgroup})`)
 
-    const run = async (n: number): Promise<EngineTrainReply> => {
+    // Chromium is a child of this Node process: count its process tree.
+    const pid = process.pid
+    const run = async (n: number): Promise<EngineTrainReply & { cpuS: number }> => {
       const req: EngineTrainRequest = { data, jobs: benchJobs(data, n, epochs), checkpoints: false }
+      const c0 = treeCpuSeconds(pid)
       const reply: EngineTrainReply = await page.evaluate((r) => (window as any).lab.engineTrain(r), req)
+      const cpuS = treeCpuSeconds(pid) - c0
       const bad = reply.results.find((r) => r.status !== 'done')
       if (bad) throw new Error(`bench run failed: ${bad.status} ${bad.message ?? ''}`)
-      return reply
+      return { ...reply, cpuS }
     }
+    const perCpu = (n: number, r: { cpuS: number }) =>
+      r.cpuS > 0 ? `, ${Math.round((n * samples) / r.cpuS).toLocaleString('en')} per CPU-second` : ''
     const single: number[] = []
     const first: number[] = []
     const multi: number[] = []
@@ -92,10 +133,10 @@ export default async function main(argv: string[]): Promise<number> {
       kernel = r1.kernels[0]
       single.push(samples / (r1.wallMs / 1000))
       first.push(r1.firstEpochMs)
-      log(`  1 model : ${Math.round(single[i]).toLocaleString('en')} samples/s (${(r1.wallMs / 1000).toFixed(2)} s, first loss after ${r1.firstEpochMs.toFixed(0)} ms, final loss ${r1.results[0].trainLoss.at(-1)!.toFixed(3)})`)
+      log(`  1 model : ${Math.round(single[i]).toLocaleString('en')} samples/s (${(r1.wallMs / 1000).toFixed(2)} s, first loss after ${r1.firstEpochMs.toFixed(0)} ms, final loss ${r1.results[0].trainLoss.at(-1)!.toFixed(3)}${perCpu(1, r1)})`)
       const r9 = await run(9)
       multi.push((9 * samples) / (r9.wallMs / 1000))
-      log(`  9 models: ${Math.round(multi[i]).toLocaleString('en')} samples/s summed (${(r9.wallMs / 1000).toFixed(2)} s)`)
+      log(`  9 models: ${Math.round(multi[i]).toLocaleString('en')} samples/s summed (${(r9.wallMs / 1000).toFixed(2)} s${perCpu(9, r9)})`)
     }
 
     let cpu = NaN

@@ -33,8 +33,7 @@ const HEADER_U32: u32 = 16u;
 @group(0) @binding(2) var<storage, read> ROWS: array<u32>;
 // PLAN: per-model headers, Adam's per-step constants and the scalers (rewritten each epoch).
 @group(0) @binding(3) var<storage, read> PLAN: array<u32>;
-// STATE: params, Adam m, Adam v of every model.
-@group(0) @binding(4) var<storage, read_write> STATE: array<vec4f>;
+// STATE: params, Adam m, Adam v of every model (declared below, after Net).
 // OUT: per model [status, validation sum of squared errors, per-step sums of squared errors…].
 @group(0) @binding(5) var<storage, read_write> OUT: array<f32>;
 // The steps this dispatch runs: [first, first + count).
@@ -52,19 +51,19 @@ struct Header {
   valOff: u32,    // validation rows in ROWS
   nVal: u32,
   enabled: u32,   // 0: skip this model (finished or diverged)
-  _pad0: u32,
+  archOff: u32,   // (train_any.wgsl only)
   scalerOff: u32, // mean (hi, lo) and std, F4 vec4 each, as f32 in PLAN
   f4: u32,        // vec4 per feature row
   normFull: f32,  // f32(2 / batch): d(MSE)/d(prediction) per unit of error
   normLast: f32,  // the same for the last, partial batch
-  _pad: u32,
+  scratchOff: u32, // (train_any.wgsl only)
 }
 
 fn header(m: u32) -> Header {
   let o = m * HEADER_U32;
   return Header(PLAN[o], PLAN[o + 1u], PLAN[o + 2u], PLAN[o + 3u], PLAN[o + 4u], PLAN[o + 5u], PLAN[o + 6u],
     PLAN[o + 7u], PLAN[o + 8u], PLAN[o + 9u], PLAN[o + 10u], PLAN[o + 11u], PLAN[o + 12u],
-    bitcast<f32>(PLAN[o + 13u]), bitcast<f32>(PLAN[o + 14u]), 0u);
+    bitcast<f32>(PLAN[o + 13u]), bitcast<f32>(PLAN[o + 14u]), PLAN[o + 15u]);
 }
 
 fn plan_vec4(o: u32) -> vec4f {
@@ -81,32 +80,10 @@ struct Net {
   b2: vec4f,
 }
 
-fn ld_m(o: u32) -> mat4x4f { return mat4x4f(STATE[o], STATE[o + 1u], STATE[o + 2u], STATE[o + 3u]); }
-fn st_m(o: u32, m: mat4x4f) { STATE[o] = m[0]; STATE[o + 1u] = m[1]; STATE[o + 2u] = m[2]; STATE[o + 3u] = m[3]; }
-
-fn load_net(o: u32) -> Net {
-  var n: Net;
-  n.W0[0] = ld_m(o); n.W0[1] = ld_m(o + 4u); n.W0[2] = ld_m(o + 8u); n.W0[3] = ld_m(o + 12u);
-  n.W0[4] = ld_m(o + 16u); n.W0[5] = ld_m(o + 20u); n.W0[6] = ld_m(o + 24u); n.W0[7] = ld_m(o + 28u);
-  n.b0[0] = STATE[o + 32u]; n.b0[1] = STATE[o + 33u]; n.b0[2] = STATE[o + 34u]; n.b0[3] = STATE[o + 35u];
-  n.W1[0] = ld_m(o + 36u); n.W1[1] = ld_m(o + 40u); n.W1[2] = ld_m(o + 44u); n.W1[3] = ld_m(o + 48u);
-  n.W1[4] = ld_m(o + 52u); n.W1[5] = ld_m(o + 56u); n.W1[6] = ld_m(o + 60u); n.W1[7] = ld_m(o + 64u);
-  n.b1[0] = STATE[o + 68u]; n.b1[1] = STATE[o + 69u];
-  n.W2[0] = STATE[o + 70u]; n.W2[1] = STATE[o + 71u];
-  n.b2 = STATE[o + 72u];
-  return n;
-}
-
-fn store_net(o: u32, n: Net) {
-  st_m(o, n.W0[0]); st_m(o + 4u, n.W0[1]); st_m(o + 8u, n.W0[2]); st_m(o + 12u, n.W0[3]);
-  st_m(o + 16u, n.W0[4]); st_m(o + 20u, n.W0[5]); st_m(o + 24u, n.W0[6]); st_m(o + 28u, n.W0[7]);
-  STATE[o + 32u] = n.b0[0]; STATE[o + 33u] = n.b0[1]; STATE[o + 34u] = n.b0[2]; STATE[o + 35u] = n.b0[3];
-  st_m(o + 36u, n.W1[0]); st_m(o + 40u, n.W1[1]); st_m(o + 44u, n.W1[2]); st_m(o + 48u, n.W1[3]);
-  st_m(o + 52u, n.W1[4]); st_m(o + 56u, n.W1[5]); st_m(o + 60u, n.W1[6]); st_m(o + 64u, n.W1[7]);
-  STATE[o + 68u] = n.b1[0]; STATE[o + 69u] = n.b1[1];
-  STATE[o + 70u] = n.W2[0]; STATE[o + 71u] = n.W2[1];
-  STATE[o + 72u] = n.b2;
-}
+// One model's training state as stored. Loading and storing whole structs (rather than vec4 by
+// vec4) halves SwiftShader's compile time for this kernel.
+struct Trio { p: Net, m: Net, v: Net }
+@group(0) @binding(4) var<storage, read_write> STATE: array<Trio>;
 
 // ---- one sample ------------------------------------------------------------------------------
 
@@ -238,10 +215,10 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
   if (sg_size < WG) { if (lane == 0u) { OUT[h.outOff] = 1.0; } return; }
   let end = min(SPAN.first + SPAN.count, h.steps);
 
-  let s3 = h.stateOff;
-  var p = load_net(s3);
-  var m = load_net(s3 + NET_VEC4);
-  var v = load_net(s3 + 2u * NET_VEC4);
+  let model = h.stateOff / (3u * NET_VEC4);
+  var p = STATE[model].p;
+  var m = STATE[model].m;
+  var v = STATE[model].v;
 
   for (var step = SPAN.first; step < end; step++) {
     let first = step * h.batch;
@@ -265,9 +242,9 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
   }
 
   if (lane == 0u) {
-    store_net(s3, p);
-    store_net(s3 + NET_VEC4, m);
-    store_net(s3 + 2u * NET_VEC4, v);
+    STATE[model].p = p;
+    STATE[model].m = m;
+    STATE[model].v = v;
   }
 }
 
@@ -276,7 +253,7 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
 fn validate(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lane: u32) {
   let h = header(wid.x);
   if (h.enabled == 0u || h.nVal == 0u) { return; }
-  let p = load_net(h.stateOff);
+  let p = STATE[h.stateOff / (3u * NET_VEC4)].p;
   var sse = 0.0;
   for (var s = lane; s < h.nVal; s += WG) {
     let r = ROWS[h.valOff + s];
