@@ -7,7 +7,6 @@
 // the same job trained alone. Long runs yield to the event loop every few milliseconds, which
 // lets a worker receive a cancel message (AbortSignal) promptly.
 import { ADAM_DEFAULTS, adamStep } from './adam.ts'
-import { paramCount } from './arch.ts'
 import { MlpBatch } from './mlpBatch.ts'
 import { flattenParams, unflattenParams } from './params.ts'
 import {
@@ -21,11 +20,10 @@ import {
   type TrainOptions,
   type TrainResult,
 } from './trainer.ts'
+import { TrainInputError, checkCheckpoint, checkData, checkJob, copyCheckpoint } from './trainChecks.ts'
 import { yieldNow } from './yieldNow.ts'
 
-export class TrainInputError extends Error {
-  override name = 'TrainInputError'
-}
+export { TrainInputError }
 
 export interface CpuTrainerOptions {
   /** longest stretch of work between two yields to the event loop, in ms */
@@ -43,6 +41,8 @@ export class CpuTrainer implements Trainer {
 
   async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
     checkData(data)
+    if (opts.resume && opts.resume.length !== jobs.length)
+      throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
     const runs = jobs.map((job, j) => new JobRun(data, job, j, opts.resume?.[j] ?? null))
     const signal = opts.signal
     let sliceStart = performance.now()
@@ -82,13 +82,6 @@ export class CpuTrainer implements Trainer {
   dispose(): void {}
 }
 
-function checkData(data: TrainData): void {
-  const { x, y, nFeatures } = data
-  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
-  if (x.length !== y.length * nFeatures)
-    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
-}
-
 /** One job's state: weights, Adam moments, buffers, loss history. */
 class JobRun {
   status: JobStatus | null = null
@@ -122,8 +115,7 @@ class JobRun {
     this.shuffler = new EpochShuffler(job)
     this.last = null
     if (resume) {
-      if (resume.params.length !== this.params.length || resume.m.length !== this.m.length || resume.v.length !== this.v.length)
-        throw new TrainInputError(`${job.label}: checkpoint has ${resume.params.length} parameters, the model ${this.params.length}`)
+      checkCheckpoint(job, resume)
       this.params.set(resume.params)
       this.m.set(resume.m)
       this.v.set(resume.v)
@@ -228,27 +220,4 @@ class JobRun {
       checkpoint: this.last ? copyCheckpoint(this.last) : null,
     }
   }
-}
-
-function copyCheckpoint(c: Checkpoint): Checkpoint {
-  return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
-}
-
-function checkJob(data: TrainData, job: TrainJob): void {
-  const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
-  const w = job.widths
-  if (w.length < 2 || w[w.length - 1] !== 1) throw bad(`widths must end in one output, got ${w.join('→')}`)
-  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
-  if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
-  if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
-  if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
-  if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
-  if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
-  if (job.trainRows.length === 0) throw bad('no training rows')
-  const rows = data.y.length
-  for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
-    for (let i = 0; i < list.length; i++)
-      if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)
-  if (job.scaler && (job.scaler.mean.length !== w[0] || job.scaler.std.length !== w[0]))
-    throw bad(`the scaler has ${job.scaler.mean.length} features, the model ${w[0]}`)
 }

@@ -254,5 +254,9 @@ describe('CpuTrainer behaviour', () => {
     await expect(t.train(data, [{ ...jobs[0], trainRows: Uint32Array.of(99999) }])).rejects.toThrow(/training row 99999 is out of range/)
     const bad: Checkpoint = { epoch: 1, step: 1, params: new Float32Array(3), m: new Float32Array(3), v: new Float32Array(3) }
     await expect(t.train(data, [jobs[0]], { resume: [bad] })).rejects.toThrow(/checkpoint has 3 parameters/)
+    await expect(t.train(data, [jobs[0]], { resume: [] })).rejects.toThrow(/resume has 0 checkpoints for 1 jobs/)
+    await expect(t.train(data, [{ ...jobs[0], widths: [6, 200, 1], init: initParams([6, 200, 1], 0) }])).rejects.toThrow(/integer in 1..128/)
+    const explicit = { kind: 'explicit' as const, epochs: [Uint32Array.of(0, 9000)] }
+    await expect(t.train(data, [{ ...jobs[0], order: explicit }])).rejects.toThrow(/epoch 1 orders position 9000, past its 9000 training rows/)
   })
 })

@@ -1,0 +1,54 @@
+// Input checks and small helpers both trainers share (src/model/trainCpu.ts, src/engine), so a
+// bad job gets the same plain message, naming the model, on the CPU and on the GPU.
+import { MAX_HIDDEN_LAYERS, MAX_WIDTH, paramCount } from './arch.ts'
+import { flattenParams } from './params.ts'
+import type { Checkpoint, TrainData, TrainJob } from './trainer.ts'
+
+export class TrainInputError extends Error {
+  override name = 'TrainInputError'
+}
+
+export function checkData(data: TrainData): void {
+  const { x, y, nFeatures } = data
+  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
+  if (x.length !== y.length * nFeatures)
+    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
+}
+
+export function checkJob(data: TrainData, job: TrainJob): void {
+  const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
+  const w = job.widths
+  if (w.length < 2 || w.length > MAX_HIDDEN_LAYERS + 2 || w[w.length - 1] !== 1)
+    throw bad(`widths must be features, up to ${MAX_HIDDEN_LAYERS} hidden layers, then one output; got ${w.join('→')}`)
+  if (w.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_WIDTH))
+    throw bad(`every width must be an integer in 1..${MAX_WIDTH}, got ${w.join('→')}`)
+  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
+  if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
+  if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
+  if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
+  if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
+  if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
+  if (job.trainRows.length === 0) throw bad('no training rows')
+  const rows = data.y.length
+  for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
+    for (let i = 0; i < list.length; i++)
+      if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)
+  if (job.scaler && (job.scaler.mean.length !== w[0] || job.scaler.std.length !== w[0]))
+    throw bad(`the scaler has ${job.scaler.mean.length} features, the model ${w[0]}`)
+  if (job.order.kind === 'explicit')
+    job.order.epochs.forEach((order, e) => {
+      for (let i = 0; i < order.length; i++)
+        if (order[i] >= job.trainRows.length)
+          throw bad(`epoch ${e + 1} orders position ${order[i]}, past its ${job.trainRows.length} training rows`)
+    })
+}
+
+export function checkCheckpoint(job: TrainJob, cp: Checkpoint): void {
+  const n = paramCount(job.widths)
+  if (cp.params.length !== n || cp.m.length !== n || cp.v.length !== n)
+    throw new TrainInputError(`${job.label}: checkpoint has ${cp.params.length} parameters, the model ${n}`)
+}
+
+export function copyCheckpoint(c: Checkpoint): Checkpoint {
+  return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
+}
