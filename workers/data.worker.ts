@@ -4,12 +4,20 @@ import * as Comlink from 'comlink'
 import { chunkBuffers } from '../src/data/chunk.ts'
 import { readSources, type IngestEvent, type ReadOptions } from '../src/data/reader.ts'
 import type { SourceInput } from '../src/data/sources.ts'
+import type { HashWorkerApi } from './hash.worker.ts'
 
 /** Sources that can cross the worker boundary (a File is a Blob). */
 export type WorkerSource = Extract<SourceInput, { kind: 'blob' | 'url' }>
-export type WorkerReadOptions = Omit<ReadOptions, 'signal' | 'compressors'>
+export type WorkerReadOptions = Omit<ReadOptions, 'signal' | 'compressors' | 'hashInBackground'>
 
 let controller: AbortController | null = null
+let hasher: Comlink.Remote<HashWorkerApi> | null = null
+
+/** Large files are hashed by a second worker while their rows stream (see ReadOptions). */
+function hashInBackground(input: WorkerSource): Promise<string> {
+  hasher ??= Comlink.wrap<HashWorkerApi>(new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }))
+  return hasher.sha256(input)
+}
 
 const api = {
   /** Stream `sources` through `emit`; resolves once every source is loaded or has failed. */
@@ -20,7 +28,7 @@ const api = {
     // for the reply to the last event, which the caller sends after handling all earlier ones
     let last: unknown = undefined
     try {
-      await readSources(sources, { ...opts, signal: own.signal }, (ev) => {
+      await readSources(sources, { ...opts, signal: own.signal, hashInBackground }, (ev) => {
         last = emit(ev.type === 'chunk' ? Comlink.transfer(ev, chunkBuffers(ev.chunk)) : ev)
       })
       await last

@@ -31,7 +31,6 @@ export interface FileStart {
   file: number
   name: string
   bytes: number
-  sha256: string
   /** rows in the file's metadata (before excluding bad rows) */
   rows: number
   rowGroups: number
@@ -49,6 +48,8 @@ export interface FileStart {
 
 export interface FileEnd {
   file: number
+  /** hex sha256 of the whole file */
+  sha256: string
   rows: number
   excluded: number
   /** bad values per column: NaN/Inf in numeric columns, nulls anywhere */

@@ -1,16 +1,19 @@
-// Turns what hyparquet decodes into our columnar form, piece by piece as pages arrive:
-//   REQUIRED FLOAT      → a Float32Array view of the page: copied as is, then scanned for NaN/Inf
-//   DOUBLE / INT32      → typed arrays, converted element-wise
-//   INT64               → BigInt64Array: Number() per value
-//   OPTIONAL, or dictionary-encoded numbers → plain JS arrays that may hold null
-//   strings             → arrays of (dictionary-shared) string references: coded against a local
-//                         dictionary, comparing with the previous row first since rows come sorted
-// Every sink marks rows it cannot keep (null, NaN, ±Inf) in a shared per-row-group mask.
+// Sinks: where one column of one row group lands, in our columnar form (Float32Array features,
+// Uint32Array codes into a local dictionary for strings, Uint8Array corpus codes, Int32Array
+// frame index). Two ways in:
+//   - the page decoder (pages.ts) hands over what the file stores: a dictionary page once, then per
+//     data page either plain values (typed arrays, views of the page) or dictionary indices, plus
+//     definition levels for OPTIONAL columns. Strings are never materialised per row and nulls
+//     never go through plain JS arrays.
+//   - the hyparquet fallback (`write`) hands over decoded values: typed arrays, or JS arrays that
+//     may hold null (OPTIONAL columns), bigint (INT64) or strings.
+// Every sink marks the rows it cannot keep (null, NaN, ±Inf) in a shared per-row-group mask.
 import type { DecodedArray } from 'hyparquet'
 import { CORPORA } from './table.ts'
 
 /** never equal to a decoded value: the "previous row" before the first row */
 const NONE = Symbol('none')
+const utf8 = new TextDecoder()
 
 export interface BadCount {
   nonFinite: number
@@ -21,32 +24,52 @@ export interface BadCount {
 export class BadRows {
   readonly mask: Uint8Array
   readonly by: Record<string, BadCount> = {}
+  private n = 0
   constructor(readonly rows: number) {
     this.mask = new Uint8Array(rows)
   }
   mark(column: string, row: number, isNull: boolean): void {
+    if (!this.mask[row]) this.n++
     this.mask[row] = 1
     const b = (this.by[column] ??= { nonFinite: 0, nulls: 0 })
     if (isNull) b.nulls++
     else b.nonFinite++
   }
+  /** rows marked bad */
   count(): number {
-    let n = 0
-    for (let i = 0; i < this.rows; i++) n += this.mask[i]
-    return n
+    return this.n
   }
 }
 
+/**
+ * `defs`, when given, has one entry per row of the page (1: a value is stored, 0: null); the
+ * values (or indices) then hold only the stored ones. Without `defs` every row has a value.
+ */
 export interface Sink {
   readonly column: string
-  /** values received so far (to check each column delivered the whole row group) */
+  /** rows received so far (to check each column delivered the whole row group) */
   filled: number
+  /** a dictionary page: the column chunk's distinct values, as readPlain returns them */
+  setDictionary(values: DecodedArray): void
+  /** dictionary-encoded values for rows offset…offset+rows */
+  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void
+  /** plain-encoded values (a typed array, or byte arrays for BYTE_ARRAY) for rows offset… */
+  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void
+  /** values already decoded by hyparquet (fallback path) */
   write(piece: DecodedArray, offset: number, bad: BadRows): void
+}
+
+/** Dictionary or plain values as numbers (bigint → number). */
+function numbers(values: DecodedArray): ArrayLike<number> {
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number)
+  if (Array.isArray(values)) return values.map((v) => (typeof v === 'bigint' ? Number(v) : v))
+  return values as ArrayLike<number>
 }
 
 export class FloatSink implements Sink {
   readonly out: Float32Array
   filled = 0
+  private dict: Float32Array = new Float32Array(0)
   constructor(
     readonly column: string,
     rows: number,
@@ -54,47 +77,110 @@ export class FloatSink implements Sink {
     this.out = new Float32Array(rows)
   }
 
+  setDictionary(values: DecodedArray): void {
+    this.dict = Float32Array.from(numbers(values))
+  }
+
+  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    const out = this.out
+    const dict = this.dict
+    if (!defs) for (let i = 0; i < rows; i++) out[offset + i] = dict[idx[i]]
+    else {
+      let j = 0
+      for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? dict[idx[j++]] : NaN
+    }
+    this.check(offset, rows, defs, bad)
+  }
+
+  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    const out = this.out
+    const v = numbers(values)
+    if (!defs) out.set(v, offset) // Float32: a copy; Float64/Int32: converted
+    else {
+      let j = 0
+      for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? v[j++] : NaN
+    }
+    this.check(offset, rows, defs, bad)
+  }
+
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
     const n = piece.length
-    const out = this.out
-    if (Array.isArray(piece)) {
-      // OPTIONAL or dictionary-decoded: plain values that may be null
-      for (let i = 0; i < n; i++) {
-        const v: unknown = piece[i]
-        if (v === null || v === undefined) {
-          out[offset + i] = NaN
-          bad.mark(this.column, offset + i, true)
-          continue
-        }
-        const x = (out[offset + i] = typeof v === 'number' ? v : Number(v))
-        if (x - x !== 0) bad.mark(this.column, offset + i, false)
-      }
-    } else {
-      if (piece instanceof BigInt64Array || piece instanceof BigUint64Array) {
-        for (let i = 0; i < n; i++) out[offset + i] = Number(piece[i])
-      } else {
-        out.set(piece as ArrayLike<number>, offset) // Float32: a copy; Float64/Int32: converted
-      }
-      // x - x is 0 for every finite float and NaN for NaN and ±Inf (also catches float64 overflow to Inf)
-      for (let i = offset, end = offset + n; i < end; i++) {
-        const x = out[i]
-        if (x - x !== 0) bad.mark(this.column, i, false)
+    if (!Array.isArray(piece)) return this.writePlain(piece, offset, n, null, bad)
+    // OPTIONAL or dictionary-decoded by hyparquet: plain values that may be null
+    const defs = new Uint8Array(n)
+    const present: number[] = []
+    for (let i = 0; i < n; i++) {
+      const v: unknown = piece[i]
+      if (v !== null && v !== undefined) {
+        defs[i] = 1
+        present.push(typeof v === 'number' ? v : Number(v))
       }
     }
-    this.filled += n
+    this.writePlain(present, offset, n, defs, bad)
+  }
+
+  private check(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    const out = this.out
+    // x - x is 0 for every finite float and NaN for NaN and ±Inf (also catches float64 overflow to Inf)
+    for (let i = 0; i < rows; i++) {
+      const x = out[offset + i]
+      if (x - x !== 0) bad.mark(this.column, offset + i, defs !== null && defs[i] === 0)
+    }
+    this.filled += rows
   }
 }
 
+/** Strings (or integer ids) coded against a local dictionary of names. */
 export class CodeSink implements Sink {
   readonly names: string[] = []
   private readonly index = new Map<string, number>()
   readonly codes: Uint32Array
   filled = 0
+  private remap: Uint32Array = new Uint32Array(0)
   constructor(
     readonly column: string,
     rows: number,
   ) {
     this.codes = new Uint32Array(rows)
+  }
+
+  private code(name: string): number {
+    let c = this.index.get(name)
+    if (c === undefined) {
+      c = this.names.length
+      this.names.push(name)
+      this.index.set(name, c)
+    }
+    return c
+  }
+
+  setDictionary(values: DecodedArray): void {
+    const n = values.length
+    this.remap = new Uint32Array(n)
+    for (let k = 0; k < n; k++) this.remap[k] = this.code(asName(values[k]))
+  }
+
+  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    const codes = this.codes
+    const remap = this.remap
+    if (!defs) for (let i = 0; i < rows; i++) codes[offset + i] = remap[idx[i]]
+    else {
+      let j = 0
+      for (let i = 0; i < rows; i++) {
+        if (defs[i]) codes[offset + i] = remap[idx[j++]]
+        else bad.mark(this.column, offset + i, true)
+      }
+    }
+    this.filled += rows
+  }
+
+  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    let j = 0
+    for (let i = 0; i < rows; i++) {
+      if (defs && !defs[i]) bad.mark(this.column, offset + i, true)
+      else this.codes[offset + i] = this.code(asName(values[j++]))
+    }
+    this.filled += rows
   }
 
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
@@ -110,15 +196,8 @@ export class CodeSink implements Sink {
           codes[offset + i] = 0
           continue
         }
-        const s = typeof v === 'string' ? v : String(v)
-        let c = this.index.get(s)
-        if (c === undefined) {
-          c = this.names.length
-          this.names.push(s)
-          this.index.set(s, c)
-        }
+        lastCode = this.code(typeof v === 'string' ? v : String(v))
         last = v
-        lastCode = c
       }
       codes[offset + i] = lastCode
     }
@@ -126,61 +205,82 @@ export class CodeSink implements Sink {
   }
 }
 
+function asName(v: unknown): string {
+  if (v instanceof Uint8Array) return utf8.decode(v)
+  return typeof v === 'string' ? v : String(v)
+}
+
+/** The `corpus` column: codes into CORPORA; values outside it are collected for an error. */
 export class CorpusSink implements Sink {
+  private readonly strings: CodeSink
   readonly codes: Uint8Array
-  readonly unknown = new Set<string>()
-  filled = 0
   constructor(
     readonly column: string,
     rows: number,
   ) {
+    this.strings = new CodeSink(column, rows)
     this.codes = new Uint8Array(rows)
   }
-
+  get filled(): number {
+    return this.strings.filled
+  }
+  setDictionary(values: DecodedArray): void {
+    this.strings.setDictionary(values)
+  }
+  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    this.strings.writeIndexed(idx, offset, rows, defs, bad)
+  }
+  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+    this.strings.writePlain(values, offset, rows, defs, bad)
+  }
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
-    const arr = piece as ArrayLike<unknown>
-    let last: unknown = NONE
-    let lastCode = 0
-    for (let i = 0; i < arr.length; i++) {
-      const v = arr[i]
-      if (v !== last) {
-        if (v === null || v === undefined) {
-          bad.mark(this.column, offset + i, true)
-          continue
-        }
-        const c = (CORPORA as readonly unknown[]).indexOf(v)
-        if (c < 0) this.unknown.add(String(v))
-        last = v
-        lastCode = Math.max(c, 0)
-      }
-      this.codes[offset + i] = lastCode
-    }
-    this.filled += arr.length
+    this.strings.write(piece, offset, bad)
+  }
+  /** Map the collected names to corpus codes; returns the names that are not corpora. */
+  finish(): string[] {
+    const names = this.strings.names
+    const map = Uint8Array.from(names, (n) => Math.max(0, (CORPORA as readonly string[]).indexOf(n)))
+    const c = this.strings.codes
+    for (let i = 0; i < c.length; i++) this.codes[i] = map[c[i]]
+    return names.filter((n) => !(CORPORA as readonly string[]).includes(n))
   }
 }
 
+/** frame_index: nulls are not fatal, -1 means "unknown" as for files without the column. */
 export class IntSink implements Sink {
   readonly out: Int32Array
   filled = 0
+  private dict: Int32Array = new Int32Array(0)
   constructor(
     readonly column: string,
     rows: number,
   ) {
     this.out = new Int32Array(rows)
   }
-
-  write(piece: DecodedArray, offset: number): void {
-    const n = piece.length
-    if (piece instanceof Int32Array) this.out.set(piece, offset)
+  setDictionary(values: DecodedArray): void {
+    this.dict = Int32Array.from(numbers(values))
+  }
+  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null): void {
+    let j = 0
+    for (let i = 0; i < rows; i++) this.out[offset + i] = !defs || defs[i] ? this.dict[idx[j++]] : -1
+    this.filled += rows
+  }
+  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null): void {
+    const v = numbers(values)
+    if (!defs) this.out.set(v, offset)
     else {
-      // nulls in an optional frame_index are not fatal: -1 means "unknown", as for files without it
-      const arr = piece as ArrayLike<unknown>
-      for (let i = 0; i < n; i++) {
-        const v = arr[i]
-        this.out[offset + i] = v === null || v === undefined ? -1 : Number(v)
-      }
+      let j = 0
+      for (let i = 0; i < rows; i++) this.out[offset + i] = defs[i] ? v[j++] : -1
     }
-    this.filled += n
+    this.filled += rows
+  }
+  write(piece: DecodedArray, offset: number): void {
+    if (!Array.isArray(piece)) return this.writePlain(piece, offset, piece.length, null)
+    for (let i = 0; i < piece.length; i++) {
+      const v: unknown = piece[i]
+      this.out[offset + i] = v === null || v === undefined ? -1 : Number(v)
+    }
+    this.filled += piece.length
   }
 }
 

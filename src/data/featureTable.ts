@@ -225,13 +225,15 @@ export class FeatureTable implements TableView {
     const rows = this.n - mark.rowStart
     let corpus: LoadedFile['corpus'] = mark.start.corpusTag ?? 'nflx'
     if (!mark.start.corpusTag) {
-      const c = this.corp.subarray(mark.rowStart, this.n)
-      const first = c[0]
-      corpus = c.every((v) => v === first) ? CORPORA[first] : 'mixed'
+      const c = this.corp
+      const first = c[mark.rowStart]
+      let same = true
+      for (let i = mark.rowStart + 1; i < this.n && same; i++) same = c[i] === first
+      corpus = same ? CORPORA[first] : 'mixed'
     }
     const file: LoadedFile = {
       name: mark.start.name,
-      sha256: mark.start.sha256,
+      sha256: end.sha256,
       bytes: mark.start.bytes,
       rows,
       excludedRows: end.excluded,

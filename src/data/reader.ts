@@ -18,6 +18,7 @@ import {
   asDataError,
   type DataErrorJSON,
 } from './errors.ts'
+import { decodeChunk, fastDecodable } from './pages.ts'
 import { detectSchema, type FileSchema } from './schema.ts'
 import { openSource, type OpenOptions, type OpenedSource, type SourceInput } from './sources.ts'
 import type { Corpus } from './table.ts'
@@ -32,6 +33,12 @@ export interface ReadOptions extends OpenOptions {
   /** files already loaded: a source with the same sha256 is skipped with a DuplicateFileError */
   known?: readonly { sha256: string; name: string }[]
   compressors?: Compressors
+  /** hash a large Blob/URL source on another thread while its rows stream (the data worker passes one) */
+  hashInBackground?: (input: Exclude<SourceInput, { kind: 'buffer' }>) => Promise<string>
+  /** sources up to this size are hashed before streaming, in line (default 16 MiB) */
+  inlineHashBytes?: number
+  /** 'auto' (default): our page decoder where it applies, else hyparquet's reader; 'hyparquet': always hyparquet's */
+  decoder?: 'auto' | 'hyparquet'
 }
 
 export interface Progress {
@@ -62,10 +69,15 @@ const MAGIC = 0x31524150 // "PAR1" little-endian
 
 interface Prepared {
   index: number
+  input: SourceInput
   src: OpenedSource
   metadata: FileMetaData
   schema: FileSchema
   rows: number
+  /** every needed column chunk can go through our page decoder */
+  fast: boolean
+  /** needed columns that are OPTIONAL (have definition levels) */
+  optional: Set<string>
 }
 
 /** Read every source in order, emitting events; resolves when all are done (or failed). */
@@ -95,7 +107,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
       const rows = Number(metadata.num_rows)
       if (rows === 0) throw new EmptyFileError(src.name)
       checkChunkBounds(src.name, metadata, src.file.byteLength)
-      prepared.push({ index, src, metadata, schema, rows })
+      prepared.push({ index, input, src, metadata, schema, rows, ...decoderFor(metadata, schema, opts.decoder) })
     } catch (e) {
       fail(index, input.name, e)
     }
@@ -109,28 +121,39 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
     bytesTotal: prepared.reduce((s, p) => s + p.src.bytes, 0),
   })
 
-  // 2. Hash (duplicates are skipped before any row is read), then stream row group by row group.
+  // 2. Hash and stream row group by row group. Small files are hashed first, so a duplicate is
+  // skipped before any row is read; large ones are hashed on another thread while they stream
+  // (when the caller offers one) and a duplicate found at the end is rolled back.
   const seen = new Map((opts.known ?? []).map((k) => [k.sha256, k.name]))
+  const checkDuplicate = (p: Prepared, sha256: string) => {
+    const first = seen.get(sha256)
+    if (first !== undefined) {
+      progress.rowsTotal -= p.rows
+      throw new DuplicateFileError(p.src.name, sha256, first)
+    }
+    seen.set(sha256, p.src.name)
+  }
   for (const p of prepared) {
     const name = p.src.name
     let rowGroup: number | undefined
     try {
       if (signal?.aborted) throw new LoadCancelledError(name)
-      report({ phase: 'hash', file: p.index, name })
-      const sha256 = await p.src.sha256()
-      const first = seen.get(sha256)
-      if (first !== undefined) {
-        progress.rowsTotal -= p.rows
-        throw new DuplicateFileError(name, sha256, first)
+      let sha256 = ''
+      let pending: Promise<string> | null = null
+      if (opts.hashInBackground && p.input.kind !== 'buffer' && p.src.bytes > (opts.inlineHashBytes ?? 16 << 20)) {
+        pending = opts.hashInBackground(p.input)
+        pending.catch(() => {}) // awaited below; do not report it as unhandled meanwhile
+      } else {
+        report({ phase: 'hash', file: p.index, name })
+        sha256 = await p.src.sha256()
+        checkDuplicate(p, sha256)
       }
-      seen.set(sha256, name)
 
       const s = p.schema
       const start: FileStart = {
         file: p.index,
         name,
         bytes: p.src.bytes,
-        sha256,
         rows: p.rows,
         rowGroups: p.metadata.row_groups.length,
         target: s.target,
@@ -149,7 +172,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
           text: `no "source" or "key" column: all its rows form one source, "${start.singleSource}"`,
         })
 
-      const end: FileEnd = { file: p.index, rows: 0, excluded: 0, excludedBy: {} }
+      const end: FileEnd = { file: p.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
       let groupStart = 0
       for (rowGroup = 0; rowGroup < p.metadata.row_groups.length; rowGroup++) {
         if (signal?.aborted) throw new LoadCancelledError(name)
@@ -172,6 +195,11 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
       rowGroup = undefined
       if (end.rows === 0)
         throw new EmptyFileError(name, `all ${p.rows} rows have NaN, Inf or missing values in required columns`)
+      if (pending) {
+        report({ phase: 'hash', file: p.index, name })
+        end.sha256 = await pending
+        checkDuplicate(p, end.sha256)
+      }
       emit({ type: 'file-end', end })
     } catch (e) {
       fail(p.index, name, e, { rowGroup })
@@ -201,6 +229,19 @@ async function readFooter(name: string, file: AsyncBuffer): Promise<FileMetaData
   }
 }
 
+// The needed columns are top-level leaves (detectSchema only accepts plain numeric and string
+// columns), so they are flat: the page decoder applies unless an encoding is outside its set.
+function decoderFor(metadata: FileMetaData, schema: FileSchema, choice: ReadOptions['decoder']): { fast: boolean; optional: Set<string> } {
+  const needed = new Set(schema.read)
+  const optional = new Set(schema.columns.filter((c) => c.nullable && needed.has(c.name)).map((c) => c.name))
+  const fast =
+    choice !== 'hyparquet' &&
+    metadata.row_groups.every((rg) =>
+      rg.columns.every((c) => !c.meta_data || !needed.has(c.meta_data.path_in_schema[0]) || fastDecodable(c.meta_data)),
+    )
+  return { fast, optional }
+}
+
 /** Every column chunk must lie before the footer; otherwise the file lost bytes in the middle. */
 function checkChunkBounds(name: string, metadata: FileMetaData, bytes: number): void {
   metadata.row_groups.forEach((rg, g) => {
@@ -223,13 +264,15 @@ interface GroupResult {
   bad: Record<string, { nonFinite: number; nulls: number }>
 }
 
+type OnColumn = (bytes: number, rows: number) => void
+
 async function readRowGroup(
   p: Prepared,
   rowGroup: number,
   groupStart: number,
   rows: number,
   compressors: Compressors | undefined,
-  onColumn: (bytes: number, rows: number) => void,
+  onColumn: OnColumn,
 ): Promise<GroupResult> {
   const s = p.schema
   const name = p.src.name
@@ -241,48 +284,21 @@ async function readRowGroup(
   const frame = s.frameIndex ? new IntSink(s.frameIndex, rows) : null
   const sinks = new Map<string, Sink>()
   for (const sink of [...floats, source, key, corpus, frame]) if (sink) sinks.set(sink.column, sink)
+  const first = floats[0]
+  const reportColumn = (sink: Sink, bytes: number) => onColumn(bytes, sink === first ? rows : 0)
 
-  const sizes = new Map<string, number>()
-  for (const c of p.metadata.row_groups[rowGroup].columns)
-    if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
+  const comp = compressors ?? allCompressors
+  if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, reportColumn)
+  else await readGroupHyparquet(p, rowGroup, groupStart, rows, sinks, bad, comp, reportColumn)
 
-  // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
-  let failure: DataError | null = null
-  const onChunk = (c: ColumnData) => {
-    if (failure) return
-    const sink = sinks.get(c.columnName)
-    if (!sink) return
-    try {
-      const offset = c.rowStart - groupStart
-      if (offset < 0 || offset + c.columnData.length > rows)
-        throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
-      sink.write(c.columnData, offset, bad)
-      if (sink.filled === rows) onColumn(sizes.get(c.columnName) ?? 0, sink === floats[0] ? rows : 0)
-    } catch (e) {
-      failure = asDataError(name, e, { rowGroup, column: c.columnName })
-    }
-  }
-  try {
-    await parquetRead({
-      file: p.src.file,
-      metadata: p.metadata,
-      columns: s.read,
-      rowStart: groupStart,
-      rowEnd: groupStart + rows,
-      compressors: compressors ?? allCompressors,
-      onChunk,
-    })
-  } catch (e) {
-    throw asDataError(name, e, { rowGroup })
-  }
-  if (failure) throw failure
   for (const sink of sinks.values())
     if (sink.filled !== rows)
       throw new CorruptFileError(name, `row group ${rowGroup}: column "${sink.column}" has ${sink.filled} values, expected ${rows}`, {
         rowGroup,
         column: sink.column,
       })
-  if (corpus?.unknown.size) throw new UnknownCorpusError(name, [...corpus.unknown], rowGroup)
+  const unknown = corpus?.finish() ?? []
+  if (unknown.length) throw new UnknownCorpusError(name, unknown, rowGroup)
 
   const kept = rows - bad.count()
   const values: Record<string, Float32Array> = {}
@@ -298,6 +314,99 @@ async function readRowGroup(
     frameIndex: frame ? compact(frame.out, bad.mask, kept) : null,
   }
   return { chunk, bad: bad.by }
+}
+
+/** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
+async function readGroupFast(
+  p: Prepared,
+  rowGroup: number,
+  rows: number,
+  sinks: Map<string, Sink>,
+  bad: BadRows,
+  compressors: Compressors,
+  onColumn: (sink: Sink, bytes: number) => void,
+): Promise<void> {
+  const name = p.src.name
+  const cols = p.metadata.row_groups[rowGroup].columns
+    .map((c) => c.meta_data!)
+    .filter((m) => sinks.has(m.path_in_schema[0]))
+    .map((m) => {
+      const start = Number(m.dictionary_page_offset || m.data_page_offset)
+      return { meta: m, start, end: start + Number(m.total_compressed_size) }
+    })
+    .sort((a, b) => a.start - b.start)
+  // one read per run of chunks with gaps of at most 8 KiB between them (as hyparquet), up to 32 MiB
+  const runs: { start: number; end: number }[] = []
+  for (const c of cols) {
+    const last = runs.at(-1)
+    if (last && c.start - last.end <= 1 << 13 && c.end - last.start <= 1 << 25) last.end = Math.max(last.end, c.end)
+    else runs.push({ start: c.start, end: c.end })
+  }
+  let buffers: ArrayBuffer[]
+  try {
+    buffers = await Promise.all(runs.map((r) => p.src.file.slice(r.start, r.end)))
+  } catch (e) {
+    throw asDataError(name, e, { rowGroup })
+  }
+  for (const c of cols) {
+    const column = c.meta.path_in_schema[0]
+    const k = runs.findIndex((r) => r.start <= c.start && c.end <= r.end)
+    const bytes = new Uint8Array(buffers[k], c.start - runs[k].start, c.end - c.start)
+    const sink = sinks.get(column)!
+    try {
+      decodeChunk(bytes, { type: c.meta.type, optional: p.optional.has(column), codec: c.meta.codec, compressors }, rows, sink, bad)
+    } catch (e) {
+      throw asDataError(name, e, { rowGroup, column })
+    }
+    onColumn(sink, c.end - c.start)
+  }
+}
+
+/** hyparquet's reader, for files our page decoder does not cover. */
+async function readGroupHyparquet(
+  p: Prepared,
+  rowGroup: number,
+  groupStart: number,
+  rows: number,
+  sinks: Map<string, Sink>,
+  bad: BadRows,
+  compressors: Compressors,
+  onColumn: (sink: Sink, bytes: number) => void,
+): Promise<void> {
+  const name = p.src.name
+  const sizes = new Map<string, number>()
+  for (const c of p.metadata.row_groups[rowGroup].columns)
+    if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
+  // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
+  let failure: DataError | null = null
+  const onChunk = (c: ColumnData) => {
+    if (failure) return
+    const sink = sinks.get(c.columnName)
+    if (!sink) return
+    try {
+      const offset = c.rowStart - groupStart
+      if (offset < 0 || offset + c.columnData.length > rows)
+        throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
+      sink.write(c.columnData, offset, bad)
+      if (sink.filled === rows) onColumn(sink, sizes.get(c.columnName) ?? 0)
+    } catch (e) {
+      failure = asDataError(name, e, { rowGroup, column: c.columnName })
+    }
+  }
+  try {
+    await parquetRead({
+      file: p.src.file,
+      metadata: p.metadata,
+      columns: p.schema.read,
+      rowStart: groupStart,
+      rowEnd: groupStart + rows,
+      compressors,
+      onChunk,
+    })
+  } catch (e) {
+    throw asDataError(name, e, { rowGroup })
+  }
+  if (failure) throw failure
 }
 
 /** "data/run_07.parquet" → "run_07" (also for URLs). */

@@ -29,7 +29,9 @@ describe('test encoders round-trip through the decoders hyparquet uses', () => {
   })
 })
 
-describe('codecs', () => {
+const DECODERS = ['auto', 'hyparquet'] as const
+
+describe.each(DECODERS)('codecs (decoder: %s)', (decoder) => {
   test.each(['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'BROTLI', 'ZSTD', 'LZ4', 'LZ4_RAW'] as const)('%s', async (codec) => {
     const { rows, columnData } = await demoSlice()
     const bytes = writeParquet(columnData, { codec, rowGroupSize: 1024 })
@@ -37,7 +39,7 @@ describe('codecs', () => {
     expect(md.row_groups).toHaveLength(3)
     expect(md.row_groups[0].columns.every((c) => c.meta_data?.codec === codec)).toBe(true)
 
-    const { table, errors } = await ingestSources([memSource(`demo.${codec}.parquet`, bytes)])
+    const { table, errors } = await ingestSources([memSource(`demo.${codec}.parquet`, bytes)], { decoder })
     expect(errors).toEqual([])
     expect(table.rows).toBe(3000)
     for (const f of FEATURES) expect(Array.from(table.feature(f))).toEqual(rows.map((r) => r[f]))
@@ -47,7 +49,7 @@ describe('codecs', () => {
   })
 })
 
-describe('column types', () => {
+describe.each(DECODERS)('column types (decoder: %s)', (decoder) => {
   const n = 500
   const base = syntheticColumns(n)
 
@@ -79,7 +81,7 @@ describe('column types', () => {
       spec.map((s) => ({ name: s.name, data: data[s.name] })),
       { schema: schemaOf(spec.map((s) => ({ ...s }))), rowGroupSize: 128 },
     )
-    const { table, errors } = await ingestSources([memSource('types.parquet', bytes)])
+    const { table, errors } = await ingestSources([memSource('types.parquet', bytes)], { decoder })
     expect(errors).toEqual([])
     expect(table.rows).toBe(n)
     expect(Array.from(table.feature('adm2'))).toEqual(base.adm2)
@@ -99,7 +101,7 @@ describe('column types', () => {
       { name: 'source', data: base.source.map((s: string) => Number(s.slice(3))), type: 'INT32' },
       ...[...FEATURES, 'vmaf'].map((name) => ({ name, data: base[name], type: 'FLOAT' as const })),
     ])
-    const { table } = await ingestSources([memSource('ints.parquet', bytes)])
+    const { table } = await ingestSources([memSource('ints.parquet', bytes)], { decoder })
     expect(table.sourceNames).toEqual(['0', '1', '2'])
     expect(table.summary().sources.map((s) => s.frames)).toEqual([167, 167, 166])
   })

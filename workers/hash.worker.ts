@@ -1,0 +1,15 @@
+// Hashes a large source on its own thread while the data worker streams its rows (sha256 in JS
+// runs at a few hundred MB/s; on a multi-core machine this takes it off the loading path).
+import * as Comlink from 'comlink'
+import { openSource } from '../src/data/sources.ts'
+import type { WorkerSource } from './data.worker.ts'
+
+const api = {
+  async sha256(input: WorkerSource): Promise<string> {
+    return (await openSource(input)).sha256()
+  },
+}
+
+export type HashWorkerApi = typeof api
+
+Comlink.expose(api)
