@@ -69,7 +69,8 @@ export class CpuTrainer implements Trainer {
         if (run.status !== null) continue // diverged
         const ev = run.endEpoch()
         opts.onEpoch?.(ev)
-        if (signal?.aborted) {
+        // also between epochs: an epoch of one batch never pauses inside
+        if ((await pause()) || signal?.aborted) {
           cancelled = true
           break
         }

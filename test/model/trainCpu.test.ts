@@ -247,6 +247,18 @@ describe('CpuTrainer behaviour', () => {
     expect(ms).toBeLessThan(2000)
   })
 
+  it('yields between epochs too, so many one-batch epochs can be cancelled', async () => {
+    const { data, jobs } = seededJobs(1)
+    const tiny = { ...jobs[0], trainRows: jobs[0].trainRows.subarray(0, 64), epochs: 1_000_000 }
+    const ctl = new AbortController()
+    setTimeout(() => ctl.abort(), 100)
+    const [r] = await new CpuTrainer({ sliceMs: 10 }).train(data, [tiny], { signal: ctl.signal })
+    expect(r.status).toBe('cancelled')
+    expect(r.trainLoss.length).toBeGreaterThan(0)
+    expect(r.trainLoss.length).toBeLessThan(1_000_000)
+    expect(r.checkpoint?.epoch).toBe(r.trainLoss.length)
+  })
+
   it('rejects bad jobs with a message naming the model', async () => {
     const { data, jobs } = seededJobs(1)
     const t = new CpuTrainer()
