@@ -27,6 +27,9 @@ async function openGpu(progress: Progress): Promise<OpenedTrainer> {
   const t0 = performance.now()
   const debug = process.env.VMAF_TINY_LAB_DEBUG ? (l: string) => progress.line(l) : undefined
   const t = await ChromiumTrainer.open({ onStatus: (m) => progress.line(m), onConsole: debug })
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  const { buildMs, browserMs, gpuMs } = t.startup
+  progress.line(`${t.description} ready in ${s(performance.now() - t0)} (harness build check ${s(buildMs)}, Chromium + page ${s(browserMs)}, WebGPU device + engine pipelines ${s(gpuMs)})`)
   return { trainer: t, startupMs: performance.now() - t0, close: () => t.close() }
 }
 

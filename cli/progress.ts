@@ -21,6 +21,7 @@ export class Progress {
   private readonly tty: boolean
   private barShown = false
   private lastDraw = 0
+  private lastText = ''
   private lastPlain = { at: 0, pct: -1 }
   private readonly t0 = performance.now()
 
@@ -52,11 +53,13 @@ export class Progress {
     if (this.tty) {
       if (!force && now - this.lastDraw < 80 && frac < 1) return
       this.lastDraw = now
-      const cols = Math.max(40, (this.stream.columns ?? 80) - 1)
+      const cols = Math.max(40, (this.stream.columns || 80) - 1)
       const tail = ` ${(frac * 100).toFixed(0).padStart(3)}% ${what} (${elapsed}${eta})`
       const width = Math.max(10, Math.min(30, cols - tail.length - 2))
       const filled = Math.round(frac * width)
       const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${tail}`.slice(0, cols)
+      if (text === this.lastText && this.barShown) return
+      this.lastText = text
       this.stream.write(`\r\x1b[2K${text}`)
       this.barShown = true
       return

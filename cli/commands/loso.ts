@@ -101,7 +101,7 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
       ? await runStudy(table, { ...settings, arms: ['a', 'b', 'c'] }, deps, opts)
       : await runLoso(table, { ...settings, withKonvid }, deps, opts)
     progress.end()
-    if (res.cancelled) throw new InterruptedError(`interrupted after ${res.runs.length} of ${res.plan.runs.length} fold models; nothing was written`)
+    if (res.cancelled && res.runs.length === 0) throw new InterruptedError('interrupted before any fold model finished; nothing was written')
 
     // fold models: <out-dir>/<arm folder>/<id>.onnx + .json
     const paths = new Map<FoldRun, string>()
@@ -115,6 +115,9 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
     const reportPath = writeOut(`${stem}.report.json`, JSON.stringify(report, null, 2) + '\n')
     const markdown = studyReportMarkdown(report)
     const mdPath = writeOut(`${stem}.report.md`, markdown)
+    // like the app, an interrupted run keeps what finished: its models and a partial report
+    if (res.cancelled && res.runs.length < res.plan.runs.length)
+      throw new InterruptedError(`interrupted: wrote the ${res.runs.length} of ${res.plan.runs.length} fold models that finished and a partial report (${mdPath})`)
     for (const f of res.failed) progress.warn(`(${f.arm}) ${f.fold} seed ${f.seed}: ${f.status}: ${f.message}`)
 
     const onnxPath = (r: FoldRun) => paths.get(r) ?? null

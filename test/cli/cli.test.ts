@@ -25,6 +25,8 @@ const features = [...CANONICAL_FEATURES]
 
 let tmp: string
 let table: FeatureTable
+/** the GPU study, started first: it mostly waits on Chromium and shader compiles, the rest overlaps */
+let study: ReturnType<typeof runCli> | null = null
 
 /** The table the CLI builds from --netflix NFLX --konvid KONVID (same reader, same order). */
 async function demoTable(): Promise<FeatureTable> {
@@ -59,6 +61,8 @@ function expectOneErrorLine(stderr: string, command: string) {
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'vmaf-cli-'))
+  if (hasChromium())
+    study = runCli(['loso', '--study', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '2', '--out-dir', join(tmp, 'study'), '--json'], { timeoutMs: 240_000 })
   table = await demoTable()
 })
 
@@ -184,8 +188,7 @@ describe('bad input: exit code ≠ 0, one line on stderr, nothing on stdout', ()
 
 describe.skipIf(!hasChromium())('vmaf-tiny-lab loso --study (GPU engine in headless Chromium)', () => {
   it('runs (a), (b), (c) with 9 folds each; steps of (c) match (b); fold models reproduce their metrics', async () => {
-    const out = join(tmp, 'study')
-    const r = await runCli(['loso', '--study', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '2', '--out-dir', out, '--json'], { timeoutMs: 240_000 })
+    const r = await study!
     expect(r.code, r.stderr).toBe(0)
     const res = JSON.parse(r.stdout)
     expect(res.device).toContain('WebGPU')
