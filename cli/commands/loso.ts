@@ -139,7 +139,8 @@ function summaryText(runs: Output['runs'], res: StudyResult, reportPath: string,
   for (const [key, r] of Object.entries(runs) as [Arm | 'loso', RunJson][]) {
     lines.push(`${key === 'loso' ? `LOSO (${ARM_LABELS[r.arm]})` : `(${key}) ${ARM_LABELS[key]}`}, ${r.steps} steps per fold`)
     const rows = r.folds.map((f) => [f.source, fmtCorr(f.plcc), fmtCorr(f.srocc), fmtRmse(f.rmse), String(f.n)])
-    rows.push(['mean ± std', `${fmtCorr(r.mean.plcc)} ± ${fmtCorr(r.std.plcc)}`, `${fmtCorr(r.mean.srocc)} ± ${fmtCorr(r.std.srocc)}`, `${fmtRmse(r.mean.rmse)} ± ${fmtRmse(r.std.rmse)}`, ''])
+    rows.push(['mean across folds', fmtCorr(r.mean.plcc), fmtCorr(r.mean.srocc), fmtRmse(r.mean.rmse), ''])
+    rows.push(['std across folds', fmtCorr(r.std.plcc), fmtCorr(r.std.srocc), fmtRmse(r.std.rmse), ''])
     lines.push(textTable(['held-out source', 'PLCC', 'SROCC', 'RMSE', 'n'], rows), '')
   }
   if (res.summary.reading) lines.push(res.summary.reading, '')

@@ -117,6 +117,29 @@ describe('vmaf-tiny-lab train (CPU reference)', () => {
   })
 })
 
+describe('vmaf-tiny-lab loso (CPU reference)', () => {
+  it('sweeps the combined corpus when konvid is loaded: {"runs":{"loso":RUN}}, seed means per fold', async () => {
+    const r = await runCli(['loso', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '1', '--seeds', '2', '--device', 'cpu', '--out-dir', join(tmp, 'loso'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const res = JSON.parse(r.stdout)
+    expect(Object.keys(res.runs)).toEqual(['loso'])
+    const run = res.runs.loso
+    expect(run.arm).toBe('b')
+    expect(run.steps).toBe(Math.ceil(18872 / 256))
+    expect(run.folds.map((f: { source: string }) => f.source)).toEqual(SOURCES)
+    const report = JSON.parse(readFileSync(res.report, 'utf8'))
+    for (const f of run.folds) {
+      const seeds = report.arms.b.loso_per_fold[f.source].seeds
+      expect(seeds.map((s: { seed: number }) => s.seed)).toEqual([0, 1])
+      expect(f.plcc).toBeCloseTo((seeds[0].plcc + seeds[1].plcc) / 2, 12)
+      expect(f.onnx).toMatch(/loso-b-.*-s0\.onnx$/)
+      expect(existsSync(f.onnx)).toBe(true)
+    }
+    const mean = run.folds.reduce((s: number, f: { plcc: number }) => s + f.plcc, 0) / 9
+    expect(run.mean.plcc).toBeCloseTo(mean, 12)
+  })
+})
+
 describe('vmaf-tiny-lab eval', () => {
   it('scores the published vmaf_tiny_v2 per source with onnxruntime-node (ep reported)', async () => {
     const model = sharedPath('upstream-models/vmaf_tiny_v2.onnx')
