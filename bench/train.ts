@@ -2,6 +2,7 @@
 // against the CPU reference: mlp_small, batch 256, 30 epochs over 280,000 rows resampled (seeded)
 // from the demo corpus (data/nflx_like.parquet), standard scaler.
 //   npm run bench [-- --rows N] [--epochs N] [--repeat N] [--no-cpu] [--json]
+//                 [--arch mlp_small|mlp_medium|mlp_large|linear] [--generic (no unrolled kernel)] [--any-wg N]
 // --json prints exactly one JSON object on stdout (progress goes to stderr). Timings are medians
 // over --repeat runs (default 3); the machine is shared, so the load average is printed too.
 import { readdirSync, readFileSync } from 'node:fs'
@@ -78,13 +79,13 @@ async function benchData(rows: number): Promise<TrainData> {
   return { x, y, nFeatures: nf }
 }
 
-function benchJobs(data: TrainData, n: number, epochs: number): TrainJob[] {
+function benchJobs(data: TrainData, n: number, epochs: number, arch: string): TrainJob[] {
   const rows = data.y.length
   const all = Uint32Array.from({ length: rows }, (_, i) => i)
-  const { widths } = archSpec('mlp_small', data.nFeatures)
+  const { widths } = archSpec(arch, data.nFeatures)
   return Array.from({ length: n }, (_, j) =>
     makeJob({
-      id: `seed${j}`, label: `mlp_small seed ${j}`, widths, seed: j, scalerMode: 'standard', data,
+      id: `seed${j}`, label: `${arch} seed ${j}`, widths, seed: j, scalerMode: 'standard', data,
       trainRows: all, valRows: new Uint32Array(0), epochs, batchSize: 256, lr: 1e-3,
     }),
   )
@@ -96,17 +97,24 @@ export default async function main(argv: string[]): Promise<number> {
   const rows = arg(argv, 'rows', 280_000)
   const epochs = arg(argv, 'epochs', 30)
   const repeat = arg(argv, 'repeat', 3)
+  const ai = argv.indexOf('--arch')
+  const arch = ai >= 0 ? argv[ai + 1] : 'mlp_small'
+  const wgAt = argv.indexOf('--any-wg')
+  const options = {
+    ...(argv.includes('--generic') ? { disableSmall: true } : {}),
+    ...(wgAt >= 0 ? { anyWorkgroup: Number(argv[wgAt + 1]) } : {}),
+  }
   const load0 = loadavg()[0]
 
   const data = await benchData(rows)
   const samples = rows * epochs
-  log(`mlp_small, batch 256, ${epochs} epochs × ${rows} rows; load average ${load0.toFixed(2)} (2 cores shared)`)
+  log(`${arch}${options.disableSmall ? ' (generic kernel)' : ''}, batch 256, ${epochs} epochs × ${rows} rows; load average ${load0.toFixed(2)} (2 cores shared)`)
 
   const session = await openHarness({ onConsole: (l) => (l.includes('error') ? log(l) : undefined) })
   try {
     const page = session.page
     const t0 = performance.now()
-    const info = await page.evaluate(() => (window as any).lab.engineInfo())
+    const info = await page.evaluate((o) => (window as any).lab.engineInfo(o), options)
     const compileMs = performance.now() - t0
     if (!info.ok) throw new Error(`no WebGPU in headless Chromium: ${info.reason}`)
     log(`adapter: ${info.adapter}; pipelines compiled in ${(compileMs / 1000).toFixed(1)} s (small kernel workgroup ${info.smallWorkgroup})`)
@@ -114,7 +122,7 @@ export default async function main(argv: string[]): Promise<number> {
     // Chromium is a child of this Node process: count its process tree.
     const pid = process.pid
     const run = async (n: number): Promise<EngineTrainReply & { cpuS: number }> => {
-      const req: EngineTrainRequest = { data, jobs: benchJobs(data, n, epochs), checkpoints: false }
+      const req: EngineTrainRequest = { data, jobs: benchJobs(data, n, epochs, arch), checkpoints: false, options }
       const c0 = treeCpuSeconds(pid)
       const reply: EngineTrainReply = await page.evaluate((r) => (window as any).lab.engineTrain(r), req)
       const cpuS = treeCpuSeconds(pid) - c0
@@ -141,7 +149,7 @@ export default async function main(argv: string[]): Promise<number> {
 
     let cpu = NaN
     if (!argv.includes('--no-cpu')) {
-      const jobs = benchJobs(data, 1, epochs)
+      const jobs = benchJobs(data, 1, epochs, arch)
       const tc = performance.now()
       const res = await new CpuTrainer().train(data, jobs)
       cpu = samples / ((performance.now() - tc) / 1000)
@@ -150,6 +158,7 @@ export default async function main(argv: string[]): Promise<number> {
     const out = {
       rows,
       epochs,
+      ...(arch === 'mlp_small' ? {} : { arch }),
       engine_single_samples_per_s: Math.round(median(single)),
       engine_multi9_samples_per_s: Math.round(median(multi)),
       cpu_reference_samples_per_s: Number.isNaN(cpu) ? null : Math.round(cpu),
