@@ -13,6 +13,7 @@ import { initParams } from '../src/model/init.ts'
 import { fitScaler } from '../src/model/scaler.ts'
 import { unflattenParams } from '../src/model/params.ts'
 import { predict } from '../src/model/forward.ts'
+import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { TrainData, TrainJob } from '../src/model/trainer.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/harness/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
@@ -300,4 +301,44 @@ test("demo corpus, NightGrain held out, mlp_small 30 epochs: held-out PLCC withi
   // Seed 0 of our (torch-exact) init + DataLoader order falls in this fold's rarer low mode (see
   // test/model/demoLoso.test.ts: the CPU reference lands there too); the five seeds must sit in range.
   expect(ours.filter((v) => v >= lo && v <= hi).length).toBeGreaterThanOrEqual(4)
+})
+
+test('odd shapes (3 and 9 features, batches of 1, 7 and 300, one hidden layer, 4 hidden layers) follow the CPU reference', async () => {
+  const fx = longFx()
+  const rows = 600
+  const make = (nf: number): TrainData => {
+    const x = new Float32Array(rows * nf)
+    for (let r = 0; r < rows; r++) for (let f = 0; f < nf; f++) x[r * nf + f] = fx.x[r][f % 6] * (1 + f / 7)
+    return { x, y: Float32Array.from(fx.y.slice(0, rows)), nFeatures: nf }
+  }
+  const cases: { nf: number; hidden: number[]; batch: number; epochs: number }[] = [
+    { nf: 3, hidden: [16, 8], batch: 7, epochs: 1 }, // small kernel, one input vec4
+    { nf: 6, hidden: [16, 8], batch: 1, epochs: 1 },
+    { nf: 9, hidden: [16, 8], batch: 300, epochs: 3 }, // too many features for the small kernel
+    { nf: 6, hidden: [10], batch: 64, epochs: 2 },
+    { nf: 3, hidden: [5, 7, 6, 3], batch: 33, epochs: 2 },
+  ]
+  for (const c of cases) {
+    const data = make(c.nf)
+    const widths = [c.nf, ...c.hidden, 1]
+    const job = { ...seededJob(data, { id: `${c.nf}f-${c.hidden.join('x')}-b${c.batch}`, widths, seed: 11, epochs: c.epochs, fold: 1 }), batchSize: c.batch }
+    const gpu = (await train({ data, jobs: [job], checkpoints: false })).results[0]
+    const [cpu] = await new CpuTrainer().train(data, [job])
+    expect(gpu.status, gpu.message).toBe('done')
+    expect(gpu.steps).toBe(cpu.steps)
+    const w = worst(gpu.checkpoint!.params, cpu.checkpoint!.params)
+    expect(w.excess, `${job.id}: param ${w.at} is ${w.ours}, CPU ${w.torch}`).toBeLessThanOrEqual(0)
+    gpu.trainLoss.forEach((l, e) => expect(Math.abs(l / cpu.trainLoss[e] - 1), `${job.id} train loss`).toBeLessThan(1e-4))
+    gpu.valLoss.forEach((l, e) => expect(Math.abs(l / cpu.valLoss[e] - 1), `${job.id} val loss`).toBeLessThan(1e-4))
+  }
+})
+
+test('a job with no epochs left is done at once, and bad jobs are refused with a message naming them', async () => {
+  const data = fixtureData(loadTorchFixture('mlp_small'))
+  const job = seededJob(data, { id: 'idle', widths: [6, 16, 8, 1], seed: 1, epochs: 0 })
+  const reply = await train({ data, jobs: [job] })
+  expect(reply.results[0].status).toBe('done')
+  expect(reply.results[0].steps).toBe(0)
+  const bad = { ...seededJob(data, { id: 'wide', widths: [6, 200, 1], seed: 1, epochs: 1 }) }
+  await expect(train({ data, jobs: [bad] })).rejects.toThrow(/model wide: every width must be an integer in 1\.\.128/)
 })
