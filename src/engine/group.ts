@@ -135,7 +135,9 @@ export class Group {
       stateLen += 3 * lay.P4
       outLen += 2 + maxSteps
       planLen += 2 * maxSteps
-      if (kind === 'any') scratchLen += mb.job.batchSize * scratchShape(lay).T4
+      // the 'any' kernel works on 4 samples per lane at a time: room for a whole last round
+      const slots = Math.ceil(mb.job.batchSize / (4 * pipes.wg)) * 4 * pipes.wg
+      if (kind === 'any') scratchLen += slots * scratchShape(lay).T4
       work = Math.max(work, mb.job.batchSize * lay.P4 * 4)
       return slot
     })
