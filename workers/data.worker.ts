@@ -21,19 +21,23 @@ function hashInBackground(input: WorkerSource): Promise<string> {
 
 const api = {
   /** Stream `sources` through `emit`; resolves once every source is loaded or has failed. */
-  async load(sources: WorkerSource[], opts: WorkerReadOptions, emit: (event: IngestEvent) => void): Promise<void> {
+  async load(sources: WorkerSource[], opts: WorkerReadOptions, emit: (event: IngestEvent) => unknown): Promise<void> {
     controller?.abort()
     const own = (controller = new AbortController())
     // emit runs over its own proxy port, so this call's reply could overtake the events: wait
     // for the reply to the last event, which the caller sends after handling all earlier ones
     let last: unknown = undefined
     try {
+      // a chunk's reply carries its buffers back for the next row group (see Emit)
       await readSources(sources, { ...opts, signal: own.signal, hashInBackground }, (ev) => {
         last = emit(ev.type === 'chunk' ? Comlink.transfer(ev, chunkBuffers(ev.chunk)) : ev)
+        return last
       })
       await last
     } finally {
       if (controller === own) controller = null
+      // let the caller drop its callback (and the table it fills) now, not whenever this side's GC runs
+      ;(emit as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]?.()
     }
   },
   /** Stop the running load; the file being read is reported as cancelled and nothing of it is kept. */

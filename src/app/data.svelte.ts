@@ -7,6 +7,7 @@
 // Loads run one after another; a bad file never touches what is already loaded.
 import * as Comlink from 'comlink'
 import type { DataWorkerApi, WorkerSource } from '../../workers/data.worker.ts'
+import { chunkBuffers } from '../data/chunk.ts'
 import { MissingColumnError, TargetMismatchError, type DataError } from '../data/errors.ts'
 import { FeatureTable } from '../data/featureTable.ts'
 import { TableLoader, type DataMessage } from '../data/loader.ts'
@@ -72,6 +73,11 @@ export async function loadThroughWorker(
       else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
     } catch (e) {
       failure = e
+    }
+    if (ev.type === 'chunk') {
+      // the rows are copied into the table: hand the buffers back to the worker for reuse
+      const buffers = chunkBuffers(ev.chunk)
+      return Comlink.transfer(buffers, buffers)
     }
   }
   try {

@@ -9,6 +9,7 @@
 //     may hold null (OPTIONAL columns), bigint (INT64) or strings.
 // Every sink marks the rows it cannot keep (null, NaN, ±Inf) in a shared per-row-group mask.
 import type { DecodedArray } from 'hyparquet'
+import type { BufferPool } from './pool.ts'
 import { CORPORA } from './table.ts'
 
 /** never equal to a decoded value: the "previous row" before the first row */
@@ -57,6 +58,13 @@ export interface Sink {
   writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void
   /** values already decoded by hyparquet (fallback path) */
   write(piece: DecodedArray, offset: number, bad: BadRows): void
+  /** optional: `rows` plain little-endian 4-byte values (FLOAT or INT32), no nulls, at any alignment */
+  writeBytes?(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number, bad: BadRows): void
+}
+
+/** Copy 4-byte little-endian values into `out` at `offset` (Float32Array and Int32Array share the layout). */
+function copyWords(out: Float32Array | Int32Array, bytes: Uint8Array, offset: number, rows: number): void {
+  new Uint8Array(out.buffer, out.byteOffset + offset * 4, rows * 4).set(bytes)
 }
 
 /** Dictionary or plain values as numbers (bigint → number). */
@@ -73,8 +81,9 @@ export class FloatSink implements Sink {
   constructor(
     readonly column: string,
     rows: number,
+    pool?: BufferPool,
   ) {
-    this.out = new Float32Array(rows)
+    this.out = pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows)
   }
 
   setDictionary(values: DecodedArray): void {
@@ -101,6 +110,17 @@ export class FloatSink implements Sink {
       for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? v[j++] : NaN
     }
     this.check(offset, rows, defs, bad)
+  }
+
+  writeBytes(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number, bad: BadRows): void {
+    if (type === 'FLOAT') {
+      copyWords(this.out, bytes, offset, rows)
+      this.check(offset, rows, null, bad)
+    } else {
+      const ints = new Int32Array(rows)
+      new Uint8Array(ints.buffer).set(bytes)
+      this.writePlain(ints, offset, rows, null, bad)
+    }
   }
 
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
@@ -140,8 +160,9 @@ export class CodeSink implements Sink {
   constructor(
     readonly column: string,
     rows: number,
+    pool?: BufferPool,
   ) {
-    this.codes = new Uint32Array(rows)
+    this.codes = pool ? new Uint32Array(pool.take(rows * 4), 0, rows) : new Uint32Array(rows)
   }
 
   private code(name: string): number {
@@ -217,9 +238,14 @@ export class CorpusSink implements Sink {
   constructor(
     readonly column: string,
     rows: number,
+    pool?: BufferPool,
   ) {
-    this.strings = new CodeSink(column, rows)
-    this.codes = new Uint8Array(rows)
+    this.strings = new CodeSink(column, rows, pool)
+    this.codes = pool ? new Uint8Array(pool.take(rows), 0, rows) : new Uint8Array(rows)
+  }
+  /** the buffer of the intermediate name codes, free again after finish() */
+  get scratch(): ArrayBuffer {
+    return this.strings.codes.buffer as ArrayBuffer
   }
   get filled(): number {
     return this.strings.filled
@@ -254,8 +280,9 @@ export class IntSink implements Sink {
   constructor(
     readonly column: string,
     rows: number,
+    pool?: BufferPool,
   ) {
-    this.out = new Int32Array(rows)
+    this.out = pool ? new Int32Array(pool.take(rows * 4), 0, rows) : new Int32Array(rows)
   }
   setDictionary(values: DecodedArray): void {
     this.dict = Int32Array.from(numbers(values))
@@ -265,6 +292,13 @@ export class IntSink implements Sink {
     for (let i = 0; i < rows; i++) this.out[offset + i] = !defs || defs[i] ? this.dict[idx[j++]] : -1
     this.filled += rows
   }
+  writeBytes(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number): void {
+    if (type === 'INT32') {
+      copyWords(this.out, bytes, offset, rows)
+      this.filled += rows
+    } else this.writePlain(new Float32Array(bytes.slice().buffer), offset, rows, null)
+  }
+
   writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null): void {
     const v = numbers(values)
     if (!defs) this.out.set(v, offset)
@@ -284,7 +318,7 @@ export class IntSink implements Sink {
   }
 }
 
-/** Keep only the rows whose mask is 0 (returns the input when nothing is dropped). */
+/** Keep only the rows whose mask is 0 (returns the input when nothing is dropped; the copy is not pooled). */
 export function compact<T extends Float32Array | Uint32Array | Uint8Array | Int32Array>(a: T, mask: Uint8Array, kept: number): T {
   if (kept === a.length) return a
   const out = new (a.constructor as new (n: number) => T)(kept)

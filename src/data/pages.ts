@@ -4,7 +4,8 @@
 // here definition levels go to a Uint8Array, dictionary indices to a Uint32Array, and values stay
 // typed, straight into the sinks. Files using anything else (nested columns, DELTA or
 // BYTE_STREAM_SPLIT encodings…) are read by hyparquet's parquetRead instead (see reader.ts).
-import type { ColumnMetaData, Compressors, DataReader, ParquetType } from 'hyparquet'
+import { snappyUncompress, type ColumnMetaData, type Compressors, type DataReader, type ParquetType } from 'hyparquet'
+import { gunzip } from 'hyparquet-compressors'
 import { parquetHeader } from 'hyparquet/src/column.js'
 import { decompressPage } from 'hyparquet/src/datapage.js'
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
@@ -29,6 +30,25 @@ export interface ChunkSpec {
   optional: boolean
   codec: ColumnMetaData['codec']
   compressors: Compressors
+  /** decompress SNAPPY and GZIP pages into one reused buffer (the default decompressors only) */
+  reusePages: boolean
+}
+
+// Every page is consumed (copied into a sink) before the next one is decoded, so one buffer for
+// decompressed pages and one for dictionary indices serve them all: no garbage per page.
+let scratch = new Uint32Array(0)
+let pageBuf = new Uint8Array(0)
+
+function decompress(body: Uint8Array, size: number, spec: ChunkSpec): Uint8Array {
+  if (spec.codec === 'UNCOMPRESSED') return body
+  if (spec.reusePages && (spec.codec === 'SNAPPY' || spec.codec === 'GZIP')) {
+    if (pageBuf.length < size) pageBuf = new Uint8Array(Math.max(size, 2 * pageBuf.length))
+    const out = pageBuf.subarray(0, size)
+    if (spec.codec === 'SNAPPY') snappyUncompress(body, out) // throws unless exactly `size` bytes come out
+    else if (gunzip(body, out).length !== size) throw new Error(`gzip page does not decompress to ${size} bytes`)
+    return out
+  }
+  return decompressPage(body, size, spec.codec, spec.compressors)
 }
 
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength)
@@ -48,12 +68,12 @@ export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, si
 
     if (header.type === 'DICTIONARY_PAGE') {
       const n = header.dictionary_page_header?.num_values ?? 0
-      const page = decompressPage(body, header.uncompressed_page_size, spec.codec, spec.compressors)
+      const page = decompress(body, header.uncompressed_page_size, spec)
       sink.setDictionary(readPlain({ view: view(page), offset: 0 }, spec.type, n, undefined))
     } else if (header.type === 'DATA_PAGE') {
       const h = header.data_page_header!
       const n = h.num_values
-      const page = decompressPage(body, header.uncompressed_page_size, spec.codec, spec.compressors)
+      const page = decompress(body, header.uncompressed_page_size, spec)
       const r: DataReader = { view: view(page), offset: 0 }
       // v1: levels sit inside the compressed page, each run prefixed by its byte length
       const defs = spec.optional ? levels(r, n, undefined) : null
@@ -68,7 +88,7 @@ export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, si
       const levelBytes = h.repetition_levels_byte_length + h.definition_levels_byte_length
       let data = body.subarray(levelBytes)
       const dataSize = header.uncompressed_page_size - levelBytes
-      if (h.is_compressed !== false && dataSize) data = decompressPage(data, dataSize, spec.codec, spec.compressors)
+      if (h.is_compressed !== false && dataSize) data = decompress(data, dataSize, spec)
       values({ view: view(data), offset: 0 }, data.length, h.encoding, spec, n, defs, row, sink, bad)
       row += n
     }
@@ -97,10 +117,17 @@ function values(
 ): void {
   let present = rows
   if (defs) for (let i = 0; i < rows; i++) present -= 1 - defs[i]
-  if (encoding === 'PLAIN') {
+  if (encoding === 'PLAIN' && !defs && (spec.type === 'FLOAT' || spec.type === 'INT32') && sink.writeBytes) {
+    // 4-byte values copied as bytes, whatever the alignment (parquet and every JS platform are little-endian)
+    const bytes = new Uint8Array(r.view.buffer, r.view.byteOffset + r.offset, rows * 4)
+    r.offset += rows * 4
+    sink.writeBytes(bytes, spec.type, offset, rows, bad)
+  } else if (encoding === 'PLAIN') {
     sink.writePlain(readPlain(r, spec.type, present, undefined), offset, rows, defs, bad)
   } else if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
-    const idx = new Uint32Array(present)
+    // indices are consumed by the sink at once: one scratch array serves every page
+    if (scratch.length < present) scratch = new Uint32Array(Math.max(present, 2 * scratch.length))
+    const idx = scratch.subarray(0, present)
     const width = present ? r.view.getUint8(r.offset++) : 0
     if (width) readRleBitPackedHybrid(r, width, idx, end - r.offset)
     sink.writeIndexed(idx, offset, rows, defs, bad)

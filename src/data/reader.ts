@@ -2,9 +2,17 @@
 // also run in-process by Node (CLI, tests) through ingest.ts. It never throws for bad input: every
 // problem becomes a `file-error` event naming the file (and row group / column), and the other
 // files of the batch still load. Only the columns the contract needs (plus chosen extras) are read.
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type ColumnData, type Compressors, type FileMetaData } from 'hyparquet'
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  type AsyncBuffer,
+  type ColumnData,
+  type ColumnMetaData,
+  type Compressors,
+  type FileMetaData,
+} from 'hyparquet'
 import { compressors as allCompressors } from 'hyparquet-compressors'
-import type { FileEnd, FileStart, RowChunk } from './chunk.ts'
+import { chunkBuffers, type FileEnd, type FileStart, type RowChunk } from './chunk.ts'
 import { BadRows, CodeSink, CorpusSink, FloatSink, IntSink, compact, type Sink } from './convert.ts'
 import {
   CorruptFileError,
@@ -19,6 +27,7 @@ import {
   type DataErrorJSON,
 } from './errors.ts'
 import { decodeChunk, fastDecodable } from './pages.ts'
+import { BufferPool } from './pool.ts'
 import { detectSchema, type FileSchema } from './schema.ts'
 import { openSource, type OpenOptions, type OpenedSource, type SourceInput } from './sources.ts'
 import type { Corpus } from './table.ts'
@@ -63,7 +72,12 @@ export type IngestEvent =
   | { type: 'file-error'; file: number; error: DataErrorJSON }
   | { type: 'warning'; file: number; name: string; text: string }
 
-export type Emit = (event: IngestEvent) => void
+/**
+ * Receives the events. The buffers of a chunk are reused for a later row group as soon as emit
+ * returns, unless it returns a promise: then they are reused once it resolves to them (the data
+ * worker's caller hands them back that way after copying the rows).
+ */
+export type Emit = (event: IngestEvent) => unknown
 
 const MAGIC = 0x31524150 // "PAR1" little-endian
 
@@ -83,6 +97,8 @@ interface Prepared {
 /** Read every source in order, emitting events; resolves when all are done (or failed). */
 export async function readSources(inputs: readonly SourceInput[], opts: ReadOptions, emit: Emit): Promise<void> {
   const signal = opts.signal
+  const pool = new BufferPool()
+  const inFlight: Promise<void>[] = []
   const progress: Progress = { phase: 'open', file: 0, name: '', rowsDone: 0, rowsTotal: 0, bytesRead: 0, bytesTotal: 0 }
   const report = (p: Partial<Progress>) => {
     Object.assign(progress, p)
@@ -179,7 +195,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
         report({ phase: 'read', file: p.index, name })
         const rg = p.metadata.row_groups[rowGroup]
         const groupRows = Number(rg.num_rows)
-        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, (bytes, rows) =>
+        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, pool, (bytes, rows) =>
           report({ bytesRead: progress.bytesRead + bytes, rowsDone: progress.rowsDone + rows }),
         )
         groupStart += groupRows
@@ -190,7 +206,21 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
           acc.nonFinite += b.nonFinite
           acc.nulls += b.nulls
         }
-        if (chunk.chunk.rows) emit({ type: 'chunk', chunk: chunk.chunk })
+        if (chunk.chunk.rows) {
+          const buffers = chunkBuffers(chunk.chunk)
+          const back = emit({ type: 'chunk', chunk: chunk.chunk })
+          if (back instanceof Promise) {
+            inFlight.push(
+              back.then(
+                (returned) => void (Array.isArray(returned) && pool.release(returned)),
+                () => {},
+              ),
+            )
+            // at most two row groups on their way to the caller: decoding never runs far ahead
+            if (inFlight.length > 2) await inFlight.shift()
+          } else pool.release(buffers)
+        }
+        pool.release(chunk.spare)
       }
       rowGroup = undefined
       if (end.rows === 0)
@@ -262,6 +292,8 @@ function checkChunkBounds(name: string, metadata: FileMetaData, bytes: number): 
 interface GroupResult {
   chunk: RowChunk
   bad: Record<string, { nonFinite: number; nulls: number }>
+  /** pooled buffers not part of the chunk (replaced by compacted copies, or scratch) */
+  spare: ArrayBuffer[]
 }
 
 type OnColumn = (bytes: number, rows: number) => void
@@ -272,24 +304,35 @@ async function readRowGroup(
   groupStart: number,
   rows: number,
   compressors: Compressors | undefined,
+  pool: BufferPool,
   onColumn: OnColumn,
 ): Promise<GroupResult> {
   const s = p.schema
   const name = p.src.name
   const bad = new BadRows(rows)
-  const floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows))
-  const source = s.group ? new CodeSink(s.group, rows) : null
-  const key = s.key && s.key !== s.group ? new CodeSink(s.key, rows) : null
-  const corpus = s.corpus ? new CorpusSink(s.corpus, rows) : null
-  const frame = s.frameIndex ? new IntSink(s.frameIndex, rows) : null
+  const floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows, pool))
+  const source = s.group ? new CodeSink(s.group, rows, pool) : null
+  const key = s.key && s.key !== s.group ? new CodeSink(s.key, rows, pool) : null
+  const corpus = s.corpus ? new CorpusSink(s.corpus, rows, pool) : null
+  const frame = s.frameIndex ? new IntSink(s.frameIndex, rows, pool) : null
+  const pooled = () =>
+    [...floats.map((f) => f.out), source?.codes, key?.codes, corpus?.codes, frame?.out]
+      .filter((a) => a !== undefined)
+      .map((a) => a.buffer as ArrayBuffer)
+      .concat(corpus ? [corpus.scratch] : [])
   const sinks = new Map<string, Sink>()
   for (const sink of [...floats, source, key, corpus, frame]) if (sink) sinks.set(sink.column, sink)
   const first = floats[0]
   const reportColumn = (sink: Sink, bytes: number) => onColumn(bytes, sink === first ? rows : 0)
 
   const comp = compressors ?? allCompressors
-  if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, reportColumn)
-  else await readGroupHyparquet(p, rowGroup, groupStart, rows, sinks, bad, comp, reportColumn)
+  try {
+    if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, pool, reportColumn)
+    else await readGroupHyparquet(p, rowGroup, groupStart, rows, sinks, bad, comp, reportColumn)
+  } catch (e) {
+    pool.release(pooled())
+    throw e
+  }
 
   for (const sink of sinks.values())
     if (sink.filled !== rows)
@@ -303,6 +346,7 @@ async function readRowGroup(
   const kept = rows - bad.count()
   const values: Record<string, Float32Array> = {}
   for (const f of floats) values[f.column] = compact(f.out, bad.mask, kept)
+  const all = pooled()
   const chunk: RowChunk = {
     file: p.index,
     rowGroup,
@@ -313,7 +357,8 @@ async function readRowGroup(
     corpus: corpus ? compact(corpus.codes, bad.mask, kept) : null,
     frameIndex: frame ? compact(frame.out, bad.mask, kept) : null,
   }
-  return { chunk, bad: bad.by }
+  const inChunk = new Set(chunkBuffers(chunk))
+  return { chunk, bad: bad.by, spare: all.filter((b) => !inChunk.has(b)) }
 }
 
 /** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
@@ -324,6 +369,7 @@ async function readGroupFast(
   sinks: Map<string, Sink>,
   bad: BadRows,
   compressors: Compressors,
+  pool: BufferPool,
   onColumn: (sink: Sink, bytes: number) => void,
 ): Promise<void> {
   const name = p.src.name
@@ -342,19 +388,46 @@ async function readGroupFast(
     if (last && c.start - last.end <= 1 << 13 && c.end - last.start <= 1 << 25) last.end = Math.max(last.end, c.end)
     else runs.push({ start: c.start, end: c.end })
   }
-  let buffers: ArrayBuffer[]
+  // Blobs are read into pooled memory (returned to the pool below); other sources allocate
+  const src = p.src
+  let buffers: Uint8Array[]
   try {
-    buffers = await Promise.all(runs.map((r) => p.src.file.slice(r.start, r.end)))
+    buffers = await Promise.all(
+      runs.map(async (r) =>
+        src.readInto ? src.readInto(r.start, r.end, pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
+      ),
+    )
   } catch (e) {
     throw asDataError(name, e, { rowGroup })
   }
+  try {
+    decodeColumns(p, rowGroup, rows, cols, runs, buffers, sinks, bad, compressors, onColumn)
+  } finally {
+    if (src.readInto) pool.release(buffers.map((b) => b.buffer as ArrayBuffer))
+  }
+}
+
+function decodeColumns(
+  p: Prepared,
+  rowGroup: number,
+  rows: number,
+  cols: { meta: ColumnMetaData; start: number; end: number }[],
+  runs: { start: number; end: number }[],
+  buffers: Uint8Array[],
+  sinks: Map<string, Sink>,
+  bad: BadRows,
+  compressors: Compressors,
+  onColumn: (sink: Sink, bytes: number) => void,
+): void {
+  const name = p.src.name
   for (const c of cols) {
     const column = c.meta.path_in_schema[0]
     const k = runs.findIndex((r) => r.start <= c.start && c.end <= r.end)
-    const bytes = new Uint8Array(buffers[k], c.start - runs[k].start, c.end - c.start)
+    const bytes = buffers[k].subarray(c.start - runs[k].start, c.end - runs[k].start)
     const sink = sinks.get(column)!
     try {
-      decodeChunk(bytes, { type: c.meta.type, optional: p.optional.has(column), codec: c.meta.codec, compressors }, rows, sink, bad)
+      const spec = { type: c.meta.type, optional: p.optional.has(column), codec: c.meta.codec, compressors, reusePages: compressors === allCompressors }
+      decodeChunk(bytes, spec, rows, sink, bad)
     } catch (e) {
       throw asDataError(name, e, { rowGroup, column })
     }

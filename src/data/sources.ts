@@ -17,6 +17,8 @@ export interface OpenedSource {
   bytes: number
   /** hash the whole file (reads it once more, slice by slice) */
   sha256(onBytes?: (done: number) => void): Promise<string>
+  /** Blobs only: read bytes start…end into `into` (reused memory: no new buffer per read) */
+  readInto?(start: number, end: number, into: ArrayBuffer): Promise<Uint8Array>
   /** things the user should know that are not errors */
   warnings: string[]
 }
@@ -34,7 +36,7 @@ const HASH_SLICE = 4 << 20
 export async function openSource(input: SourceInput, opts: OpenOptions = {}): Promise<OpenedSource> {
   switch (input.kind) {
     case 'blob':
-      return fromAsyncBuffer(input.name, blobBuffer(input.blob))
+      return fromBlob(input.name, input.blob)
     case 'buffer':
       return fromAsyncBuffer(input.name, input.file)
     case 'url':
@@ -65,6 +67,53 @@ function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = [
       return h.hex()
     },
   }
+}
+
+/** A byte stream of a Blob read into caller-owned memory (a BYOB reader), else via arrayBuffer(). */
+async function readBlobInto(blob: Blob, into: ArrayBuffer): Promise<Uint8Array> {
+  const len = blob.size
+  if (into.byteLength < len) throw new RangeError(`buffer of ${into.byteLength} bytes for ${len}`)
+  let reader: ReadableStreamBYOBReader
+  try {
+    reader = blob.stream().getReader({ mode: 'byob' })
+  } catch {
+    const bytes = new Uint8Array(await blob.arrayBuffer())
+    new Uint8Array(into, 0, len).set(bytes)
+    return new Uint8Array(into, 0, len)
+  }
+  let buf = into
+  let off = 0
+  try {
+    while (off < len) {
+      const { done, value } = await reader.read(new Uint8Array(buf, off, len - off))
+      if (value) buf = value.buffer as ArrayBuffer
+      if (done || !value) break
+      off += value.byteLength
+    }
+  } finally {
+    reader.releaseLock()
+  }
+  if (off !== len) throw new Error(`read ${off} of ${len} bytes`)
+  return new Uint8Array(buf, 0, len)
+}
+
+function fromBlob(name: string, blob: Blob): OpenedSource {
+  const src = fromAsyncBuffer(name, blobBuffer(blob))
+  src.readInto = (start, end, into) => readBlobInto(blob.slice(start, end), into)
+  // hash through one reused 1 MiB buffer
+  src.sha256 = async (onBytes) => {
+    const h = new Sha256()
+    let buf = new ArrayBuffer(Math.min(1 << 20, Math.max(1, blob.size)))
+    for (let o = 0; o < blob.size; o += buf.byteLength) {
+      const end = Math.min(o + buf.byteLength, blob.size)
+      const bytes = await readBlobInto(blob.slice(o, end), buf)
+      h.update(bytes)
+      buf = bytes.buffer as ArrayBuffer
+      onBytes?.(end)
+    }
+    return h.hex()
+  }
+  return src
 }
 
 function memoryBuffer(buf: ArrayBuffer): AsyncBuffer {

@@ -1,0 +1,32 @@
+// Recycles the ArrayBuffers behind row-group chunks: once a chunk has been copied into the
+// FeatureTable its buffers come back (at once in-process, or transferred back from the main thread
+// to the data worker) and carry the next row group. Streaming a large file then leaves almost no
+// garbage behind, on either side of the worker boundary.
+export class BufferPool {
+  private free: ArrayBuffer[] = []
+  private held = 0
+
+  constructor(private readonly maxBytes = 64 << 20) {}
+
+  /** A buffer of at least `bytes` (contents undefined), reused when a fitting one is free. */
+  take(bytes: number): ArrayBuffer {
+    let best = -1
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i].byteLength
+      // at most twice the size asked for, so a small chunk does not pin a huge buffer
+      if (b >= bytes && b <= 2 * bytes + 4096 && (best < 0 || b < this.free[best].byteLength)) best = i
+    }
+    if (best < 0) return new ArrayBuffer(bytes)
+    const [buf] = this.free.splice(best, 1)
+    this.held -= buf.byteLength
+    return buf
+  }
+
+  release(buffers: readonly ArrayBuffer[]): void {
+    for (const b of buffers) {
+      if (b.byteLength === 0 || this.free.includes(b) || this.held + b.byteLength > this.maxBytes) continue
+      this.free.push(b)
+      this.held += b.byteLength
+    }
+  }
+}
