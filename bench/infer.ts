@@ -81,7 +81,7 @@ export default async function main(argv: string[]): Promise<number> {
     type Lab = Record<string, (...a: unknown[]) => Promise<any>>
     const lab = <T>(fn: string, arg?: unknown) => page.evaluate(([f, a]) => ((window as any).lab as Lab)[f as string](a), [fn, arg] as const) as Promise<T>
     const env = await lab<{ webgpu: boolean; adapter: string; threads: number; loadMs: number }>('evalEnv')
-    console.log(`onnxruntime-web: import + wasm compile ${env.loadMs.toFixed(0)} ms; WebGPU adapter: ${env.adapter}; wasm threads ${env.threads}`)
+    console.log(`onnxruntime-web: import ${env.loadMs.toFixed(0)} ms (its 28 MB wasm is fetched and compiled by the first session: "session cold" of wasm); WebGPU adapter: ${env.adapter}; wasm threads ${env.threads}`)
     for (const ep of ['wasm', 'webgpu'] as const) {
       if (ep === 'webgpu' && !env.webgpu) continue
       const run = (xs: Float32Array, n: number) => lab<EvalOutput & { wallMs: number }>('evalRun', { model, x: xs, rows: n, nFeatures: 6, ep })

@@ -13,7 +13,7 @@ export interface EvalEnv {
   adapter: string
   /** wasm threads ORT uses (1 unless cross-origin isolated with spare cores) */
   threads: number
-  /** ms to import onnxruntime-web and compile its wasm (first call only) */
+  /** ms to import onnxruntime-web and ask for an adapter (its wasm compiles with the first session) */
   loadMs: number
 }
 
