@@ -3,11 +3,14 @@
 // zstd and lz4 are written here (zstd: raw + RLE blocks; lz4: a greedy block compressor).
 import { readFileSync } from 'node:fs'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
-import { parquetReadObjects, type AsyncBuffer, type CompressionCodec, type SchemaElement } from 'hyparquet'
+import { parquetReadObjects, type AsyncBuffer, type CompressionCodec } from 'hyparquet'
 import { ByteWriter, parquetWrite, type ColumnSource } from 'hyparquet-writer'
 import { compressors as readCompressors } from 'hyparquet-compressors'
 import type { SourceInput } from '../../src/data/sources.ts'
 import { sharedPath } from '../helpers/shared.ts'
+
+/** the writer's own schema type (it depends on its own copy of hyparquet) */
+type SchemaElement = NonNullable<Parameters<typeof parquetWrite>[0]['schema']>[number]
 
 export const FEATURES = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2'] as const
 

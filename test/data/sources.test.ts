@@ -164,7 +164,7 @@ test('a very large single row group streams with progress inside the row group',
 })
 
 test('large files hashed in the background: the hash arrives at the end, a duplicate is rolled back', async () => {
-  const blob = new Blob([NFLX])
+  const blob = new Blob([NFLX as Uint8Array<ArrayBuffer>])
   const hashed: string[] = []
   const { table, messages } = await ingestSources(
     [
