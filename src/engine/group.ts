@@ -145,7 +145,6 @@ export class Group {
     const maxSteps = Math.max(...this.slots.map((s) => s.maxSteps))
     this.spanCount = Math.ceil(maxSteps / this.stepsPerDispatch)
 
-    this.checkSize('feature rows', shared.x.size)
     this.plan = new Uint32Array(planLen)
     this.members.forEach((mb, i) => {
       const s = this.slots[i]

@@ -143,7 +143,23 @@ export class GpuTrainer implements Trainer {
     return this.lost !== null
   }
 
-  async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+  /**
+   * Train `jobs` together (see the Trainer contract). Runs on one trainer are serialised: a
+   * second call starts when the first returns (cancel the first to start at once).
+   */
+  train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+    if (this.disposed) return Promise.reject(new EngineError('this GPU trainer was disposed'))
+    const run = this.queue.then(() => this.run(data, jobs, opts))
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+  private queue: Promise<void> = Promise.resolve()
+  private disposed = false
+
+  private async run(data: TrainData, jobs: TrainJob[], opts: TrainOptions): Promise<TrainResult[]> {
     checkData(data)
     jobs.forEach((j) => checkJob(data, j))
     if (opts.resume && opts.resume.length !== jobs.length)
@@ -177,6 +193,12 @@ export class GpuTrainer implements Trainer {
     }
     try {
       const f4 = vec4s(data.nFeatures)
+      const xBytes = data.y.length * f4 * 16
+      const maxBind = this.device.limits.maxStorageBufferBindingSize
+      if (xBytes > maxBind)
+        throw new EngineError(
+          `the features of ${data.y.length} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
+        )
       const shared = {
         x: buffers.upload('features', padRows(data.x, data.nFeatures, f4)),
         y: buffers.upload('targets', data.y),
@@ -308,7 +330,10 @@ export class GpuTrainer implements Trainer {
     opts.onEpoch?.({ job: s.index, epoch: e, trainLoss, valLoss, checkpoint: copyCheckpoint(s.last) })
   }
 
-  dispose(): void {}
+  /** Refuse further runs. The device belongs to whoever made it (requestGpu's caller): destroy it there. */
+  dispose(): void {
+    this.disposed = true
+  }
 }
 
 function checkData(data: TrainData): void {
