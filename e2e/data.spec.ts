@@ -57,6 +57,16 @@ test('demo corpus: 20,072 rows in two corpora; a corrupt file after that keeps t
   await expect(panel(page)).toHaveAttribute('data-files', '5')
   await expect(page.locator('[data-testid=sources] [data-corpus=konvid] .src')).toHaveCount(340)
 
+  // extra columns: the files are read again with them, same rows
+  const extras = page.getByTestId('extras')
+  await extras.getByLabel('adm_scale0').check()
+  await extras.getByLabel('motion', { exact: true }).check()
+  await extras.getByTestId('apply-extras').click()
+  await expect(page.locator('[data-testid=features] tr[data-feature=motion]')).toBeVisible()
+  await expect(page.locator('[data-testid=features] tr[data-feature=adm_scale0]')).toBeVisible()
+  await ready(page, 20_072)
+  await expect(panel(page)).toHaveAttribute('data-files', '5')
+
   await page.setInputFiles('#file', {
     name: 'broken.parquet',
     mimeType: 'application/octet-stream',

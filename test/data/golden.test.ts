@@ -109,3 +109,19 @@ describe('the whole demo corpus', () => {
     expect(table.feature('adm_scale0')[2000]).toBe(rows[2000].adm_scale0)
   })
 })
+
+test('an extra feature missing from a newly added file is dropped for all, with a warning', async () => {
+  const { ingestInto } = await import('../../src/data/ingest.ts')
+  const { table } = await ingestSources([sharedSource('data/konvid_like/part-000.parquet')], { extras: ['motion'] })
+  expect(table.featureNames).toContain('motion')
+  const { writeParquet, memSource, syntheticColumns } = await import('./fixtures.ts')
+  const cols = syntheticColumns(40)
+  const bytes = writeParquet(
+    Object.entries(cols).map(([name, data]) => ({ name, data, type: (['source', 'key'].includes(name) ? 'STRING' : name === 'frame_index' ? 'INT32' : 'FLOAT') as any })),
+  )
+  const res = await ingestInto(table, [memSource('nomotion.parquet', bytes)])
+  expect(table.rows).toBe(2306 + 40)
+  expect(table.featureNames).toEqual(FEATURES)
+  expect(res.messages.map((m) => m.text)).toEqual(['has no column "motion": the extra feature "motion" was dropped for all files'])
+  expect(table.extrasAvailable).toEqual([])
+})

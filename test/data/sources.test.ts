@@ -194,3 +194,25 @@ test('large files hashed in the background: the hash arrives at the end, a dupli
   // the rolled-back rows left no trace: sources are the nine of the first copy
   expect(table.summary().sources.map((s) => s.frames)).toEqual(Array(9).fill(1200))
 })
+
+test('cancel: the file being read is dropped whole, files before it stay, the rest are not read', async () => {
+  const controller = new AbortController()
+  const konvid = sharedBytes('data/konvid_like/part-000.parquet')
+  const { table, messages } = await ingestSources(
+    [memSource('k0.parquet', konvid), memSource('nflx.parquet', NFLX), memSource('k0-copy.parquet', konvid.slice())],
+    {
+      onProgress: (p) => {
+        // abort once the second file is half read (row groups of 2,048 rows)
+        if (p.name === 'nflx.parquet' && p.phase === 'read' && p.rowsDone >= 2306 + 4096) controller.abort()
+      },
+      signal: controller.signal,
+    },
+  )
+  expect(table.rows).toBe(2306)
+  expect(table.files.map((f) => f.name)).toEqual(['k0.parquet'])
+  expect(messages.map((m) => [m.level, m.file])).toEqual([
+    ['info', 'nflx.parquet'],
+    ['info', 'k0-copy.parquet'],
+  ])
+  expect(messages[0].text).toBe('loading was cancelled; nothing from this file was kept')
+})
