@@ -9,6 +9,7 @@
 //     may hold null (OPTIONAL columns), bigint (INT64) or strings.
 // Every sink marks the rows it cannot keep (null, NaN, ±Inf) in a shared per-row-group mask.
 import type { DecodedArray } from 'hyparquet'
+import { Dictionary } from './dictionary.ts'
 import type { BufferPool } from './pool.ts'
 import { CORPORA } from './table.ts'
 
@@ -67,6 +68,25 @@ function copyWords(out: Float32Array | Int32Array, bytes: Uint8Array, offset: nu
   new Uint8Array(out.buffer, out.byteOffset + offset * 4, rows * 4).set(bytes)
 }
 
+/**
+ * out[offset + i] for the `rows` rows of a page: the next stored value (through `dict` when the
+ * values are dictionary indices) where a value is stored, `missing` where the row is null.
+ */
+function place(
+  out: Float32Array | Int32Array,
+  values: ArrayLike<number>,
+  dict: ArrayLike<number> | null,
+  offset: number,
+  rows: number,
+  defs: Uint8Array | null,
+  missing: number,
+): void {
+  let j = 0
+  if (dict) for (let i = 0; i < rows; i++) out[offset + i] = !defs || defs[i] ? dict[values[j++]] : missing
+  else if (!defs) out.set(values, offset) // Float32: a copy; Float64/Int32: converted
+  else for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? values[j++] : missing
+}
+
 /** Dictionary or plain values as numbers (bigint → number). */
 function numbers(values: DecodedArray): ArrayLike<number> {
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) return Float64Array.from(values, Number)
@@ -91,24 +111,12 @@ export class FloatSink implements Sink {
   }
 
   writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
-    const out = this.out
-    const dict = this.dict
-    if (!defs) for (let i = 0; i < rows; i++) out[offset + i] = dict[idx[i]]
-    else {
-      let j = 0
-      for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? dict[idx[j++]] : NaN
-    }
+    place(this.out, idx, this.dict, offset, rows, defs, NaN)
     this.check(offset, rows, defs, bad)
   }
 
   writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
-    const out = this.out
-    const v = numbers(values)
-    if (!defs) out.set(v, offset) // Float32: a copy; Float64/Int32: converted
-    else {
-      let j = 0
-      for (let i = 0; i < rows; i++) out[offset + i] = defs[i] ? v[j++] : NaN
-    }
+    place(this.out, numbers(values), null, offset, rows, defs, NaN)
     this.check(offset, rows, defs, bad)
   }
 
@@ -152,8 +160,7 @@ export class FloatSink implements Sink {
 
 /** Strings (or integer ids) coded against a local dictionary of names. */
 export class CodeSink implements Sink {
-  readonly names: string[] = []
-  private readonly index = new Map<string, number>()
+  private readonly dict = new Dictionary()
   readonly codes: Uint32Array
   filled = 0
   private remap: Uint32Array = new Uint32Array(0)
@@ -165,14 +172,13 @@ export class CodeSink implements Sink {
     this.codes = pool ? new Uint32Array(pool.take(rows * 4), 0, rows) : new Uint32Array(rows)
   }
 
+  /** the local dictionary: codes index into it */
+  get names(): string[] {
+    return this.dict.names
+  }
+
   private code(name: string): number {
-    let c = this.index.get(name)
-    if (c === undefined) {
-      c = this.names.length
-      this.names.push(name)
-      this.index.set(name, c)
-    }
-    return c
+    return this.dict.code(name)
   }
 
   setDictionary(values: DecodedArray): void {
@@ -288,8 +294,7 @@ export class IntSink implements Sink {
     this.dict = Int32Array.from(numbers(values))
   }
   writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null): void {
-    let j = 0
-    for (let i = 0; i < rows; i++) this.out[offset + i] = !defs || defs[i] ? this.dict[idx[j++]] : -1
+    place(this.out, idx, this.dict, offset, rows, defs, -1)
     this.filled += rows
   }
   writeBytes(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number): void {
@@ -300,14 +305,10 @@ export class IntSink implements Sink {
   }
 
   writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null): void {
-    const v = numbers(values)
-    if (!defs) this.out.set(v, offset)
-    else {
-      let j = 0
-      for (let i = 0; i < rows; i++) this.out[offset + i] = defs[i] ? v[j++] : -1
-    }
+    place(this.out, numbers(values), null, offset, rows, defs, -1)
     this.filled += rows
   }
+
   write(piece: DecodedArray, offset: number): void {
     if (!Array.isArray(piece)) return this.writePlain(piece, offset, piece.length, null)
     for (let i = 0; i < piece.length; i++) {

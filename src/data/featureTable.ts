@@ -6,28 +6,9 @@
 // Accessors return views of length `rows` over the backing arrays (no copies); they stay valid
 // until the next append, reserve or rollback, so consumers read them after loading settles.
 import type { CodedStrings, FileEnd, FileStart, RowChunk } from './chunk.ts'
+import { Dictionary } from './dictionary.ts'
 import { DEFAULT_TARGET, FEATURES } from './schema.ts'
 import { CORPORA, type Corpus, type LoadedFile, type TableView } from './table.ts'
-
-class Dictionary {
-  readonly names: string[] = []
-  private readonly index = new Map<string, number>()
-
-  code(name: string): number {
-    let c = this.index.get(name)
-    if (c === undefined) {
-      c = this.names.length
-      this.names.push(name)
-      this.index.set(name, c)
-    }
-    return c
-  }
-
-  truncate(length: number): void {
-    for (let i = length; i < this.names.length; i++) this.index.delete(this.names[i])
-    this.names.length = length
-  }
-}
 
 export interface ColumnSummary {
   name: string
