@@ -216,8 +216,8 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
                 () => {},
               ),
             )
-            // at most two row groups on their way to the caller: decoding never runs far ahead
-            if (inFlight.length > 2) await inFlight.shift()
+            // at most one row group on its way to the caller while the next one decodes
+            if (inFlight.length > 1) await inFlight.shift()
           } else pool.release(buffers)
         }
         pool.release(chunk.spare)
