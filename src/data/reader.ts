@@ -46,6 +46,8 @@ export interface ReadOptions extends OpenOptions {
   hashInBackground?: (input: Exclude<SourceInput, { kind: 'buffer' }>) => Promise<string>
   /** sources up to this size are hashed before streaming, in line (default 16 MiB) */
   inlineHashBytes?: number
+  /** least time between two progress events with only new counts (default 50 ms) */
+  progressEveryMs?: number
   /** 'auto' (default): our page decoder where it applies, else hyparquet's reader; 'hyparquet': always hyparquet's */
   decoder?: 'auto' | 'hyparquet'
 }
@@ -100,8 +102,16 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
   const pool = new BufferPool()
   const inFlight: Promise<void>[] = []
   const progress: Progress = { phase: 'open', file: 0, name: '', rowsDone: 0, rowsTotal: 0, bytesRead: 0, bytesTotal: 0 }
-  const report = (p: Partial<Progress>) => {
+  // counters are reported at most every `progressEveryMs` (a file of tiny row groups would
+  // otherwise send thousands of messages); a new phase or file always is
+  const every = opts.progressEveryMs ?? 50
+  let lastReport = -Infinity
+  const report = (p: Partial<Progress>, force = false) => {
+    const changed = (p.phase !== undefined && p.phase !== progress.phase) || (p.file !== undefined && p.file !== progress.file)
     Object.assign(progress, p)
+    const now = performance.now()
+    if (!force && !changed && now - lastReport < every) return
+    lastReport = now
     emit({ type: 'progress', progress: { ...progress } })
   }
   const fail = (index: number, name: string, e: unknown, where?: { rowGroup?: number; column?: string }) => {
@@ -152,6 +162,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
   for (const p of prepared) {
     const name = p.src.name
     let rowGroup: number | undefined
+    const ahead: ReadWindow = { start: 0, end: 0, bytes: null }
     try {
       if (signal?.aborted) throw new LoadCancelledError(name)
       let sha256 = ''
@@ -195,7 +206,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
         report({ phase: 'read', file: p.index, name })
         const rg = p.metadata.row_groups[rowGroup]
         const groupRows = Number(rg.num_rows)
-        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, pool, (bytes, rows) =>
+        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, pool, ahead, (bytes, rows) =>
           report({ bytesRead: progress.bytesRead + bytes, rowsDone: progress.rowsDone + rows }),
         )
         groupStart += groupRows
@@ -231,8 +242,11 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
         checkDuplicate(p, end.sha256)
       }
       emit({ type: 'file-end', end })
+      report({}, true)
     } catch (e) {
       fail(p.index, name, e, { rowGroup })
+    } finally {
+      ahead.release?.()
     }
   }
   report({ phase: 'done' })
@@ -305,6 +319,7 @@ async function readRowGroup(
   rows: number,
   compressors: Compressors | undefined,
   pool: BufferPool,
+  ahead: ReadWindow,
   onColumn: OnColumn,
 ): Promise<GroupResult> {
   const s = p.schema
@@ -327,7 +342,7 @@ async function readRowGroup(
 
   const comp = compressors ?? allCompressors
   try {
-    if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, pool, reportColumn)
+    if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, pool, ahead, reportColumn)
     else await readGroupHyparquet(p, rowGroup, groupStart, rows, sinks, bad, comp, reportColumn)
   } catch (e) {
     pool.release(pooled())
@@ -370,6 +385,7 @@ async function readGroupFast(
   bad: BadRows,
   compressors: Compressors,
   pool: BufferPool,
+  ahead: ReadWindow,
   onColumn: (sink: Sink, bytes: number) => void,
 ): Promise<void> {
   const name = p.src.name
@@ -381,30 +397,72 @@ async function readGroupFast(
       return { meta: m, start, end: start + Number(m.total_compressed_size) }
     })
     .sort((a, b) => a.start - b.start)
-  // one read per run of chunks with gaps of at most 8 KiB between them (as hyparquet), up to 32 MiB
-  const runs: { start: number; end: number }[] = []
-  for (const c of cols) {
-    const last = runs.at(-1)
-    if (last && c.start - last.end <= 1 << 13 && c.end - last.start <= 1 << 25) last.end = Math.max(last.end, c.end)
-    else runs.push({ start: c.start, end: c.end })
-  }
-  // Blobs are read into pooled memory (returned to the pool below); other sources allocate
   const src = p.src
+  const span = { start: cols[0].start, end: cols[cols.length - 1].end }
+  let runs: { start: number; end: number }[]
   let buffers: Uint8Array[]
+  let pooled = false
   try {
-    buffers = await Promise.all(
-      runs.map(async (r) =>
-        src.readInto ? src.readInto(r.start, r.end, pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
-      ),
-    )
+    if (src.readInto && span.end - span.start <= SMALL_GROUP) {
+      // small row groups of a Blob: one read covers this and the next ones, unneeded columns
+      // included (each read is a round trip to the browser's blob store, whatever its size;
+      // URLs keep reading only the needed columns)
+      if (!ahead.bytes || span.start < ahead.start || span.end > ahead.end) {
+        ahead.release?.()
+        const end = Math.max(span.end, Math.min(span.start + READ_AHEAD, dataEnd(p)))
+        const bytes = await src.readInto(span.start, end, pool.take(end - span.start))
+        Object.assign(ahead, { start: span.start, end, bytes })
+        ahead.release = () => pool.release([bytes.buffer as ArrayBuffer])
+      }
+      runs = [{ start: ahead.start, end: ahead.end }]
+      buffers = [ahead.bytes!]
+    } else {
+      // large ones: one read per run of chunks with gaps of at most 8 KiB between them (as hyparquet), up to 32 MiB
+      runs = []
+      for (const c of cols) {
+        const last = runs.at(-1)
+        if (last && c.start - last.end <= 1 << 13 && c.end - last.start <= 1 << 25) last.end = Math.max(last.end, c.end)
+        else runs.push({ start: c.start, end: c.end })
+      }
+      // Blobs are read into pooled memory (returned to the pool below); other sources allocate
+      pooled = !!src.readInto
+      buffers = await Promise.all(
+        runs.map(async (r) =>
+          src.readInto ? src.readInto(r.start, r.end, pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
+        ),
+      )
+    }
   } catch (e) {
     throw asDataError(name, e, { rowGroup })
   }
   try {
     decodeColumns(p, rowGroup, rows, cols, runs, buffers, sinks, bad, compressors, onColumn)
   } finally {
-    if (src.readInto) pool.release(buffers.map((b) => b.buffer as ArrayBuffer))
+    if (pooled) pool.release(buffers.map((b) => b.buffer as ArrayBuffer))
   }
+}
+
+const SMALL_GROUP = 1 << 20
+const READ_AHEAD = 4 << 20
+
+/** Bytes read ahead for small row groups (per file). */
+interface ReadWindow {
+  start: number
+  end: number
+  bytes: Uint8Array | null
+  release?: () => void
+}
+
+/** Where the column data ends: the footer follows it. */
+function dataEnd(p: Prepared): number {
+  const n = p.src.file.byteLength
+  let end = 0
+  for (const rg of p.metadata.row_groups)
+    for (const c of rg.columns) {
+      const m = c.meta_data
+      if (m) end = Math.max(end, Number(m.dictionary_page_offset || m.data_page_offset) + Number(m.total_compressed_size))
+    }
+  return Math.min(end || n, n)
 }
 
 function decodeColumns(
