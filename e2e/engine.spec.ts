@@ -237,6 +237,7 @@ test('cancel: the run stops at once with the last checkpoint; resume after a dev
     if (ref) expect(bits(cp.params)).toEqual(bits(ref.checkpoint.params))
   }
   expect(cancelled.memoryAfter.buffers).toBe(0)
+  console.log(`cancel: train() returned ${cancelled.cancelMs?.toFixed(1)} ms after abort()`)
 
   // Device loss after epoch 2, then resume on a new device: the same final weights, bit for bit.
   const lost = await train({ data, jobs, loseDeviceAfterEpoch: 2 })

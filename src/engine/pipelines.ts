@@ -93,7 +93,23 @@ function isSoftware(device: GPUDevice): boolean {
   return info?.architecture === 'swiftshader' || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true
 }
 
-export async function compilePipelines(device: GPUDevice, opts: PipelineOptions = {}): Promise<EnginePipelines> {
+const cache = new WeakMap<GPUDevice, Map<string, Promise<EnginePipelines>>>()
+
+/** The engine's pipelines for `device` (compiled once per device and options, then shared). */
+export function compilePipelines(device: GPUDevice, opts: PipelineOptions = {}): Promise<EnginePipelines> {
+  const key = JSON.stringify([opts.smallWorkgroup, opts.anyWorkgroup, opts.disableSmall])
+  let perDevice = cache.get(device)
+  if (!perDevice) cache.set(device, (perDevice = new Map()))
+  let p = perDevice.get(key)
+  if (!p) {
+    p = compileNow(device, opts)
+    perDevice.set(key, p)
+    p.catch(() => perDevice.delete(key)) // a failed compile may be retried
+  }
+  return p
+}
+
+async function compileNow(device: GPUDevice, opts: PipelineOptions): Promise<EnginePipelines> {
   const maxInv = device.limits.maxComputeInvocationsPerWorkgroup
   // SwiftShader runs a workgroup on one CPU core, 4 lanes at a time: more lanes only add barrier
   // cost. GPUs want enough lanes per workgroup to hide latency in phase A.

@@ -10,7 +10,6 @@ import { ARCH_U32, HEADER_U32, SCALER_U32, writeArch, writeHeader, writeScaler }
 import { EngineError } from './group.ts'
 import { padRows } from './rows.ts'
 
-const cache = new WeakMap<GPUDevice, Promise<EnginePipelines>>()
 /** Rows per dispatch: keeps each dispatch short on slow adapters. */
 const ROWS_PER_DISPATCH = 1 << 16
 
@@ -27,12 +26,7 @@ export async function gpuPredict(
   if (x.length % nFeatures !== 0) throw new RangeError(`x has ${x.length} values, not a multiple of ${nFeatures} features`)
   const rows = x.length / nFeatures
   if (rows === 0) return new Float32Array(0)
-  let pipes = pipelines
-  if (!pipes) {
-    if (!cache.has(device)) cache.set(device, compilePipelines(device))
-    pipes = await cache.get(device)!
-  }
-  const any = pipes.any
+  const any = (pipelines ?? (await compilePipelines(device))).any
   const f4 = vec4s(nFeatures)
   const lay = modelLayout(widths)
   const plan = new Uint32Array(HEADER_U32 + ARCH_U32 + SCALER_U32(f4))

@@ -185,6 +185,7 @@ export class GpuTrainer implements Trainer {
     this.device.pushErrorScope('out-of-memory')
     this.device.pushErrorScope('validation')
     let scopes = 2
+    let onAbort: (() => void) | null = null
     const popScopes = async () => {
       for (; scopes > 0; scopes--) {
         const err = await this.device.popErrorScope()
@@ -210,7 +211,8 @@ export class GpuTrainer implements Trainer {
       const aborted = signal
         ? new Promise<'cancelled'>((resolve) => {
             if (signal.aborted) resolve('cancelled')
-            signal.addEventListener('abort', () => resolve('cancelled'), { once: true })
+            onAbort = () => resolve('cancelled')
+            signal.addEventListener('abort', onAbort, { once: true })
           })
         : new Promise<'cancelled'>(() => {})
       const lost = this.lostPromise.then(() => 'device-lost' as const)
@@ -268,6 +270,7 @@ export class GpuTrainer implements Trainer {
       if (this.lost) return finish('device-lost')
       throw e
     } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
       buffers.destroy()
       while (scopes > 0) {
         scopes--
