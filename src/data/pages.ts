@@ -53,8 +53,8 @@ function decompress(body: Uint8Array, size: number, spec: ChunkSpec): Uint8Array
 
 const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength)
 
-/** Decode the `rows` rows of one column chunk (all of its bytes in `chunk`) into `sink`. */
-export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, sink: Sink, bad: BadRows): void {
+/** Decode the `rows` rows of one column chunk (all of its bytes in `chunk`) into `sink`, from its row `base`. */
+export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, base: number, sink: Sink, bad: BadRows): void {
   const reader: DataReader = { view: view(chunk), offset: 0 }
   let row = 0
   while (row < rows) {
@@ -77,7 +77,7 @@ export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, si
       const r: DataReader = { view: view(page), offset: 0 }
       // v1: levels sit inside the compressed page, each run prefixed by its byte length
       const defs = spec.optional ? levels(r, n, undefined) : null
-      values(r, page.length, h.encoding, spec, n, defs, row, sink, bad)
+      values(r, page.length, h.encoding, spec, n, defs, base + row, sink, bad)
       row += n
     } else if (header.type === 'DATA_PAGE_V2') {
       const h = header.data_page_header_v2!
@@ -89,7 +89,7 @@ export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, si
       let data = body.subarray(levelBytes)
       const dataSize = header.uncompressed_page_size - levelBytes
       if (h.is_compressed !== false && dataSize) data = decompress(data, dataSize, spec)
-      values({ view: view(data), offset: 0 }, data.length, h.encoding, spec, n, defs, row, sink, bad)
+      values({ view: view(data), offset: 0 }, data.length, h.encoding, spec, n, defs, base + row, sink, bad)
       row += n
     }
     // index pages and unknown page types carry no rows: skipped
@@ -130,6 +130,7 @@ function values(
     const idx = scratch.subarray(0, present)
     const width = present ? r.view.getUint8(r.offset++) : 0
     if (width) readRleBitPackedHybrid(r, width, idx, end - r.offset)
+    else idx.fill(0) // bit width 0: a one-entry dictionary
     sink.writeIndexed(idx, offset, rows, defs, bad)
   } else {
     throw new Error(`unsupported page encoding ${encoding}`)

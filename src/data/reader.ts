@@ -200,18 +200,27 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
         })
 
       const end: FileEnd = { file: p.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
+      const groups = p.metadata.row_groups
       let groupStart = 0
-      for (rowGroup = 0; rowGroup < p.metadata.row_groups.length; rowGroup++) {
+      for (let g = 0; g < groups.length; ) {
         if (signal?.aborted) throw new LoadCancelledError(name)
         report({ phase: 'read', file: p.index, name })
-        const rg = p.metadata.row_groups[rowGroup]
-        const groupRows = Number(rg.num_rows)
-        const chunk = await readRowGroup(p, rowGroup, groupStart, groupRows, opts.compressors, pool, ahead, (bytes, rows) =>
+        // consecutive small row groups travel as one chunk of up to BATCH_ROWS rows
+        const batch: Group[] = []
+        let batchRows = 0
+        do {
+          const rows = Number(groups[g].num_rows)
+          batch.push({ index: g, start: groupStart, rows })
+          batchRows += rows
+          groupStart += rows
+          g++
+        } while (g < groups.length && batchRows + Number(groups[g].num_rows) <= BATCH_ROWS)
+        rowGroup = batch[0].index
+        const chunk = await readRowGroups(p, batch, opts.compressors, pool, ahead, signal, (bytes, rows) =>
           report({ bytesRead: progress.bytesRead + bytes, rowsDone: progress.rowsDone + rows }),
         )
-        groupStart += groupRows
         end.rows += chunk.chunk.rows
-        end.excluded += groupRows - chunk.chunk.rows
+        end.excluded += batchRows - chunk.chunk.rows
         for (const [col, b] of Object.entries(chunk.bad)) {
           const acc = (end.excludedBy[col] ??= { nonFinite: 0, nulls: 0 })
           acc.nonFinite += b.nonFinite
@@ -227,7 +236,7 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
                 () => {},
               ),
             )
-            // at most one row group on its way to the caller while the next one decodes
+            // at most one chunk on its way to the caller while the next one decodes
             if (inFlight.length > 1) await inFlight.shift()
           } else pool.release(buffers)
         }
@@ -312,18 +321,30 @@ interface GroupResult {
 
 type OnColumn = (bytes: number, rows: number) => void
 
-async function readRowGroup(
+/** Rows per chunk when consecutive row groups are small (one message and one append per chunk). */
+const BATCH_ROWS = 65_536
+
+interface Group {
+  index: number
+  /** first row of the row group in the file */
+  start: number
+  rows: number
+}
+
+/** Decode consecutive row groups into one chunk. */
+async function readRowGroups(
   p: Prepared,
-  rowGroup: number,
-  groupStart: number,
-  rows: number,
+  groups: Group[],
   compressors: Compressors | undefined,
   pool: BufferPool,
   ahead: ReadWindow,
+  signal: AbortSignal | undefined,
   onColumn: OnColumn,
 ): Promise<GroupResult> {
   const s = p.schema
   const name = p.src.name
+  const rowGroup = groups[0].index
+  const rows = groups.reduce((t, g) => t + g.rows, 0)
   const bad = new BadRows(rows)
   const floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows, pool))
   const source = s.group ? new CodeSink(s.group, rows, pool) : null
@@ -338,23 +359,29 @@ async function readRowGroup(
   const sinks = new Map<string, Sink>()
   for (const sink of [...floats, source, key, corpus, frame]) if (sink) sinks.set(sink.column, sink)
   const first = floats[0]
-  const reportColumn = (sink: Sink, bytes: number) => onColumn(bytes, sink === first ? rows : 0)
 
   const comp = compressors ?? allCompressors
   try {
-    if (p.fast) await readGroupFast(p, rowGroup, rows, sinks, bad, comp, pool, ahead, reportColumn)
-    else await readGroupHyparquet(p, rowGroup, groupStart, rows, sinks, bad, comp, reportColumn)
+    let base = 0
+    for (const g of groups) {
+      if (signal?.aborted) throw new LoadCancelledError(name)
+      const reportColumn = (sink: Sink, bytes: number) => onColumn(bytes, sink === first ? g.rows : 0)
+      const at = { rowGroup: g.index, rows: g.rows, base }
+      if (p.fast) await readGroupFast(p, at, sinks, bad, comp, pool, ahead, reportColumn)
+      else await readGroupHyparquet(p, at, g.start, sinks, bad, comp, reportColumn)
+      base += g.rows
+      for (const sink of sinks.values())
+        if (sink.filled !== base)
+          throw new CorruptFileError(name, `row group ${g.index}: column "${sink.column}" has ${sink.filled + g.rows - base} values, expected ${g.rows}`, {
+            rowGroup: g.index,
+            column: sink.column,
+          })
+    }
   } catch (e) {
     pool.release(pooled())
     throw e
   }
 
-  for (const sink of sinks.values())
-    if (sink.filled !== rows)
-      throw new CorruptFileError(name, `row group ${rowGroup}: column "${sink.column}" has ${sink.filled} values, expected ${rows}`, {
-        rowGroup,
-        column: sink.column,
-      })
   const unknown = corpus?.finish() ?? []
   if (unknown.length) throw new UnknownCorpusError(name, unknown, rowGroup)
 
@@ -376,11 +403,17 @@ async function readRowGroup(
   return { chunk, bad: bad.by, spare: all.filter((b) => !inChunk.has(b)) }
 }
 
+/** One row group, written at rows `at.base`… of the sinks. */
+interface At {
+  rowGroup: number
+  rows: number
+  base: number
+}
+
 /** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
 async function readGroupFast(
   p: Prepared,
-  rowGroup: number,
-  rows: number,
+  at: At,
   sinks: Map<string, Sink>,
   bad: BadRows,
   compressors: Compressors,
@@ -389,6 +422,7 @@ async function readGroupFast(
   onColumn: (sink: Sink, bytes: number) => void,
 ): Promise<void> {
   const name = p.src.name
+  const rowGroup = at.rowGroup
   const cols = p.metadata.row_groups[rowGroup].columns
     .map((c) => c.meta_data!)
     .filter((m) => sinks.has(m.path_in_schema[0]))
@@ -436,7 +470,7 @@ async function readGroupFast(
     throw asDataError(name, e, { rowGroup })
   }
   try {
-    decodeColumns(p, rowGroup, rows, cols, runs, buffers, sinks, bad, compressors, onColumn)
+    decodeColumns(p, at, cols, runs, buffers, sinks, bad, compressors, onColumn)
   } finally {
     if (pooled) pool.release(buffers.map((b) => b.buffer as ArrayBuffer))
   }
@@ -467,8 +501,7 @@ function dataEnd(p: Prepared): number {
 
 function decodeColumns(
   p: Prepared,
-  rowGroup: number,
-  rows: number,
+  at: At,
   cols: { meta: ColumnMetaData; start: number; end: number }[],
   runs: { start: number; end: number }[],
   buffers: Uint8Array[],
@@ -485,9 +518,9 @@ function decodeColumns(
     const sink = sinks.get(column)!
     try {
       const spec = { type: c.meta.type, optional: p.optional.has(column), codec: c.meta.codec, compressors, reusePages: compressors === allCompressors }
-      decodeChunk(bytes, spec, rows, sink, bad)
+      decodeChunk(bytes, spec, at.rows, at.base, sink, bad)
     } catch (e) {
-      throw asDataError(name, e, { rowGroup, column })
+      throw asDataError(name, e, { rowGroup: at.rowGroup, column })
     }
     onColumn(sink, c.end - c.start)
   }
@@ -496,20 +529,21 @@ function decodeColumns(
 /** hyparquet's reader, for files our page decoder does not cover. */
 async function readGroupHyparquet(
   p: Prepared,
-  rowGroup: number,
+  at: At,
   groupStart: number,
-  rows: number,
   sinks: Map<string, Sink>,
   bad: BadRows,
   compressors: Compressors,
   onColumn: (sink: Sink, bytes: number) => void,
 ): Promise<void> {
   const name = p.src.name
+  const { rowGroup, rows } = at
   const sizes = new Map<string, number>()
   for (const c of p.metadata.row_groups[rowGroup].columns)
     if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
   // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
   let failure: DataError | null = null
+  const done = new Map<string, number>()
   const onChunk = (c: ColumnData) => {
     if (failure) return
     const sink = sinks.get(c.columnName)
@@ -518,8 +552,10 @@ async function readGroupHyparquet(
       const offset = c.rowStart - groupStart
       if (offset < 0 || offset + c.columnData.length > rows)
         throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
-      sink.write(c.columnData, offset, bad)
-      if (sink.filled === rows) onColumn(sink, sizes.get(c.columnName) ?? 0)
+      const before = sink.filled
+      sink.write(c.columnData, at.base + offset, bad)
+      done.set(c.columnName, (done.get(c.columnName) ?? 0) + sink.filled - before)
+      if (done.get(c.columnName) === rows) onColumn(sink, sizes.get(c.columnName) ?? 0)
     } catch (e) {
       failure = asDataError(name, e, { rowGroup, column: c.columnName })
     }
