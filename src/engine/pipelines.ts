@@ -88,7 +88,8 @@ export function subgroupMinSize(device: GPUDevice): number | null {
   return typeof n === 'number' && n > 0 ? n : null
 }
 
-function isSoftware(device: GPUDevice): boolean {
+/** True on a CPU-emulated adapter (SwiftShader or any fallback adapter). */
+export function isSoftware(device: GPUDevice): boolean {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo
   return info?.architecture === 'swiftshader' || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true
 }

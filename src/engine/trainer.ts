@@ -26,7 +26,7 @@ import { BufferSet } from './buffers.ts'
 import { EngineError, Group, type EpochPlan, type Member, type MemberResult } from './group.ts'
 import { fitsSmall, vec4s, type KernelKind } from './layout.ts'
 import { padRows } from './rows.ts'
-import { compilePipelines, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
+import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 
 export interface GpuTrainerOptions extends PipelineOptions {
   /** optimizer steps per dispatch (default: sized so a dispatch stays in the milliseconds) */
@@ -120,6 +120,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export class GpuTrainer implements Trainer {
   readonly kind = 'webgpu' as const
   readonly description: string
+  /**
+   * The adapter emulates a GPU on the CPU (SwiftShader). There the small kernel still beats the
+   * CPU reference ~2×, but the generic kernel (mlp_medium, mlp_large, custom) is slower than it.
+   */
+  readonly software: boolean
   private lost: GPUDeviceLostInfo | null = null
   private readonly lostPromise: Promise<GPUDeviceLostInfo>
 
@@ -130,6 +135,7 @@ export class GpuTrainer implements Trainer {
     private readonly opts: GpuTrainerOptions,
   ) {
     this.description = `WebGPU: ${adapter}`
+    this.software = isSoftware(device)
     this.lostPromise = device.lost.then((info) => (this.lost = info))
   }
 
