@@ -226,9 +226,13 @@ export async function readSources(inputs: readonly SourceInput[], opts: ReadOpti
           acc.nonFinite += b.nonFinite
           acc.nulls += b.nulls
         }
-        if (chunk.chunk.rows) {
-          const buffers = chunkBuffers(chunk.chunk)
-          const back = emit({ type: 'chunk', chunk: chunk.chunk })
+        // a huge row group goes out in parts, so the caller never copies it in one long task
+        const parts = chunk.chunk.rows > MAX_CHUNK_ROWS ? splitChunk(chunk.chunk, MAX_CHUNK_ROWS) : [chunk.chunk]
+        if (parts.length > 1) chunk.spare.push(...chunkBuffers(chunk.chunk))
+        for (const part of parts) {
+          if (!part.rows) continue
+          const buffers = chunkBuffers(part)
+          const back = emit({ type: 'chunk', chunk: part })
           if (back instanceof Promise) {
             inFlight.push(
               back.then(
@@ -323,6 +327,28 @@ type OnColumn = (bytes: number, rows: number) => void
 
 /** Rows per chunk when consecutive row groups are small (one message and one append per chunk). */
 const BATCH_ROWS = 65_536
+/** Larger row groups are handed over in parts of this many rows. */
+const MAX_CHUNK_ROWS = 131_072
+
+/** Copies of rows [a, a + size) of a chunk, for each a (the parts own their buffers). */
+function splitChunk(c: RowChunk, size: number): RowChunk[] {
+  const parts: RowChunk[] = []
+  for (let a = 0; a < c.rows; a += size) {
+    const b = Math.min(c.rows, a + size)
+    const values: Record<string, Float32Array> = {}
+    for (const [k, v] of Object.entries(c.values)) values[k] = v.slice(a, b)
+    parts.push({
+      ...c,
+      rows: b - a,
+      values,
+      source: c.source && { names: c.source.names, codes: c.source.codes.slice(a, b) },
+      key: c.key && { names: c.key.names, codes: c.key.codes.slice(a, b) },
+      corpus: c.corpus && c.corpus.slice(a, b),
+      frameIndex: c.frameIndex && c.frameIndex.slice(a, b),
+    })
+  }
+  return parts
+}
 
 interface Group {
   index: number
