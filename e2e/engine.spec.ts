@@ -181,6 +181,19 @@ test('several models trained together give exactly the weights each gives alone;
   }
 })
 
+test('how steps are cut into dispatches does not change a bit (both kernels)', async () => {
+  const data = fixtureData(longFx())
+  const jobs = [mixedJobs(data, 2)[0], mixedJobs(data, 2)[5]]
+  const ref = await train({ data, jobs, checkpoints: false })
+  for (const stepsPerDispatch of [1, 7]) {
+    const cut = await train({ data, jobs, checkpoints: false, options: { stepsPerDispatch } })
+    cut.results.forEach((r, j) => {
+      expect(bits(r.checkpoint!.params), `${jobs[j].id}, ${stepsPerDispatch} steps per dispatch`).toEqual(bits(ref.results[j].checkpoint!.params))
+      expect(r.trainLoss).toEqual(ref.results[j].trainLoss)
+    })
+  }
+})
+
 test('the validation loss is the MSE of gpuPredict over the validation rows, and gpuPredict matches the CPU forward', async () => {
   const data = fixtureData(longFx())
   const jobs = [mixedJobs(data, 2)[0], mixedJobs(data, 2)[5]]
