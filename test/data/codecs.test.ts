@@ -106,3 +106,26 @@ describe.each(DECODERS)('column types (decoder: %s)', (decoder) => {
     expect(table.summary().sources.map((s) => s.frames)).toEqual([167, 167, 166])
   })
 })
+
+test('encodings our page decoder does not cover (DELTA_BINARY_PACKED, BYTE_STREAM_SPLIT) go to hyparquet’s reader', async () => {
+  const cols = syntheticColumns(3000)
+  const bytes = writeParquet(
+    Object.entries(cols).map(([name, data]) => ({
+      name,
+      data,
+      type: (['source', 'key'].includes(name) ? 'STRING' : name === 'frame_index' ? 'INT32' : 'FLOAT') as any,
+      ...(name === 'frame_index' ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}),
+      ...(name === 'adm2' ? { encoding: 'BYTE_STREAM_SPLIT' as const } : {}),
+    })),
+    { rowGroupSize: 1000 },
+  )
+  const md = parquetMetadata(bytes.slice().buffer)
+  const enc = (c: string) => md.row_groups[0].columns.find((x) => x.meta_data?.path_in_schema[0] === c)!.meta_data!.encodings
+  expect(enc('frame_index')).toContain('DELTA_BINARY_PACKED')
+  expect(enc('adm2')).toContain('BYTE_STREAM_SPLIT')
+  const { table, errors } = await ingestSources([memSource('delta.parquet', bytes)])
+  expect(errors).toEqual([])
+  expect(Array.from(table.frameIndex())).toEqual(cols.frame_index)
+  expect(Array.from(table.feature('adm2'))).toEqual(cols.adm2)
+  expect(Array.from(table.target())).toEqual(cols.vmaf)
+})
