@@ -136,6 +136,14 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
       }
     expect(problems).toEqual([])
   })
+
+  test('beyond the issue: each of our seeds tracks PyTorch’s same seed (same RNG stream, same row order)', () => {
+    const d = ARMS.flatMap((arm) => FOLDS.flatMap((fold) => ours(arm, fold).map((r, seed) => Math.abs(r.plcc - torch.runs[arm][fold][seed].plcc))))
+    d.sort((p, q) => p - q)
+    expect(d).toHaveLength(135)
+    expect(d[Math.floor(d.length / 2)]).toBeLessThan(0.001) // median
+    expect(d[d.length - 1]).toBeLessThan(0.01) // worst of 135 runs
+  })
 })
 
 test('the study through the UI: one click on an empty app loads the demo, fills both tables, calls out the outlier, downloads the report', async ({ page }) => {
