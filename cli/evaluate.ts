@@ -1,5 +1,6 @@
 // Evaluating a model on (some of) the loaded rows with an Evaluator (onnxruntime-node here), and
 // the per-source metrics the app's Evaluate tab shows: nflx rows by source, konvid clips pooled.
+import { gather } from '../src/data/gather.ts'
 import type { TableView } from '../src/data/table.ts'
 import { groupMetrics, groupRows, type GroupMetrics } from '../src/metrics/index.ts'
 import type { Evaluator, OnnxModelSource } from '../src/onnx/evaluator.ts'
@@ -13,12 +14,7 @@ export interface RowsEvaluation {
   rows: number
 }
 
-function gather<T extends Float32Array | Uint32Array>(values: T, rows: Uint32Array | null): T {
-  if (!rows) return values
-  const out = new (values.constructor as new (n: number) => T)(rows.length)
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]]
-  return out
-}
+const pick = <T extends Float32Array | Uint32Array>(values: T, rows: Uint32Array | null): T => (rows ? gather(values, rows) : values)
 
 /** Predict `rows` (all rows when null) and score them per source. */
 export async function evaluateRows(
@@ -32,7 +28,7 @@ export async function evaluateRows(
   const x = table.matrix(features, rows ?? undefined)
   const out = await evaluator.run(model, x, n, features.length)
   const groups = groupRows(table, 'source')
-  const metrics = groupMetrics(out.pred, gather(table.target(), rows), gather(groups.codes, rows), groups.names, { notInSummary: groups.pooled })
+  const metrics = groupMetrics(out.pred, pick(table.target(), rows), pick(groups.codes, rows), groups.names, { notInSummary: groups.pooled })
   return { pred: out.pred, ep: out.ep, epReason: out.epReason, inferenceMs: out.inferenceMs, metrics, rows: n }
 }
 

@@ -2,6 +2,8 @@
 // Node 20 cannot strip types itself, and this keeps one source of truth with no build step.
 // The entry's default export is called with the remaining command-line arguments; its return
 // value (a number) becomes the exit code.
+// runnerImport closes its module runner once the entry has loaded, so the entry's modules must
+// import each other statically: a later dynamic import() of a .ts file would fail.
 import { resolve } from 'node:path'
 import { runnerImport } from 'vite'
 import { ROOT } from './setup.mjs'

@@ -9,9 +9,8 @@
 // go on; an AbortSignal ends the run at once ('cancelled', last checkpoints kept; queued GPU work
 // finishes on its own); a lost device ends every unfinished job as 'device-lost' with its last
 // checkpoint, from which `train(…, { resume })` continues — on a new device, bit for bit.
-import { paramCount } from '../model/arch.ts'
 import { flattenParams, unflattenParams } from '../model/params.ts'
-import { TrainInputError } from '../model/trainCpu.ts'
+import { checkCheckpoint, checkData, checkJob, copyCheckpoint, TrainInputError } from '../model/trainChecks.ts'
 import {
   EpochShuffler,
   type Checkpoint,
@@ -77,11 +76,8 @@ class JobState {
     const order = this.shuffler.next()
     const tr = this.job.trainRows
     const rows = new Uint32Array(order.length)
-    for (let i = 0; i < order.length; i++) {
-      const p = order[i]
-      if (p >= tr.length) throw new TrainInputError(`${this.job.label}: epoch ${this.scheduled + 1} orders position ${p}, past its ${tr.length} training rows`)
-      rows[i] = tr[p]
-    }
+    // positions were checked up front (checkJob); seeded orders are permutations of trainRows
+    for (let i = 0; i < order.length; i++) rows[i] = tr[order[i]]
     const t0 = this.nextT0
     this.nextT0 += Math.ceil(rows.length / this.job.batchSize)
     this.queued.push({ t0, epoch: this.scheduled })
@@ -108,10 +104,6 @@ class JobState {
       checkpoint: this.last ? copyCheckpoint(this.last) : null,
     }
   }
-}
-
-function copyCheckpoint(c: Checkpoint): Checkpoint {
-  return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
 }
 
 const allFinite = (a: Float32Array) => a.every(Number.isFinite)
@@ -344,39 +336,3 @@ export class GpuTrainer implements Trainer {
     this.disposed = true
   }
 }
-
-function checkData(data: TrainData): void {
-  const { x, y, nFeatures } = data
-  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
-  if (x.length !== y.length * nFeatures)
-    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
-}
-
-function checkJob(data: TrainData, job: TrainJob): void {
-  const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
-  const w = job.widths
-  if (w.length < 2 || w.length > 6 || w[w.length - 1] !== 1)
-    throw bad(`widths must be features, up to 4 hidden layers, then one output; got ${w.join('→')}`)
-  if (w.some((n) => !Number.isInteger(n) || n < 1 || n > 128)) throw bad(`every width must be an integer in 1..128, got ${w.join('→')}`)
-  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
-  if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
-  if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
-  if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
-  if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
-  if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
-  if (job.trainRows.length === 0) throw bad('no training rows')
-  const rows = data.y.length
-  for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
-    for (let i = 0; i < list.length; i++)
-      if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)
-  if (job.scaler && (job.scaler.mean.length !== w[0] || job.scaler.std.length !== w[0]))
-    throw bad(`the scaler has ${job.scaler.mean.length} features, the model ${w[0]}`)
-}
-
-function checkCheckpoint(job: TrainJob, cp: Checkpoint): void {
-  const n = paramCount(job.widths)
-  if (cp.params.length !== n || cp.m.length !== n || cp.v.length !== n)
-    throw new TrainInputError(`${job.label}: checkpoint has ${cp.params.length} parameters, the model ${n}`)
-}
-
-export { EngineError }

@@ -6,6 +6,7 @@
 // mode: all folds at once). A run is exported to ONNX and evaluated on its held-out source as
 // soon as its last epoch is reported, so tables fill in while the others still train. Cancelling
 // stops training; runs that finished are kept (evaluations already queued still complete).
+import { gather } from '../data/gather.ts'
 import { CORPORA, type TableView } from '../data/table.ts'
 import { metrics } from '../metrics/index.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
@@ -56,12 +57,6 @@ export function modelId(prefix: string, arm: Arm, fold: string, seed: number): s
 /** "a_nflx-only/foxbird-a-NightGrain-s0": one folder per arm in the zip. */
 export function fileStem(id: string, arm: Arm): string {
   return `${arm}_${ARM_LABELS[arm].replace(/[ ,+]+/g, '-')}/${id}`
-}
-
-function gather(values: Float32Array, rows: Uint32Array): Float32Array {
-  const out = new Float32Array(rows.length)
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]]
-  return out
 }
 
 /** Train, export and evaluate every planned run; resolves with what finished (also when cancelled). */
