@@ -58,21 +58,13 @@ const tables = new Map<string, Promise<TableView>>()
 let controller: AbortController | null = null
 let gpu: Promise<Trainer> | null = null
 
-async function fetchWhole(u: string): Promise<SourceInput> {
-  const res = await fetch(new URL(u, document.baseURI).href)
-  if (!res.ok) throw new Error(`${u}: HTTP ${res.status} ${res.statusText}`)
-  const buf = await res.arrayBuffer()
-  return { kind: 'buffer', name: u, file: { byteLength: buf.byteLength, slice: (start, end) => buf.slice(start, end) } }
-}
-
 function loadTable(urls: string[]): Promise<TableView> {
   const key = urls.join('\n')
   let t = tables.get(key)
   if (!t) {
-    // each file is fetched whole (the demo files are small) and read in-process with the app's reader
-    t = Promise.all(urls.map(fetchWhole))
-      .then((sources) => ingestSources(sources, { strict: true }))
-      .then((r) => r.table)
+    // the app's reader over HTTP range requests, in-process (no worker needed here)
+    const sources: SourceInput[] = urls.map((u) => ({ kind: 'url', name: u, url: new URL(u, document.baseURI).href }))
+    t = ingestSources(sources, { strict: true }).then((r) => r.table)
     tables.set(key, t)
     t.catch(() => tables.delete(key))
   }
