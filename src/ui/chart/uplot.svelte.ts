@@ -1,0 +1,66 @@
+// The one place that owns a uPlot's life: built on an element, fed with setData while its shape
+// stays the same (smooth live updates), rebuilt when the shape changes, kept as wide as the element
+// and destroyed with it. Used as a Svelte attachment: <div {@attach uplot(() => spec)}></div>.
+import { untrack } from 'svelte'
+import type { Attachment } from 'svelte/attachments'
+import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
+
+export interface ChartSpec {
+  /** everything but the width, which follows the element; read only when the chart is (re)built */
+  options: () => Omit<uPlot.Options, 'width'>
+  data: uPlot.AlignedData
+  /** compared with ===: a new value rebuilds the chart (other series, other scales), the same value only
+   *  swaps the data */
+  shape: unknown
+}
+
+/** Attach a uPlot to the element; `spec` is read reactively, so the chart follows the state it reads. */
+export function uplot(spec: () => ChartSpec): Attachment<HTMLElement> {
+  return (node) => {
+    let plot: uPlot | null = null
+    let shape: unknown
+
+    $effect(() => {
+      const s = spec()
+      if (plot && s.shape === shape) {
+        plot.setData(s.data)
+        return
+      }
+      plot?.destroy()
+      shape = s.shape
+      plot = new uPlot({ ...untrack(s.options), width: node.clientWidth || 480 }, s.data, node)
+    })
+
+    const ro = new ResizeObserver(() => {
+      const w = node.clientWidth
+      if (plot && w > 0 && w !== plot.width) plot.setSize({ width: w, height: plot.height })
+    })
+    ro.observe(node)
+    return () => {
+      ro.disconnect()
+      plot?.destroy()
+      plot = null
+    }
+  }
+}
+
+const AXIS_STROKE = '#5b6475'
+const GRID_STROKE = '#eef0f4'
+
+/** The app's axis look: muted labels, a light grid (none with grid: false). */
+export function axis(label?: string, o: { size?: number; grid?: boolean } = {}): uPlot.Axis {
+  // uPlot merges with Object.assign: a key set to undefined would wipe its default
+  const a: uPlot.Axis = { stroke: AXIS_STROKE, grid: o.grid === false ? { show: false } : { stroke: GRID_STROKE } }
+  if (label !== undefined) a.label = label
+  if (o.size !== undefined) a.size = o.size
+  return a
+}
+
+/** A series drawn as dots only (uPlot wants x ascending). */
+export function dots(label: string, color: string, size = 3): uPlot.Series {
+  return { label, stroke: color, fill: color, paths: () => null, points: { show: true, size, stroke: color, fill: color } }
+}
+
+/** The app's charts do not zoom on drag. */
+export const NO_DRAG: uPlot.Cursor = { drag: { x: false, y: false } }
