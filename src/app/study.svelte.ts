@@ -2,10 +2,9 @@
 // live in src/study (runStudy); this module wires it to the app's pieces — the loaded table
 // (data.svelte.ts), the train worker (GPU engine, CPU fallback) and the evaluation worker — and
 // keeps what the panel shows: the plan, the runs as they finish, live loss curves, progress + ETA.
-import * as Comlink from 'comlink'
 import { data, loadDemo, DEMO_FILES } from './data.svelte.ts'
 import { webEvaluator } from './evalClient.ts'
-import type { TrainWorkerApi } from '../../workers/train.worker.ts'
+import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'
 import { plannedArms, studyAvailability } from '../study/plan.ts'
 import { runStudy } from '../study/run.ts'
@@ -34,45 +33,30 @@ export interface StudyProgress {
   etaMs: number | null
 }
 
-// ---- the trainer: the train worker behind the Trainer contract --------------------------------
+// ---- the trainer: the app's train worker (shared with the Train tab) behind the Trainer contract --
 
-let trainRemote: Comlink.Remote<TrainWorkerApi> | null = null
-
-function trainWorker(): Comlink.Remote<TrainWorkerApi> {
-  if (!trainRemote) {
-    const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'study-train' })
-    trainRemote = Comlink.wrap<TrainWorkerApi>(worker)
-  }
-  return trainRemote
-}
-
-/** The worker as a Trainer (what runStudy takes); its description is known after prepare(). */
+/** The worker as a Trainer (what runStudy takes); its description is known after prepare(). Trains
+ *  through the study's lease on the worker, so it never runs into (or cancels) the Train tab's run. */
 class WorkerTrainer implements Trainer {
   kind: Trainer['kind'] = 'webgpu'
   description = 'train worker'
   notice: string | null = null
 
-  private prepared: Promise<void> | null = null
+  constructor(private readonly lease: TrainLease) {}
 
-  /** Pick the trainer and compile its pipelines (once; the worker keeps them). */
-  prepare(): Promise<void> {
-    this.prepared ??= trainWorker()
-      .prepare()
-      .then((info) => {
-        this.kind = info.kind
-        this.description = info.description
-        this.notice = info.notice
-      })
-    this.prepared.catch(() => (this.prepared = null))
-    return this.prepared
+  /** Pick the trainer and compile its pipelines (the worker keeps them, also for the Train tab). */
+  async prepare(): Promise<void> {
+    const info = await trainWorker.prepare()
+    this.kind = info.kind
+    this.description = info.description
+    this.notice = info.notice
   }
 
   async train(d: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
-    const onAbort = () => void trainWorker().cancel()
+    const onAbort = () => this.lease.cancel()
     opts.signal?.addEventListener('abort', onAbort)
     try {
-      const onEpoch = opts.onEpoch ?? (() => {})
-      const { results } = await trainWorker().train(d, jobs, Comlink.proxy(onEpoch), opts.resume)
+      const { results } = await this.lease.train(d, jobs, opts.onEpoch ?? (() => {}), opts.resume)
       return results
     } finally {
       opts.signal?.removeEventListener('abort', onAbort)
@@ -116,7 +100,6 @@ const seedList = (n: number) => Array.from({ length: n }, (_, k) => k)
 let losses: number[][] = []
 let lastCurveBump = 0
 let controller: AbortController | null = null
-let trainer: WorkerTrainer | null = null
 
 function bumpCurves(force = false): void {
   const now = performance.now()
@@ -157,7 +140,16 @@ export function availability() {
 export async function runFoxBird(): Promise<void> {
   if (study.status === 'running' || study.status === 'loading-data') return
   study.error = null
-  const t = (trainer ??= new WorkerTrainer())
+  // the study holds the shared train worker from the first click to the end (the Train tab waits)
+  let lease: TrainLease
+  try {
+    lease = trainWorker.acquire('study')
+  } catch (e) {
+    study.status = 'error'
+    study.error = e instanceof Error ? e.message : String(e)
+    return
+  }
+  const t = new WorkerTrainer(lease)
   // compile the GPU pipelines while the data loads
   const ready = t.prepare()
   ready.catch(() => {})
@@ -184,6 +176,8 @@ export async function runFoxBird(): Promise<void> {
     study.status = 'error'
     study.error = e instanceof Error ? e.message : String(e)
     study.phase = ''
+  } finally {
+    lease.release()
   }
 }
 
