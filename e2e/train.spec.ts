@@ -1,11 +1,27 @@
 // The Train panel end to end: demo corpus → train → live chart; cancel keeps finished epochs;
-// without WebGPU the app says so plainly and trains on the CPU reference.
+// extra columns train as features and reach the exported model; the validation split modes;
+// the study and the Train tab share one worker without running into each other; without WebGPU
+// the app says so plainly and trains on the CPU reference.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { chromium, expect, test, type Page } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
+import { inspectOnnx } from '../src/onnx/inspect.ts'
 
-async function loadDemo(page: Page) {
+const SIX = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2']
+
+async function loadDemo(page: Page, extras: string[] = []) {
   await page.goto('/?tab=data')
   await page.getByTestId('load-demo').click()
+  if (extras.length) {
+    // the Data tab reads the files again with the extra columns checked
+    const data = page.getByTestId('data-panel')
+    await expect(data).toHaveAttribute('data-rows', '20072', { timeout: 120_000 })
+    await expect(data).toHaveAttribute('data-status', 'ready')
+    for (const e of extras) await page.getByTestId('extras').getByLabel(e, { exact: true }).check()
+    await page.getByTestId('apply-extras').click()
+    for (const e of extras) await expect(page.locator(`[data-testid=features] tr[data-feature=${e}]`)).toBeVisible({ timeout: 60_000 })
+  }
   await page.locator('[data-tab=train]').click()
   // the panel reports the rows once the whole demo corpus (10,800 nflx + 9,272 konvid rows) is in
   const info = page.getByTestId('train-data')
@@ -45,12 +61,76 @@ test('trains mlp_small on the demo corpus with a live loss chart', async ({ page
   await expect(page.locator('[data-testid=model-item][data-origin=trained][data-model-id^="mlp_small-seed0-"]')).toHaveCount(1)
 })
 
+test('extra columns train as features: an 8-feature model exports, lists its features and evaluates', async ({ page }) => {
+  await loadDemo(page, ['adm_scale0', 'motion'])
+  const eight = [...SIX, 'adm_scale0', 'motion']
+  // every loaded feature is ticked by default: the user loaded the extras to use them
+  await expect(page.getByTestId('feature-picker')).toHaveAttribute('data-picked', eight.join(','))
+  await page.locator('form [name=arch]').selectOption('mlp_small')
+  await expect(page.getByTestId('arch-line')).toHaveText('8→16→8→1 · 289 parameters')
+  // at least one feature: none ticked disables Train, with the reason
+  const picker = page.getByTestId('feature-picker')
+  for (const f of eight) await picker.locator(`input[value=${f}]`).uncheck()
+  await expect(page.getByTestId('arch-line')).toHaveText('pick at least one input feature')
+  await expect(trainButton(page)).toBeDisabled()
+  for (const f of eight) await picker.locator(`input[value=${f}]`).check()
+  await expect(picker).toHaveAttribute('data-picked', eight.join(','))
+
+  await setField(page, 'epochs', '2')
+  await trainButton(page).click()
+  await expect(page.locator('.train')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
+  await expect(page.getByTestId('run-info')).toHaveAttribute('data-features', eight.join(','))
+  expect((await losses(page))[0]).toHaveLength(2)
+  mkdirSync('test-results', { recursive: true })
+  await page.screenshot({ path: resolve('test-results', 'train-panel.png'), fullPage: true })
+
+  // the registry entry, the .onnx and its sidecar all take the 8 columns
+  await page.locator('[data-tab=eval]').click()
+  const model = page.locator('[data-testid=model-item][data-origin=trained][data-model-id^="mlp_small-seed0-"]')
+  await expect(model).toHaveCount(1, { timeout: 30_000 })
+  await expect(model).toContainText('[N, 8]')
+  await expect(model).toContainText(`features: ${eight.join(', ')}`)
+  const [onnxDl] = await Promise.all([page.waitForEvent('download'), model.getByTestId('download-onnx').click()])
+  expect(inspectOnnx(readFileSync(await onnxDl.path()), 'm.onnx').inputs[0]).toMatchObject({ name: 'features', shape: ['N', 8] })
+  const [sideDl] = await Promise.all([page.waitForEvent('download'), model.getByTestId('download-sidecar').click()])
+  const side = JSON.parse(readFileSync(await sideDl.path(), 'utf8'))
+  expect(side).toMatchObject({ features: eight, input_shape: [-1, 8], arch: 'mlp_small' })
+  expect(side.training.split).toMatch(/^netflix-source: /)
+  // and it evaluates on the loaded data, fed the sidecar's 8 columns (2 epochs: the PLCC itself is
+  // not yet meaningful — test/app/trainPlan.test.ts checks ORT against our forward pass)
+  await model.getByTestId('evaluate-model').click()
+  await expect(page.getByTestId('eval-panel')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
+  await expect(model.getByTestId('model-last-report')).toHaveText(/PLCC -?[01]\.\d{4} on 20,072 rows/)
+})
+
+test('a konvid-holdout run says which clips validate', async ({ page }) => {
+  await loadDemo(page)
+  await page.locator('form [name=split]').selectOption('konvid-holdout')
+  await expect(page.locator('form [name=holdout]')).toHaveCount(0)
+  await setField(page, 'konvid-fraction', '0.2')
+  const described =
+    /^konvid-holdout: trained on all 9 nflx sources \+ the other 272 konvid clips \([\d,]+ rows\), validated on 68 of 340 konvid clips \(20%, seed 0, whole clips\)/
+  await expect(page.getByTestId('split-description')).toHaveText(described)
+  await setField(page, 'epochs', '1')
+  await trainButton(page).click()
+  await expect(page.locator('.train')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
+  await expect(page.getByTestId('run-split')).toHaveText(described)
+  const val = await page.getByTestId('model-row').locator('td').nth(4).innerText()
+  expect(Number(val)).toBeGreaterThan(0)
+})
+
 test('cancel mid-run keeps the finished epochs and can resume', async ({ page }) => {
   await loadDemo(page)
   await page.locator('form [name=arch]').selectOption('mlp_small')
   await setField(page, 'epochs', '5000')
   await trainButton(page).click()
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
+  // the study shares the train worker: it waits its turn instead of cancelling this run
+  await page.locator('[data-tab=study]').click()
+  await page.getByTestId('study-run').click()
+  await expect(page.getByTestId('study-error')).toContainText('the Train tab is training on this device')
+  await page.locator('[data-tab=train]').click()
+  await expect(page.locator('.train')).toHaveAttribute('data-phase', 'training')
   await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'cancelled', { timeout: 30_000 })
   const [kept] = await losses(page)

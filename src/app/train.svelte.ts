@@ -1,17 +1,17 @@
-// Training state for the Train panel, and the client of workers/train.worker.ts.
-// Turns the panel's settings into jobs over the loaded table (src/model/jobs.ts), runs them in
-// the worker, keeps every epoch's losses and the last checkpoint per model (so a cancelled or
-// interrupted run can resume), and hands finished models to the model registry.
-import * as Comlink from 'comlink'
+// Training state for the Train panel. Turns the panel's settings into jobs over the loaded table
+// (src/model/jobs.ts), runs them in the app's train worker (shared with the study: trainWorker.svelte.ts),
+// keeps every epoch's losses and the last checkpoint per model (so a cancelled or interrupted run
+// can resume), and hands finished models to the model registry.
 import { toTrainedModel } from '../model/jobs.ts'
 import type { TrainedModel } from '../model/trained.ts'
 import type { Checkpoint, EpochEvent, JobStatus, TrainResult } from '../model/trainer.ts'
-import { PREFERRED_HOLDOUT, nflxSources } from '../data/splits.ts'
+import { DEFAULT_KONVID_FRACTION, PREFERRED_HOLDOUT, nflxSources } from '../data/splits.ts'
 import type { TableView } from '../data/table.ts'
-import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
+import type { TrainerInfo } from '../../workers/train.worker.ts'
 import { data } from './data.svelte.ts'
 import { addTrainedModel } from './models.svelte.ts'
 import { planRun, type RunPlan, type TrainSettings } from './trainPlan.ts'
+import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 
 
 export type RunPhase = 'idle' | 'preparing' | 'training' | 'done' | 'cancelled' | 'interrupted' | 'failed'
@@ -46,7 +46,10 @@ class TrainStore {
     lr: 0.001,
     seeds: '0',
     scalerMode: 'standard',
+    features: null,
+    split: 'netflix-source',
     holdout: PREFERRED_HOLDOUT,
+    konvidFraction: DEFAULT_KONVID_FRACTION,
   })
   /** the trainer the worker picked (null until it answers) */
   device = $state<TrainerInfo | null>(null)
@@ -65,9 +68,18 @@ class TrainStore {
   etaMs = $state<number | null>(null)
   /** models that finished training (also handed to the registry) */
   finished = $state.raw<TrainedModel[]>([])
+  /** what the current run trains: architecture, input features, plain-language split */
+  runInfo = $state.raw<{ arch: string; widths: number[]; features: string[]; split: string } | null>(null)
 
-  private worker: Comlink.Remote<TrainWorkerApi> | null = null
+  /** the table feature list (names joined) settings.features was picked on: a table with other
+   *  features (reloaded with other extra columns) lets the pick lapse back to every loaded feature */
+  private featuresOf = $state('')
+
   private context: RunContext | null = null
+  /** this panel's turn on the shared worker, held for one run (or resume) */
+  private lease: TrainLease | null = null
+  /** Cancel pressed before the worker got the run (while the trainer was being prepared) */
+  private cancelRequested = false
 
   /** epochs of one model done / planned (the run's models train in step) */
   get epoch(): number {
@@ -83,10 +95,14 @@ class TrainStore {
     return !this.running && (this.phase === 'cancelled' || this.phase === 'interrupted') && this.context !== null
   }
 
+  /** Why a run cannot start now because the study holds the trainer (null when it can). */
+  get busyReason(): string | null {
+    return trainWorker.busyReason('train')
+  }
+
   /** Start the worker and let it pick a trainer (pipelines compile while the data loads). */
   prepare(): Promise<TrainerInfo> {
-    const w = this.remote()
-    return w.prepare().then(
+    return trainWorker.prepare().then(
       (info) => (this.device = info),
       (e) => {
         this.message = `could not start the training worker: ${describeError(e)}`
@@ -95,11 +111,17 @@ class TrainStore {
     )
   }
 
-  private remote(): Comlink.Remote<TrainWorkerApi> {
-    this.worker ??= Comlink.wrap<TrainWorkerApi>(
-      new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'train' }),
-    )
-    return this.worker
+  /** The features the next run picks on `table` (null: every loaded feature). */
+  pickedFeatures(table: TableView): string[] | null {
+    const pick = this.settings.features
+    return pick && this.featuresOf === table.featureNames.join(',') ? [...pick] : null
+  }
+
+  /** Tick or untick one input feature (the table's order is kept; see trainingFeatures). */
+  setFeature(table: TableView, name: string, on: boolean): void {
+    const now = this.pickedFeatures(table) ?? [...table.featureNames]
+    this.settings.features = table.featureNames.filter((f) => (f === name ? on : now.includes(f)))
+    this.featuresOf = table.featureNames.join(',')
   }
 
   /** Sources the holdout picker offers. */
@@ -109,6 +131,10 @@ class TrainStore {
 
   async start(): Promise<void> {
     if (this.running) return
+    if (this.busyReason) {
+      this.message = this.busyReason
+      return
+    }
     const table = data.table
     if (!table || table.rows === 0) {
       this.message = 'load data first (Data tab)'
@@ -116,13 +142,15 @@ class TrainStore {
     }
     let ctx: RunContext
     try {
-      ctx = { ...planRun(this.settings, table), table, checkpoints: [], wallMs: 0 }
+      const settings = { ...$state.snapshot(this.settings), features: this.pickedFeatures(table) }
+      ctx = { ...planRun(settings, table), table, checkpoints: [], wallMs: 0 }
       ctx.checkpoints = ctx.jobs.map(() => null)
     } catch (e) {
       this.message = describeError(e)
       return
     }
     this.context = ctx
+    this.runInfo = { arch: ctx.arch.name, widths: ctx.arch.widths, features: ctx.features, split: ctx.split }
     this.runs = ctx.jobs.map((j, i) => ({
       id: j.id,
       label: j.label,
@@ -139,6 +167,10 @@ class TrainStore {
   async resume(): Promise<void> {
     const ctx = this.context
     if (!ctx || this.running) return
+    if (this.busyReason) {
+      this.message = this.busyReason
+      return
+    }
     const resume = ctx.checkpoints.map((c, j) => (this.runs[j].status === 'done' ? null : c))
     // models already done or diverged stay as they are: train only the others
     const pending = ctx.jobs.map((_, j) => j).filter((j) => this.runs[j].status !== 'done' && this.runs[j].status !== 'diverged')
@@ -147,10 +179,28 @@ class TrainStore {
   }
 
   cancel(): void {
-    if (this.running) void this.worker?.cancel()
+    if (!this.running) return
+    this.cancelRequested = true
+    this.lease?.cancel()
   }
 
   private async run(ctx: RunContext, resume: (Checkpoint | null)[] | null, only?: number[]): Promise<void> {
+    try {
+      this.lease = trainWorker.acquire('train')
+    } catch (e) {
+      this.message = describeError(e)
+      return
+    }
+    this.cancelRequested = false
+    try {
+      await this.runLeased(this.lease, ctx, resume, only)
+    } finally {
+      this.lease.release()
+      this.lease = null
+    }
+  }
+
+  private async runLeased(lease: TrainLease, ctx: RunContext, resume: (Checkpoint | null)[] | null, only?: number[]): Promise<void> {
     const idx = only ?? ctx.jobs.map((_, j) => j)
     const jobs = idx.map((j) => ctx.jobs[j])
     const resumeFrom = resume ? idx.map((j) => resume[j]) : undefined
@@ -168,7 +218,14 @@ class TrainStore {
     try {
       info = await this.prepare()
     } catch {
+      for (const j of idx) this.runs[j].status = 'queued'
       this.phase = 'failed'
+      return
+    }
+    if (this.cancelRequested) {
+      // nothing trained yet: the run is cancelled as it stands (Resume starts it)
+      for (const j of idx) this.runs[j].status = 'cancelled'
+      this.phase = 'cancelled'
       return
     }
     this.phase = 'training'
@@ -186,7 +243,7 @@ class TrainStore {
     }
     let results: TrainResult[]
     try {
-      const out = await this.remote().train(ctx.data, jobs, Comlink.proxy(onEpoch), resumeFrom)
+      const out = await lease.train(ctx.data, jobs, onEpoch, resumeFrom)
       results = out.results
       info = out.info
       this.device = info

@@ -1,11 +1,33 @@
 // The Train panel's settings turned into a run: validated, then one seeded job per seed over the
-// loaded table (holdout source → validation rows). Plain TS so it is tested in Node.
-import { CANONICAL_FEATURES, archSpec, type ArchName, type ArchSpec } from '../model/arch.ts'
+// loaded table, on the features the user picked and one train/validation split of src/data/splits.ts.
+// Plain TS so it is tested in Node.
+import { archSpec, type ArchName, type ArchSpec } from '../model/arch.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
 import type { ScalerMode } from '../model/trained.ts'
 import type { TrainData, TrainJob } from '../model/trainer.ts'
-import { makeSplit } from '../data/splits.ts'
-import type { TableView } from '../data/table.ts'
+import { CORPORA, type TableView } from '../data/table.ts'
+import { makeSplit, nflxSources, type Split, type SplitMode } from '../data/splits.ts'
+
+/** The validation splits a single run offers: the split modes of splits.ts but loso (that is the
+ *  study's), plus training on every row. */
+export const TRAIN_SPLIT_MODES = [
+  'netflix-source',
+  'konvid-holdout',
+  'netflix-source-and-konvid-holdout',
+  'netflix-only',
+  'konvid-only',
+  'none',
+] as const satisfies readonly (Exclude<SplitMode, 'loso'> | 'none')[]
+export type TrainSplitMode = (typeof TRAIN_SPLIT_MODES)[number]
+
+export const SPLIT_LABELS: Record<TrainSplitMode, string> = {
+  'netflix-source': 'held-out nflx source',
+  'konvid-holdout': 'held-out konvid clips',
+  'netflix-source-and-konvid-holdout': 'held-out nflx source + konvid clips',
+  'netflix-only': 'nflx only, held-out source',
+  'konvid-only': 'konvid only, held-out clips',
+  none: 'none (train on every row)',
+}
 
 export interface TrainSettings {
   arch: ArchName
@@ -17,9 +39,14 @@ export interface TrainSettings {
   /** one model per seed: "0", "0,1,2" or "0-4" */
   seeds: string
   scalerMode: ScalerMode
-  /** held-out nflx source for validation ('' trains on every row); the panel swaps a source
-   *  that is not loaded for the default one */
+  /** input features, in any order (the run uses the table's order); null: every loaded feature */
+  features: string[] | null
+  split: TrainSplitMode
+  /** held-out nflx source of the netflix-source modes; the panel swaps a source that is not loaded
+   *  for the default one (splits.defaultHoldoutSource) */
   holdout: string
+  /** konvid clips held out by the konvid-holdout modes, in (0, 1) */
+  konvidFraction: number
 }
 
 export class TrainSettingsError extends Error {
@@ -65,17 +92,90 @@ export function parseHidden(text: string): number[] {
   })
 }
 
-/** The features a model trains on: the canonical six when the table has them, else all it has. */
-export function trainingFeatures(table: TableView): string[] {
-  const canonical = CANONICAL_FEATURES.filter((f) => table.featureNames.includes(f))
-  return canonical.length === CANONICAL_FEATURES.length ? [...canonical] : [...table.featureNames]
+/**
+ * The features a run trains on, in the table's order: the picked ones, or with no pick every loaded
+ * feature — the canonical six plus the extra columns the user chose to load (they loaded them to use them).
+ */
+export function trainingFeatures(table: TableView, picked: readonly string[] | null = null): string[] {
+  if (picked === null) return [...table.featureNames]
+  const missing = picked.filter((f) => !table.featureNames.includes(f))
+  if (missing.length)
+    throw new TrainSettingsError(
+      `feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in the loaded data (it has ${table.featureNames.join(', ')})`,
+    )
+  const features = table.featureNames.filter((f) => picked.includes(f))
+  if (features.length === 0) throw new TrainSettingsError('pick at least one input feature')
+  return features
 }
 
-/** Validate `s` against `table` and build the jobs; throws TrainSettingsError/ArchError with a plain message. */
+/** What each split needs loaded, counted once per table. */
+export interface SplitInventory {
+  nflxSources: number
+  konvidClips: number
+}
+
+export function splitInventory(table: TableView): SplitInventory {
+  const corpus = table.corpusCodes()
+  const keys = table.keyCodes()
+  const konvid = CORPORA.indexOf('konvid')
+  const clips = new Set<number>()
+  for (let r = 0; r < table.rows; r++) if (corpus[r] === konvid) clips.add(keys[r])
+  return { nflxSources: nflxSources(table).length, konvidClips: clips.size }
+}
+
+/** Why `mode` cannot run on what is loaded (null: it can). Finer problems — e.g. nothing left to
+ *  train on — come from makeSplit itself when the split is built. */
+export function splitUnavailable(mode: TrainSplitMode, inv: SplitInventory): string | null {
+  const nflx = inv.nflxSources > 0
+  const konvid = inv.konvidClips > 0
+  switch (mode) {
+    case 'netflix-source':
+      return nflx ? null : 'needs nflx rows: none are loaded'
+    case 'konvid-holdout':
+      return konvid ? null : 'needs konvid rows: none are loaded'
+    case 'netflix-source-and-konvid-holdout':
+      return nflx && konvid ? null : `needs both corpora: no ${nflx ? 'konvid' : konvid ? 'nflx' : 'nflx or konvid'} rows are loaded`
+    case 'netflix-only':
+      return inv.nflxSources >= 2 ? null : `needs at least 2 nflx sources (one validates, the rest train); ${inv.nflxSources} loaded`
+    case 'konvid-only':
+      return inv.konvidClips >= 2 ? null : `needs at least 2 konvid clips (some validate, the rest train); ${inv.konvidClips} loaded`
+    case 'none':
+      return null
+  }
+}
+
+const holdsSource = (m: TrainSplitMode) => m === 'netflix-source' || m === 'netflix-source-and-konvid-holdout' || m === 'netflix-only'
+const holdsClips = (m: TrainSplitMode) => m === 'konvid-holdout' || m === 'netflix-source-and-konvid-holdout' || m === 'konvid-only'
+
+/** Which split settings apply to `mode` (the panel shows only these). */
+export function splitUses(mode: TrainSplitMode): { source: boolean; fraction: boolean } {
+  return { source: holdsSource(mode), fraction: holdsClips(mode) }
+}
+
+/**
+ * The run's split. The konvid clip holdout is seeded with the run's first seed, as the reference
+ * trainer's --seed does (every model of a multi-seed run validates on the same clips).
+ */
+export function trainSplit(s: TrainSettings, table: TableView, seed: number): Pick<Split, 'trainRows' | 'valRows' | 'description'> {
+  if (s.split === 'none') {
+    return {
+      trainRows: Uint32Array.from({ length: table.rows }, (_, i) => i),
+      valRows: new Uint32Array(0),
+      description: `all ${table.rows.toLocaleString('en-US')} rows train; no validation rows`,
+    }
+  }
+  return makeSplit(table, {
+    mode: s.split,
+    holdoutSource: holdsSource(s.split) ? s.holdout : undefined,
+    konvidFraction: holdsClips(s.split) ? s.konvidFraction : undefined,
+    seed,
+  })
+}
+
+/** Validate `s` against `table` and build the jobs; throws TrainSettingsError/ArchError/SplitError with a plain message. */
 export function planRun(s: TrainSettings, table: TableView): RunPlan {
   if (table.rows === 0) throw new TrainSettingsError('no rows loaded')
-  const features = trainingFeatures(table)
-  if (features.length === 0) throw new TrainSettingsError('the loaded data has no feature columns')
+  const features = trainingFeatures(table, s.features)
   const arch = archSpec(s.arch, features.length, s.arch === 'custom' ? parseHidden(s.hidden) : undefined)
   if (!Number.isInteger(s.epochs) || s.epochs < 1 || s.epochs > 10000)
     throw new TrainSettingsError('epochs must be a whole number from 1 to 10,000')
@@ -84,18 +184,8 @@ export function planRun(s: TrainSettings, table: TableView): RunPlan {
   if (!(s.lr > 0 && s.lr < 10)) throw new TrainSettingsError('learning rate must be above 0 and below 10')
   const seeds = parseSeeds(s.seeds)
 
-  let trainRows: Uint32Array
-  let valRows: Uint32Array
-  let split: string
-  if (s.holdout) {
-    const sp = makeSplit(table, { mode: 'netflix-source', holdoutSource: s.holdout })
-    ;({ trainRows, valRows } = sp)
-    split = sp.description
-  } else {
-    trainRows = Uint32Array.from({ length: table.rows }, (_, i) => i)
-    valRows = new Uint32Array(0)
-    split = 'all rows train; no validation rows'
-  }
+  const split = trainSplit(s, table, seeds[0])
+  const { trainRows, valRows } = split
   if (trainRows.length === 0) throw new TrainSettingsError('the split leaves no training rows')
 
   const data = tableToTrainData(table, features)
@@ -114,5 +204,5 @@ export function planRun(s: TrainSettings, table: TableView): RunPlan {
       lr: s.lr,
     }),
   )
-  return { data, jobs, arch, features, seeds, scalerMode: s.scalerMode, split }
+  return { data, jobs, arch, features, seeds, scalerMode: s.scalerMode, split: split.description }
 }

@@ -57,6 +57,9 @@ export function axis(label?: string, o: { size?: number; grid?: boolean } = {}):
   return a
 }
 
+/** Tick steps for an epoch axis: whole epochs only (no 1.5 on a two-epoch run). */
+export const EPOCH_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
+
 /** A series drawn as dots only (uPlot wants x ascending). */
 export function dots(label: string, color: string, size = 3): uPlot.Series {
   return { label, stroke: color, fill: color, paths: () => null, points: { show: true, size, stroke: color, fill: color } }
