@@ -127,8 +127,8 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
   // the study shares the train worker: it waits its turn instead of cancelling this run
   await page.locator('[data-tab=study]').click()
-  await page.getByTestId('study-run').click()
-  await expect(page.getByTestId('study-error')).toContainText('the Train tab is training on this device')
+  await expect(page.getByTestId('study-run')).toBeDisabled()
+  await expect(page.getByTestId('study-trainer-busy')).toContainText('the Train tab is training on this device')
   await page.locator('[data-tab=train]').click()
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'training')
   await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
@@ -138,6 +138,9 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
   expect(kept.length).toBeLessThan(5000)
   expect(kept.every(Number.isFinite)).toBe(true)
   await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'cancelled')
+  await page.locator('[data-tab=study]').click()
+  await expect(page.getByTestId('study-run')).toBeEnabled() // the worker is free again
+  await page.locator('[data-tab=train]').click()
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * kept.length)
 
   // resume continues from the last completed epoch, then cancel again
