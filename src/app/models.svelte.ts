@@ -233,12 +233,20 @@ export async function importModelFiles(files: readonly File[]): Promise<ModelEnt
   return added
 }
 
+/** Delete a model and its reports: from IndexedDB first, so what the list shows is what a reload finds. */
 export async function removeModel(id: string): Promise<void> {
+  if (registry.persistent) {
+    try {
+      await store.deleteModel(id)
+    } catch (e) {
+      say('warning', `could not delete the stored copy, so the model stays listed: ${(e as Error).message}`)
+      return
+    }
+  }
   records.delete(id)
   registry.list = registry.list.filter((e) => e.id !== id)
   const { [id]: _gone, ...rest } = registry.reports
   registry.reports = rest
-  if (registry.persistent) await store.deleteModel(id).catch((e) => say('warning', (e as Error).message))
 }
 
 /** What the evaluator needs to run a model. */
