@@ -9,8 +9,8 @@
 // go on; an AbortSignal ends the run at once ('cancelled', last checkpoints kept; queued GPU work
 // finishes on its own); a lost device ends every unfinished job as 'device-lost' with its last
 // checkpoint, from which `train(…, { resume })` continues — on a new device, bit for bit.
-import { flattenParams, unflattenParams } from '../model/params.ts'
-import { checkCheckpoint, checkData, checkJob, copyCheckpoint, TrainInputError } from '../model/trainChecks.ts'
+import { flattenParams } from '../model/params.ts'
+import { checkCheckpoint, checkData, checkJob, copyCheckpoint, jobResult, TrainInputError } from '../model/trainChecks.ts'
 import {
   EpochShuffler,
   type Checkpoint,
@@ -91,19 +91,10 @@ class JobState {
   }
 
   result(): TrainResult {
-    const job = this.job
-    const flat = this.last?.params ?? flattenParams(job.init)
-    return {
-      id: job.id,
-      status: this.status ?? 'cancelled',
-      ...(this.message === undefined ? {} : { message: this.message }),
-      params: unflattenParams(job.widths, flat),
-      trainLoss: this.trainLoss.slice(),
-      valLoss: this.valLoss.slice(),
-      steps: this.last?.step ?? 0,
-      checkpoint: this.last ? copyCheckpoint(this.last) : null,
-    }
+    const { status, message, trainLoss, valLoss, last } = this
+    return jobResult(this.job, { status, message, params: null, trainLoss, valLoss, last })
   }
+
 }
 
 const allFinite = (a: Float32Array) => a.every(Number.isFinite)

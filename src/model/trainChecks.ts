@@ -1,8 +1,8 @@
 // Input checks and small helpers both trainers share (src/model/trainCpu.ts, src/engine), so a
 // bad job gets the same plain message, naming the model, on the CPU and on the GPU.
 import { MAX_HIDDEN_LAYERS, MAX_WIDTH, paramCount } from './arch.ts'
-import { flattenParams } from './params.ts'
-import type { Checkpoint, TrainData, TrainJob } from './trainer.ts'
+import { flattenParams, unflattenParams } from './params.ts'
+import type { Checkpoint, JobStatus, TrainData, TrainJob, TrainResult } from './trainer.ts'
 
 export class TrainInputError extends Error {
   override name = 'TrainInputError'
@@ -51,4 +51,29 @@ export function checkCheckpoint(job: TrainJob, cp: Checkpoint): void {
 
 export function copyCheckpoint(c: Checkpoint): Checkpoint {
   return { epoch: c.epoch, step: c.step, params: c.params.slice(), m: c.m.slice(), v: c.v.slice() }
+}
+
+/** Where a job ended: what both trainers know about it when a run returns. */
+export interface JobOutcome {
+  status: JobStatus | null // null: never finished (reported as cancelled)
+  message?: string
+  /** flat weights to report: the final ones for a finished job, else those of its last completed epoch */
+  params: Float32Array | null
+  trainLoss: number[]
+  valLoss: number[]
+  last: Checkpoint | null
+}
+
+export function jobResult(job: TrainJob, o: JobOutcome): TrainResult {
+  const flat = o.params ?? o.last?.params ?? flattenParams(job.init)
+  return {
+    id: job.id,
+    status: o.status ?? 'cancelled',
+    ...(o.message === undefined ? {} : { message: o.message }),
+    params: unflattenParams(job.widths, flat),
+    trainLoss: o.trainLoss.slice(),
+    valLoss: o.valLoss.slice(),
+    steps: o.last?.step ?? 0,
+    checkpoint: o.last ? copyCheckpoint(o.last) : null,
+  }
 }

@@ -8,7 +8,7 @@
 // lets a worker receive a cancel message (AbortSignal) promptly.
 import { ADAM_DEFAULTS, adamStep } from './adam.ts'
 import { MlpBatch } from './mlpBatch.ts'
-import { flattenParams, unflattenParams } from './params.ts'
+import { flattenParams } from './params.ts'
 import {
   EpochShuffler,
   type Checkpoint,
@@ -20,7 +20,7 @@ import {
   type TrainOptions,
   type TrainResult,
 } from './trainer.ts'
-import { TrainInputError, checkCheckpoint, checkData, checkJob, copyCheckpoint } from './trainChecks.ts'
+import { TrainInputError, checkCheckpoint, checkData, checkJob, copyCheckpoint, jobResult } from './trainChecks.ts'
 import { yieldNow } from './yieldNow.ts'
 
 export { TrainInputError }
@@ -207,18 +207,9 @@ class JobRun {
   }
 
   result(): TrainResult {
-    const job = this.job
     // A job that stopped early reports the weights of its last completed epoch.
-    const flat = this.status === 'done' ? this.params : (this.last?.params ?? flattenParams(job.init))
-    return {
-      id: job.id,
-      status: this.status ?? 'cancelled',
-      ...(this.message === undefined ? {} : { message: this.message }),
-      params: unflattenParams(job.widths, flat),
-      trainLoss: this.trainLoss.slice(),
-      valLoss: this.valLoss.slice(),
-      steps: this.last?.step ?? 0,
-      checkpoint: this.last ? copyCheckpoint(this.last) : null,
-    }
+    const { status, message, trainLoss, valLoss, last } = this
+    return jobResult(this.job, { status, message, params: status === 'done' ? this.params : null, trainLoss, valLoss, last })
   }
+
 }

@@ -66,4 +66,7 @@ export function dots(label: string, color: string, size = 3): uPlot.Series {
 }
 
 /** The app's charts do not zoom on drag. */
+/** The y = x line of a predicted-vs-true scatter (its data column equals x). */
+export const IDENTITY_SERIES: uPlot.Series = { label: 'identity', stroke: '#9aa3b2', width: 1, dash: [4, 4], points: { show: false } }
+
 export const NO_DRAG: uPlot.Cursor = { drag: { x: false, y: false } }
