@@ -29,15 +29,15 @@ export const LOSO_HELP: CommandHelp = {
   description:
     'One fold per nflx source: trained on the other sources (+ every konvid row when konvid files are given), evaluated\n' +
     'with onnxruntime-node on the held-out source. --study runs (a) nflx only, (b) nflx + konvid and (c) = (a) trained for\n' +
-    "as many optimizer steps as (b). Seeds are 0…N-1 (torch.manual_seed), like the reference PyTorch runs. Writes every fold's\n" +
+    "as many optimizer steps as (b). Seeds are S…S+N-1 (--seed S, default 0; torch.manual_seed), like the reference PyTorch runs. Writes every fold's\n" +
     '.onnx + sidecar .json (one folder per arm) and the report (JSON + Markdown) under --out-dir.',
   specs: [
     ...DATA_SPECS,
     ...MODEL_SPECS,
     { name: 'study', kind: 'flag', help: 'run the FoxBird study: arms (a), (b) and (c); needs konvid rows' },
-    { name: 'seeds', kind: 'value', meta: 'N', help: `seeds 0…N-1 per fold (mean ± std per fold), at most ${MAX_SEEDS}`, def: '1' },
+    { name: 'seeds', kind: 'value', meta: 'N', help: `seeds S…S+N-1 per fold (mean ± std per fold), at most ${MAX_SEEDS}`, def: '1' },
     { name: 'val-mode', kind: 'value', meta: 'MODE', help: 'netflix-only: train folds on nflx rows only (arm a); any other mode: + konvid rows when loaded', def: 'nflx + konvid when konvid rows are loaded' },
-    { name: 'seed', kind: 'value', meta: '0', help: 'accepted for symmetry with train: the sweep always uses seeds 0…N-1' },
+    { name: 'seed', kind: 'value', meta: 'S', help: 'the first seed (torch.manual_seed)', def: '0' },
     { name: 'val-source', kind: 'value', help: 'train only', hidden: true },
     { name: 'konvid-val-fraction', kind: 'value', help: 'train only', hidden: true },
     ...RUN_SPECS,
@@ -55,8 +55,7 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
   const run = readRunSettings(flags)
   const study = flags.bool('study')
   const seeds = flags.int('seeds', 1, 1, MAX_SEEDS)
-  if (flags.int('seed', 0, 0, 0xffffffff) !== 0)
-    throw new CliUsageError('loso runs seeds 0…N-1 (use --seeds N); --seed must be 0 or left out')
+  const firstSeed = flags.int('seed', 0, 0, 0xffffffff - MAX_SEEDS)
   for (const f of ['val-source', 'konvid-val-fraction'])
     if (flags.has(f)) throw new CliUsageError(`--${f} does not apply to loso: every nflx source is held out in turn`)
   const valMode = flags.has('val-mode') ? flags.choice('val-mode', LOSO_MODES, 'netflix-only') : null
@@ -78,6 +77,7 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
     batchSize: model.batchSize,
     lr: model.lr,
     seeds,
+    firstSeed,
     scalerMode: model.scalerMode,
   }
 

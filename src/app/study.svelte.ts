@@ -6,7 +6,7 @@ import { data, loadDemo, DEMO_FILES } from './data.svelte.ts'
 import { webEvaluator } from './evalClient.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'
-import { plannedArms, studyAvailability } from '../study/plan.ts'
+import { plannedArms, studyAvailability, studySeeds } from '../study/plan.ts'
 import { runStudy } from '../study/run.ts'
 import { studyReportJson, studyReportMarkdown } from '../study/report.ts'
 import { readShare, shareUrl } from '../study/share.ts'
@@ -88,13 +88,12 @@ class StudyState {
   shareErrors = $state<string[]>([])
 
   summary: StudySummary | null = $derived(
-    this.plan ? summarizeStudy(this.plan.folds, plannedArms(this.plan), seedList(this.plan.settings.seeds), this.runs) : null,
+    this.plan ? summarizeStudy(this.plan.folds, plannedArms(this.plan), studySeeds(this.plan.settings), this.runs) : null,
   )
 }
 
 export const study = new StudyState()
 
-const seedList = (n: number) => Array.from({ length: n }, (_, k) => k)
 
 /** Per run (plan order): train loss per epoch. Not reactive: charts redraw on curvesVersion. */
 let losses: number[][] = []

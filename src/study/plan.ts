@@ -9,6 +9,11 @@ import { ARM_LABELS, ARMS, StudyError, type Arm, type ArmPlan, type PlannedRun, 
 
 export const MAX_SEEDS = 20
 
+/** The seeds a study runs: firstSeed … firstSeed + seeds - 1. */
+export function studySeeds(s: Pick<StudySettings, 'seeds' | 'firstSeed'>): number[] {
+  return Array.from({ length: s.seeds }, (_, k) => (s.firstSeed ?? 0) + k)
+}
+
 /** Settings the trainers can run; throws StudyError naming the bad value. */
 export function checkSettings(s: StudySettings): void {
   const int = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi
@@ -16,6 +21,8 @@ export function checkSettings(s: StudySettings): void {
   if (!int(s.batchSize, 1, 1 << 20)) throw new StudyError(`batch size must be a whole number from 1, got ${s.batchSize}`)
   if (!(s.lr > 0 && Number.isFinite(s.lr))) throw new StudyError(`learning rate must be a positive number, got ${s.lr}`)
   if (!int(s.seeds, 1, MAX_SEEDS)) throw new StudyError(`seeds must be a whole number from 1 to ${MAX_SEEDS}, got ${s.seeds}`)
+  if (s.firstSeed != null && !int(s.firstSeed, 0, 0xffffffff - MAX_SEEDS))
+    throw new StudyError(`the first seed must be a whole number ≥ 0, got ${s.firstSeed}`)
   if (s.scalerMode !== 'standard' && s.scalerMode !== 'raw') throw new StudyError(`scaler must be "standard" or "raw", got "${s.scalerMode}"`)
   for (const a of s.arms) if (!ARMS.includes(a)) throw new StudyError(`unknown study arm "${a}" (a, b or c)`)
   if (s.arms.length === 0) throw new StudyError('choose at least one study arm')
@@ -85,7 +92,7 @@ export function planStudy(table: TableView, settings: StudySettings): StudyPlan 
 
   const runs: PlannedRun[] = []
   const add = (arm: Arm, splits: Split[], epochsOf: (fold: string) => number) => {
-    for (let seed = 0; seed < settings.seeds; seed++)
+    for (const seed of studySeeds(settings))
       for (const split of splits) {
         const fold = split.heldOutSource!
         const epochs = epochsOf(fold)

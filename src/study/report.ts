@@ -3,7 +3,7 @@
 // makes (std ratio, outlier before/after, Δ per fold) and the reading. `runJson` is the compact
 // per-sweep shape the CLI prints.
 import { fmtCorr, fmtRatio, fmtRmse, fmtSigned } from './format.ts'
-import { plannedArms } from './plan.ts'
+import { plannedArms, studySeeds } from './plan.ts'
 import { ARM_LABELS, type Arm, type ArmSummary, type FoldRun, type Scores, type StudyResult } from './types.ts'
 
 export const STD_KIND = 'population std (ddof 0) across folds of the per-fold seed means'
@@ -110,7 +110,7 @@ export function studyReportJson(res: StudyResult, generated = new Date().toISOSt
       epochs_c: plan.epochsC,
       batch_size: st.batchSize,
       lr: st.lr,
-      seeds: Array.from({ length: st.seeds }, (_, k) => k),
+      seeds: studySeeds(st),
       scaler: st.scalerMode,
       arms: plannedArms(plan),
     },

@@ -15,7 +15,7 @@ import type { TrainedModel } from '../model/trained.ts'
 import type { EpochEvent, Trainer, TrainJob, TrainResult } from '../model/trainer.ts'
 import type { EpChoice, Evaluator } from '../onnx/evaluator.ts'
 import { exportOnnx, sidecar } from '../onnx/index.ts'
-import { planStudy, plannedArms } from './plan.ts'
+import { planStudy, plannedArms, studySeeds } from './plan.ts'
 import { summarizeStudy } from './stats.ts'
 import {
   ARM_LABELS,
@@ -182,7 +182,7 @@ export async function runStudy(
   await queue
 
   runs.sort((p, q) => order(plan, p) - order(plan, q))
-  const seeds = Array.from({ length: settings.seeds }, (_, k) => k)
+  const seeds = studySeeds(settings)
   const summary = summarizeStudy(plan.folds, plannedArms(plan), seeds, runs)
   const cancelled = opts.signal?.aborted === true || results.some((r) => r.status === 'cancelled')
   emit({ type: 'phase', message: cancelled ? 'cancelled: kept the runs that finished' : 'done' })

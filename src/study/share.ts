@@ -19,7 +19,7 @@ export interface ParsedShare {
   errors: string[]
 }
 
-const KEYS = ['data', 'arch', 'hidden', 'features', 'epochs', 'batch', 'lr', 'seeds', 'scaler', 'split', 'arms'] as const
+const KEYS = ['data', 'arch', 'hidden', 'features', 'epochs', 'batch', 'lr', 'seeds', 'seed', 'scaler', 'split', 'arms'] as const
 
 /** The study's URL on top of `base` (the app's address); other query parameters are dropped. */
 export function shareUrl(base: string | URL, state: ShareState): string {
@@ -38,6 +38,7 @@ export function shareUrl(base: string | URL, state: ShareState): string {
   q.set('batch', String(s.batchSize))
   q.set('lr', String(s.lr))
   q.set('seeds', String(s.seeds))
+  if (s.firstSeed) q.set('seed', String(s.firstSeed))
   q.set('scaler', s.scalerMode)
   q.set('split', state.split)
   q.set('arms', s.arms.join(''))
@@ -79,6 +80,8 @@ export function readShare(href: string | URL): ParsedShare | null {
   if (lr !== undefined) settings.lr = lr
   const seeds = num('seeds', int, 'a whole number ≥ 1')
   if (seeds !== undefined) settings.seeds = seeds
+  const firstSeed = num('seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0')
+  if (firstSeed !== undefined) settings.firstSeed = firstSeed
   const scaler = q.get('scaler')
   if (scaler === 'standard' || scaler === 'raw') settings.scalerMode = scaler
   else if (scaler !== null) errors.push(`scaler=${scaler}: expected standard or raw`)

@@ -29,8 +29,10 @@ export interface StudySettings {
   epochs: number
   batchSize: number
   lr: number
-  /** number of seeds: the study runs seeds 0..seeds-1 (seed k is torch.manual_seed(k)) */
+  /** number of seeds: the study runs seeds firstSeed … firstSeed+seeds-1 (seed k is torch.manual_seed(k)) */
   seeds: number
+  /** the first seed (default 0) */
+  firstSeed?: number | null
   scalerMode: ScalerMode
   /** which arms to run; arms the data cannot support are skipped with a reason */
   arms: Arm[]

@@ -119,7 +119,7 @@ describe('vmaf-tiny-lab train (CPU reference)', () => {
 
 describe('vmaf-tiny-lab loso (CPU reference)', () => {
   it('sweeps the combined corpus when konvid is loaded: {"runs":{"loso":RUN}}, seed means per fold', async () => {
-    const r = await runCli(['loso', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '1', '--seeds', '2', '--device', 'cpu', '--out-dir', join(tmp, 'loso'), '--json'])
+    const r = await runCli(['loso', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '1', '--seed', '3', '--seeds', '2', '--device', 'cpu', '--out-dir', join(tmp, 'loso'), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const res = JSON.parse(r.stdout)
     expect(Object.keys(res.runs)).toEqual(['loso'])
@@ -130,9 +130,9 @@ describe('vmaf-tiny-lab loso (CPU reference)', () => {
     const report = JSON.parse(readFileSync(res.report, 'utf8'))
     for (const f of run.folds) {
       const seeds = report.arms.b.loso_per_fold[f.source].seeds
-      expect(seeds.map((s: { seed: number }) => s.seed)).toEqual([0, 1])
+      expect(seeds.map((s: { seed: number }) => s.seed)).toEqual([3, 4])
       expect(f.plcc).toBeCloseTo((seeds[0].plcc + seeds[1].plcc) / 2, 12)
-      expect(f.onnx).toMatch(/loso-b-.*-s0\.onnx$/)
+      expect(f.onnx).toMatch(/loso-b-.*-s3\.onnx$/) // the first seed's model
       expect(existsSync(f.onnx)).toBe(true)
     }
     const mean = run.folds.reduce((s: number, f: { plcc: number }) => s + f.plcc, 0) / 9

@@ -29,6 +29,12 @@ describe('planStudy', () => {
     expect(new Set(plan.runs.map((r) => r.id)).size).toBe(plan.runs.length)
   })
 
+  it('runs seeds firstSeed … firstSeed + seeds - 1', () => {
+    const plan = planStudy(demo, settings({ seeds: 3, firstSeed: 7, arms: ['a'] }))
+    expect([...new Set(plan.runs.map((r) => r.seed))]).toEqual([7, 8, 9])
+    expect(() => planStudy(demo, settings({ firstSeed: -1 }))).toThrow(StudyError)
+  })
+
   it('disables (b) and (c) with an explanation when only nflx is loaded', () => {
     const plan = planStudy(nflxOnly, settings())
     expect(plan.runs.every((r) => r.arm === 'a')).toBe(true)

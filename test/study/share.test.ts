@@ -4,7 +4,7 @@ import { DEFAULT_STUDY_SETTINGS } from '../../src/study/types.ts'
 
 describe('share URL', () => {
   it('round-trips data URLs and every setting', () => {
-    const settings = { ...DEFAULT_STUDY_SETTINGS, arch: 'custom', hidden: [32, 8], epochs: 45, batchSize: 128, lr: 3e-4, seeds: 5, scalerMode: 'raw' as const, arms: ['a' as const, 'c' as const] }
+    const settings = { ...DEFAULT_STUDY_SETTINGS, arch: 'custom', hidden: [32, 8], epochs: 45, batchSize: 128, lr: 3e-4, seeds: 5, firstSeed: 4, scalerMode: 'raw' as const, arms: ['a' as const, 'c' as const] }
     const dataUrls = ['demo/nflx_like.parquet', 'https://example.org/k v/part-000.parquet']
     const href = shareUrl('https://lab.example/app/?tab=data&x=1#frag', { dataUrls, settings, split: 'loso' })
     expect(href.startsWith('https://lab.example/app/?tab=study&')).toBe(true)
@@ -14,7 +14,7 @@ describe('share URL', () => {
     expect(back.errors).toEqual([])
     expect(back.dataUrls).toEqual(dataUrls)
     expect(back.split).toBe('loso')
-    expect(back.settings).toEqual({ arch: 'custom', hidden: [32, 8], epochs: 45, batchSize: 128, lr: 3e-4, seeds: 5, scalerMode: 'raw', arms: ['a', 'c'] })
+    expect(back.settings).toEqual({ arch: 'custom', hidden: [32, 8], epochs: 45, batchSize: 128, lr: 3e-4, seeds: 5, firstSeed: 4, scalerMode: 'raw', arms: ['a', 'c'] })
   })
 
   it('reads repeated data parameters too', () => {
