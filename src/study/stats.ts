@@ -120,6 +120,10 @@ export function summarizeStudy(
     const f = (arm: Arm) => summaries[arm]?.folds[i]
     return { fold, ba: diff(f('b'), f('a')), ca: diff(f('c'), f('a')), bc: diff(f('b'), f('c')) }
   })
+  const meanOf = (pick: (d: FoldDelta) => Scores | null): number | null => {
+    const v = deltas.map(pick).filter((s): s is Scores => s !== null).map((s) => s.plcc)
+    return v.length ? v.reduce((a, x) => a + x, 0) / v.length : null
+  }
   const summary: StudySummary = {
     folds: [...folds],
     arms: summaries,
@@ -127,6 +131,7 @@ export function summarizeStudy(
     stdRatioSteps: ratio(summaries.a?.std.plcc, summaries.c?.std.plcc),
     outlier: findOutlier(summaries),
     deltas,
+    meanDeltaPlcc: { ba: meanOf((d) => d.ba), ca: meanOf((d) => d.ca), bc: meanOf((d) => d.bc) },
     reading: '',
   }
   summary.reading = studyReading(summary)

@@ -152,6 +152,8 @@ export interface StudySummary {
   stdRatioSteps: number | null
   outlier: Outlier | null
   deltas: FoldDelta[]
+  /** mean over folds of each Δ PLCC (folds where both sides finished); null when none did */
+  meanDeltaPlcc: { ba: number | null; ca: number | null; bc: number | null }
   /** one plain-language line computed from the numbers */
   reading: string
 }

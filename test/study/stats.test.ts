@@ -119,6 +119,11 @@ describe('fold and arm summaries', () => {
     expect(s.deltas[0].ca!.plcc).toBeCloseTo(0.03, 12)
     expect(s.deltas[0].bc!.plcc).toBeCloseTo(0.02, 12)
     expect(s.deltas[1].ba).toBeNull()
+    // the mean Δ counts only folds where both sides finished
+    expect(s.meanDeltaPlcc.ba).toBeCloseTo(0.05, 12)
+    expect(s.meanDeltaPlcc.bc).toBeCloseTo(0.02, 12)
+    const none = summarizeStudy(['A'], ['a'], [0], [run('a', 'A', 0, 0.9)])
+    expect(none.meanDeltaPlcc).toEqual({ ba: null, ca: null, bc: null })
   })
 })
 
