@@ -94,41 +94,50 @@ function numbers(values: DecodedArray): ArrayLike<number> {
   return values as ArrayLike<number>
 }
 
-export class FloatSink implements Sink {
-  readonly out: Float32Array
+/** Copy 4-byte little-endian values of `type` into a fresh, aligned typed array. */
+function words(bytes: Uint8Array, type: 'FLOAT' | 'INT32', rows: number): Float32Array | Int32Array {
+  const out = type === 'FLOAT' ? new Float32Array(rows) : new Int32Array(rows)
+  new Uint8Array(out.buffer).set(bytes)
+  return out
+}
+
+/**
+ * Numbers into a typed column (FloatSink, IntSink): dictionary or plain values, bigint → number,
+ * null rows written as `missing`. After each write `accept` sees the rows just placed.
+ */
+abstract class NumericSink<T extends Float32Array | Int32Array> implements Sink {
   filled = 0
-  private dict: Float32Array = new Float32Array(0)
+  private dict: ArrayLike<number> = []
   constructor(
     readonly column: string,
-    rows: number,
-    pool?: BufferPool,
-  ) {
-    this.out = pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows)
-  }
+    readonly out: T,
+    private readonly word: 'FLOAT' | 'INT32',
+    private readonly missing: number,
+  ) {}
+
+  /** check the rows offset…offset+rows just written, then count them */
+  protected abstract accept(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void
 
   setDictionary(values: DecodedArray): void {
-    this.dict = Float32Array.from(numbers(values))
+    const typed = new (this.out.constructor as new (n: number) => T)(values.length)
+    typed.set(numbers(values))
+    this.dict = typed
   }
 
   writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
-    place(this.out, idx, this.dict, offset, rows, defs, NaN)
-    this.check(offset, rows, defs, bad)
+    place(this.out, idx, this.dict, offset, rows, defs, this.missing)
+    this.accept(offset, rows, defs, bad)
   }
 
   writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
-    place(this.out, numbers(values), null, offset, rows, defs, NaN)
-    this.check(offset, rows, defs, bad)
+    place(this.out, numbers(values), null, offset, rows, defs, this.missing)
+    this.accept(offset, rows, defs, bad)
   }
 
   writeBytes(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number, bad: BadRows): void {
-    if (type === 'FLOAT') {
-      copyWords(this.out, bytes, offset, rows)
-      this.check(offset, rows, null, bad)
-    } else {
-      const ints = new Int32Array(rows)
-      new Uint8Array(ints.buffer).set(bytes)
-      this.writePlain(ints, offset, rows, null, bad)
-    }
+    if (type !== this.word) return this.writePlain(words(bytes, type, rows), offset, rows, null, bad)
+    copyWords(this.out, bytes, offset, rows)
+    this.accept(offset, rows, null, bad)
   }
 
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
@@ -146,8 +155,15 @@ export class FloatSink implements Sink {
     }
     this.writePlain(present, offset, n, defs, bad)
   }
+}
 
-  private check(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
+/** Features and the target: null, NaN and ±Inf rows are marked bad. */
+export class FloatSink extends NumericSink<Float32Array> {
+  constructor(column: string, rows: number, pool?: BufferPool) {
+    super(column, pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows), 'FLOAT', NaN)
+  }
+
+  protected accept(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
     const out = this.out
     // x - x is 0 for every finite float and NaN for NaN and ±Inf (also catches float64 overflow to Inf)
     for (let i = 0; i < rows; i++) {
@@ -279,43 +295,13 @@ export class CorpusSink implements Sink {
 }
 
 /** frame_index: nulls are not fatal, -1 means "unknown" as for files without the column. */
-export class IntSink implements Sink {
-  readonly out: Int32Array
-  filled = 0
-  private dict: Int32Array = new Int32Array(0)
-  constructor(
-    readonly column: string,
-    rows: number,
-    pool?: BufferPool,
-  ) {
-    this.out = pool ? new Int32Array(pool.take(rows * 4), 0, rows) : new Int32Array(rows)
-  }
-  setDictionary(values: DecodedArray): void {
-    this.dict = Int32Array.from(numbers(values))
-  }
-  writeIndexed(idx: Uint32Array, offset: number, rows: number, defs: Uint8Array | null): void {
-    place(this.out, idx, this.dict, offset, rows, defs, -1)
-    this.filled += rows
-  }
-  writeBytes(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number): void {
-    if (type === 'INT32') {
-      copyWords(this.out, bytes, offset, rows)
-      this.filled += rows
-    } else this.writePlain(new Float32Array(bytes.slice().buffer), offset, rows, null)
+export class IntSink extends NumericSink<Int32Array> {
+  constructor(column: string, rows: number, pool?: BufferPool) {
+    super(column, pool ? new Int32Array(pool.take(rows * 4), 0, rows) : new Int32Array(rows), 'INT32', -1)
   }
 
-  writePlain(values: DecodedArray, offset: number, rows: number, defs: Uint8Array | null): void {
-    place(this.out, numbers(values), null, offset, rows, defs, -1)
+  protected accept(_offset: number, rows: number): void {
     this.filled += rows
-  }
-
-  write(piece: DecodedArray, offset: number): void {
-    if (!Array.isArray(piece)) return this.writePlain(piece, offset, piece.length, null)
-    for (let i = 0; i < piece.length; i++) {
-      const v: unknown = piece[i]
-      this.out[offset + i] = v === null || v === undefined ? -1 : Number(v)
-    }
-    this.filled += piece.length
   }
 }
 
