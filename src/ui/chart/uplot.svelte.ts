@@ -66,7 +66,22 @@ export function dots(label: string, color: string, size = 3): uPlot.Series {
 }
 
 /** The app's charts do not zoom on drag. */
-/** The y = x line of a predicted-vs-true scatter (its data column equals x). */
-export const IDENTITY_SERIES: uPlot.Series = { label: 'identity', stroke: '#9aa3b2', width: 1, dash: [4, 4], points: { show: false } }
-
 export const NO_DRAG: uPlot.Cursor = { drag: { x: false, y: false } }
+
+/** The y = x line of a predicted-vs-true scatter (its data column equals x). */
+const IDENTITY_SERIES: uPlot.Series = { label: 'identity', stroke: '#9aa3b2', width: 1, dash: [4, 4], points: { show: false } }
+
+/**
+ * A predicted-vs-true scatter: data = [truth (ascending), truth again (the identity line), one
+ * column of predictions per dot series].
+ */
+export function scatterOptions(o: { height: number; xLabel: string; dots: uPlot.Series[]; scales: uPlot.Scales }): Omit<uPlot.Options, 'width'> {
+  return {
+    height: o.height,
+    scales: o.scales,
+    axes: [axis(o.xLabel), axis('predicted', { size: 50 })],
+    series: [{ label: o.xLabel }, IDENTITY_SERIES, ...o.dots],
+    legend: { show: true, live: false },
+    cursor: NO_DRAG,
+  }
+}
