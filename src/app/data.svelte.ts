@@ -6,6 +6,7 @@
 //   data.loading, data.progress, data.messages (errors/warnings naming the file)
 // Loads run one after another; a bad file never touches what is already loaded.
 import * as Comlink from 'comlink'
+import { lazyWorker } from './lazyWorker.ts'
 import type { DataWorkerApi, WorkerSource } from '../../workers/data.worker.ts'
 import { chunkBuffers } from '../data/chunk.ts'
 import { MissingColumnError, TargetMismatchError, type DataError } from '../data/errors.ts'
@@ -43,15 +44,9 @@ export const data = $state({
 
 // ---- the worker -----------------------------------------------------------------------------
 
-let remote: Comlink.Remote<DataWorkerApi> | null = null
-
-export function dataWorker(): Comlink.Remote<DataWorkerApi> {
-  if (!remote) {
-    const worker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'data' })
-    remote = Comlink.wrap<DataWorkerApi>(worker)
-  }
-  return remote
-}
+export const dataWorker = lazyWorker<DataWorkerApi>(
+  () => new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'data' }),
+)
 
 /**
  * Stream sources through the data worker into `table` (no UI state involved): the app path,

@@ -1,18 +1,12 @@
 // The main-thread handle on the one evaluation worker (workers/eval.worker.ts), created on first
 // use and kept for the page's life. Used by the app (eval.svelte.ts) and the harness page.
-import * as Comlink from 'comlink'
+import { lazyWorker } from './lazyWorker.ts'
 import type { EvalWorkerApi } from '../../workers/eval.worker.ts'
 import type { EvalOutput, EvalRunOptions, Evaluator, OnnxModelSource } from '../onnx/evaluator.ts'
 
-let remote: Comlink.Remote<EvalWorkerApi> | null = null
-
-export function evalWorker(): Comlink.Remote<EvalWorkerApi> {
-  if (!remote) {
-    const worker = new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' })
-    remote = Comlink.wrap<EvalWorkerApi>(worker)
-  }
-  return remote
-}
+export const evalWorker = lazyWorker<EvalWorkerApi>(
+  () => new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' }),
+)
 
 /** The worker as an Evaluator (what src/study and the harness expect). */
 export const webEvaluator: Evaluator = {

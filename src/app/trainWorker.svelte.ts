@@ -4,6 +4,7 @@
 // trains, the other is refused with a message naming the holder, and a cancel goes through the
 // holder's lease — it can never stop somebody else's run.
 import * as Comlink from 'comlink'
+import { lazyWorker } from './lazyWorker.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
 import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
 
@@ -19,14 +20,10 @@ class TrainWorkerClient {
   /** who trains now (null: the worker is free) */
   user = $state<TrainUser | null>(null)
 
-  private remote: Comlink.Remote<TrainWorkerApi> | null = null
-
-  worker(): Comlink.Remote<TrainWorkerApi> {
-    this.remote ??= Comlink.wrap<TrainWorkerApi>(
-      new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'train' }),
-    )
-    return this.remote
-  }
+  /** the worker's handle, started on first use */
+  readonly worker = lazyWorker<TrainWorkerApi>(
+    () => new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'train' }),
+  )
 
   /** Pick the trainer and compile its pipelines (the worker does it once; again after a lost device). */
   prepare(): Promise<TrainerInfo> {
