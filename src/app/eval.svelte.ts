@@ -107,13 +107,16 @@ export async function evaluate(table: TableView, version: number, modelIds: read
   const groups = groupRows(table, evaluation.grouping)
   const target = table.target()
   const key = dataKey(table)
+  // models reading the same features share one row-major copy (it is cloned, not moved, to the worker)
+  const matrices = new Map<string, Float32Array>()
   for (const id of modelIds) {
     const e = registry.list.find((m) => m.id === id)
     if (!e) continue
     evaluation.activity = `${e.name} on ${evaluation.ep}`
     try {
       const features = featuresFor(e, table)
-      const x = table.matrix(features)
+      let x = matrices.get(features.join())
+      if (!x) matrices.set(features.join(), (x = table.matrix(features)))
       const out = await evalWorker().run(modelSource(id), x, table.rows, features.length, { ep: evaluation.ep })
       const metrics = groupMetrics(out.pred, target, groups.codes, groups.names, { notInSummary: groups.pooled })
       points.set(id, { pred: out.pred, target, codes: groups.codes, names: groups.names, pooled: groups.pooled })
