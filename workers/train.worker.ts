@@ -5,7 +5,7 @@
 import * as Comlink from 'comlink'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/trainer.ts'
-import { gpuTrainer } from './gpuTrainer.ts'
+import { gpuTrainer } from '../src/engine/index.ts'
 
 export interface TrainerInfo {
   kind: Trainer['kind']

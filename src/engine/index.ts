@@ -3,6 +3,7 @@
 export { requestGpu, describeAdapter, type GpuRequest } from './device.ts'
 export { GpuTrainer, kernelFor, type GpuTrainerOptions } from './trainer.ts'
 export { gpuPredict } from './predict.ts'
+export { gpuTrainer } from './start.ts'
 export { engineMemory } from './buffers.ts'
 export { compilePipelines, EngineSetupError, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 export { EngineError } from './group.ts'

@@ -1,9 +1,9 @@
 // window.lab functions behind the Node-side ChromiumTrainer (src/node/chromiumTrainer.ts): the
-// command line's GPU work runs here, in the same engine the app uses (workers/gpuTrainer.ts).
+// command line's GPU work runs here, in the same engine the app uses (gpuTrainer, src/engine/start.ts).
 // The training data and jobs arrive as one binary body (fetched from a URL that Node answers
 // through page.route); every epoch event goes back through the function Node exposed as
 // window.__cliEpoch; the results return encoded (typed arrays as base64).
-import { gpuTrainer } from '../../workers/gpuTrainer.ts'
+import { gpuTrainer } from '../engine/index.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/trainer.ts'
 import { encodeValue, unpackBinary } from './transfer.ts'
 

@@ -1,5 +1,5 @@
 // A Trainer for Node whose GPU work runs in headless Chromium: the same WGSL engine as the app
-// (src/engine via workers/gpuTrainer.ts), driven through the harness page (src/harness/cli.ts).
+// (src/engine's gpuTrainer), driven through the harness page (src/harness/cli.ts).
 //
 //   const t = await ChromiumTrainer.open({ onStatus: console.error })   // one browser per process
 //   const results = await t.train(data, jobs, { onEpoch, signal })      // same contract as CpuTrainer

@@ -1,7 +1,8 @@
-// The WGSL engine, when this browser gives us a WebGPU device (src/engine); otherwise the
-// plain reason, which the worker shows next to its CPU fallback.
-import { GpuTrainer, requestGpu } from '../src/engine/index.ts'
-import type { Trainer } from '../src/model/trainer.ts'
+// The WGSL engine ready to train, when this browser gives us a WebGPU device; otherwise the plain
+// reason, which callers show next to their CPU fallback. Used by the train worker and the harness.
+import type { Trainer } from '../model/trainer.ts'
+import { requestGpu } from './device.ts'
+import { GpuTrainer } from './trainer.ts'
 
 export async function gpuTrainer(): Promise<{ trainer: Trainer } | { reason: string }> {
   const gpu = await requestGpu()
