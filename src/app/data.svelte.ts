@@ -9,7 +9,7 @@ import * as Comlink from 'comlink'
 import { lazyWorker } from './lazyWorker.ts'
 import type { DataWorkerApi, WorkerSource } from '../../workers/data.worker.ts'
 import { chunkBuffers } from '../data/chunk.ts'
-import { MissingColumnError, TargetMismatchError, type DataError } from '../data/errors.ts'
+import { MissingColumnError, TargetMismatchError } from '../data/errors.ts'
 import { FeatureTable } from '../data/featureTable.ts'
 import { TableLoader, type DataMessage } from '../data/loader.ts'
 import type { Progress } from '../data/reader.ts'
@@ -244,9 +244,4 @@ export function clearData(): void {
 
 export function dismiss(messageId: number): void {
   data.messages = data.messages.filter((m) => m.id !== messageId)
-}
-
-/** Errors of the last loads (for tests and other panels). */
-export function dataErrors(): DataError[] {
-  return data.messages.filter((m) => m.level === 'error' && m.error).map((m) => m.error!)
 }

@@ -256,10 +256,6 @@ export function modelSource(id: string): OnnxModelSource {
   return { name: r.fileName, bytes: r.onnx, externalData: r.externalData }
 }
 
-export function trainedOf(id: string): TrainedModel | null {
-  return records.get(id)?.trained ?? null
-}
-
 export async function saveReport(modelId: string, dataKey: string, report: EvalReport): Promise<void> {
   // a plain copy: parts of the report may come from reactive state, which IndexedDB cannot clone
   const r: StoredReport = { key: `${modelId}|${dataKey}`, modelId, dataKey, report: $state.snapshot(report) as EvalReport }

@@ -44,7 +44,3 @@ export function unflattenParams(widths: readonly number[], flat: Float32Array): 
   }))
   return { widths: [...widths], layers }
 }
-
-export function cloneParams(p: ModelParams): ModelParams {
-  return { widths: [...p.widths], layers: p.layers.map((l) => ({ W: l.W.slice(), b: l.b.slice() })) }
-}

@@ -31,8 +31,3 @@ export function fitScaler(x: Float32Array, nFeatures: number, rows: ArrayLike<nu
   })
   return { mean: Array.from(mean), std }
 }
-
-/** The identity scaler, for the "raw" recipe (features fed unscaled). */
-export function identityScaler(nFeatures: number): Scaler {
-  return { mean: new Array(nFeatures).fill(0), std: new Array(nFeatures).fill(1) }
-}
