@@ -1,7 +1,7 @@
 // The one-line plain-language reading of a study, worded from its numbers: how much the konvid
 // data lifts the mean and tightens the spread across folds, how much of that the steps-matched
 // control gets from extra optimizer steps alone, and what happens to the outlier fold.
-import { fmtCorr, fmtPercent, fmtRatio, fmtSigned } from './format.ts'
+import { fmtCorr, fmtPercent, fmtRatio, fmtSigned } from '../experiment/format.ts'
 import type { StudySummary } from './types.ts'
 
 export function studyReading(s: StudySummary): string {

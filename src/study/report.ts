@@ -2,7 +2,7 @@
 // LOSO harness's outputs (loso_per_fold + loso_aggregate per arm), plus the comparison the digest
 // makes (std ratio, outlier before/after, Δ per fold) and the reading. `runJson` is the compact
 // per-sweep shape the CLI prints.
-import { fmtCorr, fmtRatio, fmtRmse, fmtSigned } from './format.ts'
+import { fmtCorr, fmtRatio, fmtRmse, fmtSigned } from '../experiment/format.ts'
 import { plannedArms, studySeeds } from './plan.ts'
 import { ARM_LABELS, type Arm, type ArmSummary, type FoldRun, type Scores, type StudyResult } from './types.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stepsMatchedEpochs, summarizeArm, summarizeFold, summarizeStudy, type RunScores } from '../../src/study/stats.ts'
-import { fmtSigned } from '../../src/study/format.ts'
+import { fmtSigned } from '../../src/experiment/format.ts'
 import type { Arm } from '../../src/study/types.ts'
 import { readJson } from '../helpers/shared.ts'
 

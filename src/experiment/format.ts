@@ -1,5 +1,5 @@
-// Number formatting shared by the UI tables, the reports and the reading: 4 decimals for
-// PLCC/SROCC, 3 for RMSE, signed deltas, "4.5×" ratios.
+// Number formatting shared by the UI tables, the reports and the readings: 4 decimals for
+// PLCC/SROCC, 3 for RMSE, signed deltas, "4.5×" ratios, p-values.
 
 export function fmtCorr(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4)
@@ -29,4 +29,10 @@ export function fmtDuration(ms: number | null | undefined): string {
   if (s < 60) return `${s} s`
   const m = Math.floor(s / 60)
   return `${m} min ${String(s % 60).padStart(2, '0')} s`
+}
+
+/** p-values: 3 significant digits below 0.1 ("p = 0.00391"), else 2 decimals; exact tests stay exact. */
+export function fmtP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—'
+  return p < 0.1 ? p.toPrecision(3) : p.toFixed(2)
 }

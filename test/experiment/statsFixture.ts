@@ -1,0 +1,20 @@
+// stats_scipy.json, written by scripts/stats_fixtures.py (run it with /usr/bin/python3 to regenerate).
+import { readFileSync } from 'node:fs'
+
+export interface StatsFixture {
+  resamples: number
+  raw_draws_seed0: number[]
+  t_quantiles: { p: number; df: number; q: number; q_exact: number }[]
+  t_intervals: { values: number[]; ci95: [number, number] }[]
+  sign_flip: { name: string; x: number[]; y: number[]; p: number; statistic: number }[]
+  bootstrap: { name: string; seed: number; deltas: number[][]; ci95: [number, number]; first_statistics: number[]; mean_statistic: number }[]
+  arms: {
+    folds: string[]
+    seeds: number[]
+    plcc: Record<string, number[][]>
+    summary: Record<string, { fold_means: number[]; mean: number; std: number; ci95: [number, number] }>
+    p: Record<string, number>
+  }
+}
+
+export const fixture: StatsFixture = JSON.parse(readFileSync(new URL('./stats_scipy.json', import.meta.url), 'utf8'))
