@@ -9,7 +9,7 @@ import { ingestSources } from '../src/data/ingest.ts'
 import { archSpec, CANONICAL_FEATURES } from '../src/model/arch.ts'
 import { initParams } from '../src/model/init.ts'
 import { fitScaler } from '../src/model/scaler.ts'
-import type { TrainedModel } from '../src/model/trained.ts'
+import { unknownSplit, type TrainedModel } from '../src/model/trained.ts'
 import { exportOnnx } from '../src/onnx/export.ts'
 import type { EvalOutput, OnnxModelSource } from '../src/onnx/evaluator.ts'
 import { openHarness, ROOT } from '../src/node/browser.ts'
@@ -41,7 +41,7 @@ function mlpSmall(base: Float32Array): TrainedModel {
   return {
     id: 'bench_mlp_small', createdAt: new Date(0).toISOString(), arch, features: [...CANONICAL_FEATURES],
     params: initParams(arch.widths, 0), scaler: fitScaler(base, 6, all),
-    training: { seed: 0, epochs: 0, batchSize: 256, lr: 1e-3, scalerMode: 'standard', split: 'bench', inputFiles: [], trainRows: all.length, valRows: 0, steps: 0, trainLoss: [], valLoss: [], device: 'none', wallMs: 0 },
+    training: { seed: 0, epochs: 0, batchSize: 256, lr: 1e-3, scalerMode: 'standard', split: unknownSplit('bench: untrained'), inputFiles: [], trainRows: all.length, valRows: 0, steps: 0, trainLoss: [], valLoss: [], device: 'none', wallMs: 0 },
   }
 }
 

@@ -5,7 +5,8 @@ import { resolve } from 'node:path'
 import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
 import { readModelFile } from '../../src/node/ortNode.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { IncompatibleModelError, inspectOnnx, parseSidecar, reportJson, reportMarkdown, sha256Hex, type EvalReport, type Sidecar } from '../../src/onnx/index.ts'
+import { IncompatibleModelError, inspectOnnx, parseSidecar, reportJson, reportMarkdown, sha256Hex, type Sidecar } from '../../src/onnx/index.ts'
+import { evalReport } from '../../src/experiment/records.ts'
 import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
@@ -70,14 +71,15 @@ export async function evalCommand(flags: Flags, progress: Progress): Promise<num
   const evaluator = await createNodeEvaluator()
   try {
     const ev = await evaluateRows(evaluator, source, table, features, null)
-    const report: EvalReport = {
+    const report = evalReport({
       model: { id: side?.id ?? source.name.replace(/\.onnx$/i, ''), name: source.name, sha256: sha256Hex(source.bytes), input_name: io.inputName, output_name: io.outputName, features },
       ep: `${ev.ep} (onnxruntime-node)`,
-      data: { rows: ev.rows, files: table.files.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })), grouping: 'source (konvid clips pooled)' },
-      evaluated_at: new Date().toISOString(),
-      inference_ms: ev.inferenceMs,
+      table,
+      rows: ev.rows,
+      grouping: 'source (konvid clips pooled)',
+      inferenceMs: ev.inferenceMs,
       metrics: ev.metrics,
-    }
+    })
     let written: { report: string; report_md: string } | null = null
     if (outDir) {
       const base = resolve(outDir, report.model.id)

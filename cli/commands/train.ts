@@ -5,9 +5,10 @@
 import { join } from 'node:path'
 import { makeSplit, type SplitMode } from '../../src/data/splits.ts'
 import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
-import { makeJob, tableToTrainData, toTrainedModel } from '../../src/model/jobs.ts'
+import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
+import { evalReport, fileSafe, splitRecord, timestampedId, trainedModel } from '../../src/experiment/records.ts'
 import type { TrainJob } from '../../src/model/trainer.ts'
-import { exportOnnx, reportJson, reportMarkdown, sha256Hex, sidecar, sidecarJson, INPUT_NAME, OUTPUT_NAME, type EvalReport } from '../../src/onnx/index.ts'
+import { exportOnnx, reportJson, reportMarkdown, sha256Hex, sidecar, sidecarJson, INPUT_NAME, OUTPUT_NAME } from '../../src/onnx/index.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { describeWidths } from '../../src/model/arch.ts'
 import type { CommandHelp, Flags } from '../args.ts'
@@ -45,8 +46,6 @@ export const TRAIN_HELP: CommandHelp = {
   ],
 }
 
-const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'split'
-
 export async function trainCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
   // every flag is checked before anything is loaded
   const model = readModelSettings(flags, true)
@@ -66,13 +65,14 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
   const table = await loadTable(flags, progress)
   const features = [...CANONICAL_FEATURES]
   const split = makeSplit(table, { mode: valMode, holdoutSource: valSource, konvidFraction: fraction, seed })
+  const record = splitRecord(table, split)
   progress.line(`${table.rows.toLocaleString('en-US')} rows; split ${split.description}`)
 
   const data = tableToTrainData(table, features)
   const plan = model.archs.flatMap((arch) => seeds.map((s) => ({ arch, seed: s })))
   const jobs: TrainJob[] = plan.map(({ arch, seed: s }) =>
     makeJob({
-      id: fileSafe(split.name),
+      id: fileSafe(split.name, 'split'),
       label: `${arch.name} ${describeWidths(arch.widths)} seed ${s}`,
       widths: arch.widths,
       seed: s,
@@ -117,14 +117,18 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
       const res = results[j]
       if (res.status !== 'done') continue
       const { arch, seed: s } = plan[j]
-      const trained = toTrainedModel({
+      const createdAt = new Date()
+      const trained = trainedModel({
+        id: timestampedId(arch.name, s, createdAt, jobs[j].id),
+        createdAt,
         job: jobs[j],
-        result: res,
+        params: res.params,
+        steps: res.steps,
         arch,
         features,
         seed: s,
         scalerMode: model.scalerMode,
-        split: split.description,
+        split: record,
         inputFiles: table.files,
         trainLoss: res.trainLoss.length ? res.trainLoss : losses[j].train,
         valLoss: res.valLoss.length ? res.valLoss : losses[j].val,
@@ -134,18 +138,15 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
       const onnx = exportOnnx(trained)
       const ev = await evaluateRows(evaluator, { name: `${trained.id}.onnx`, bytes: onnx }, table, features, split.valRows)
       const base = join(run.outDir, trained.id)
-      const report: EvalReport = {
+      const report = evalReport({
         model: { id: trained.id, name: `${trained.id}.onnx`, sha256: sha256Hex(onnx), input_name: INPUT_NAME, output_name: OUTPUT_NAME, features },
         ep: `${ev.ep} (onnxruntime-node)`,
-        data: {
-          rows: ev.rows,
-          files: table.files.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })),
-          grouping: `source (konvid clips pooled), validation rows of the split — ${split.description}`,
-        },
-        evaluated_at: new Date().toISOString(),
-        inference_ms: ev.inferenceMs,
+        table,
+        rows: ev.rows,
+        grouping: `source (konvid clips pooled), validation rows of the split — ${split.description}`,
+        inferenceMs: ev.inferenceMs,
         metrics: ev.metrics,
-      }
+      })
       const paths = {
         onnx: writeOut(`${base}.onnx`, onnx),
         sidecar: writeOut(`${base}.json`, sidecarJson(sidecar(trained, onnx, ev.metrics))),

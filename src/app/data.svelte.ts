@@ -16,14 +16,7 @@ import type { Progress } from '../data/reader.ts'
 import { DEFAULT_TARGET } from '../data/schema.ts'
 import type { Corpus } from '../data/table.ts'
 
-/** The bundled demo corpus (public/demo/), as URLs relative to the page. */
-export const DEMO_FILES = [
-  'demo/nflx_like.parquet',
-  'demo/konvid_like/part-000.parquet',
-  'demo/konvid_like/part-001.parquet',
-  'demo/konvid_like/part-002.parquet',
-  'demo/konvid_like/part-003.parquet',
-]
+import { DEMO_FILES } from '../experiment/demo.ts'
 
 export interface UiMessage extends DataMessage {
   id: number
@@ -192,7 +185,7 @@ export function loadUrls(urls: string[], corpus: Corpus = data.corpus): Promise<
 
 /** The bundled demo corpus: nflx-like plus the four konvid-like shards (their `corpus` column tags them). */
 export function loadDemo(): Promise<void> {
-  return loadUrls(DEMO_FILES)
+  return loadUrls([...DEMO_FILES])
 }
 
 /** `?data=URL,URL` in the page address loads those files on start. */

@@ -6,7 +6,7 @@ import type { TableView } from '../data/table.ts'
 import { sha256Hex } from '../data/sha256.ts'
 import { groupMetrics, groupRows, type GroupMetrics, type Grouping } from '../metrics/index.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
-import type { EvalReport } from '../onnx/report.ts'
+import { evalReport } from '../experiment/records.ts'
 import type { EvalEnv } from '../../workers/eval.worker.ts'
 import { evalWorker } from './evalClient.ts'
 import { modelSource, registry, saveReport, type ModelEntry } from './models.svelte.ts'
@@ -129,14 +129,16 @@ export async function evaluate(table: TableView, version: number, modelIds: read
         },
       }
       evaluation.pointsVersion++
-      const report: EvalReport = {
+      const report = evalReport({
         model: { id: e.name, name: e.fileName, sha256: e.sha256, input_name: e.inputName, output_name: e.outputName, features },
         ep: out.ep,
-        data: { rows: table.rows, files: table.files.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })), grouping: evaluation.grouping },
-        evaluated_at: at,
-        inference_ms: out.inferenceMs,
+        table,
+        rows: table.rows,
+        grouping: evaluation.grouping,
+        inferenceMs: out.inferenceMs,
         metrics,
-      }
+        evaluatedAt: new Date(at),
+      })
       await saveReport(id, key, report)
     } catch (err) {
       failed = true

@@ -2,7 +2,8 @@
 // live in src/study (runStudy); this module wires it to the app's pieces — the loaded table
 // (data.svelte.ts), the train worker (GPU engine, CPU fallback) and the evaluation worker — and
 // keeps what the panel shows: the plan, the runs as they finish, live loss curves, progress + ETA.
-import { data, loadDemo, DEMO_FILES } from './data.svelte.ts'
+import { data, loadDemo } from './data.svelte.ts'
+import { DEMO_FILES } from '../experiment/demo.ts'
 import { webEvaluator } from './evalClient.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'

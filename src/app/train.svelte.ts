@@ -2,7 +2,7 @@
 // (src/model/jobs.ts), runs them in the app's train worker (shared with the study: trainWorker.svelte.ts),
 // keeps every epoch's losses and the last checkpoint per model (so a cancelled or interrupted run
 // can resume), and hands finished models to the model registry.
-import { toTrainedModel } from '../model/jobs.ts'
+import { timestampedId, trainedModel } from '../experiment/records.ts'
 import type { TrainedModel } from '../model/trained.ts'
 import type { Checkpoint, EpochEvent, JobStatus, TrainResult } from '../model/trainer.ts'
 import { DEFAULT_KONVID_FRACTION, PREFERRED_HOLDOUT, nflxSources } from '../data/splits.ts'
@@ -10,7 +10,7 @@ import type { TableView } from '../data/table.ts'
 import type { TrainerInfo } from '../../workers/train.worker.ts'
 import { data } from './data.svelte.ts'
 import { addTrainedModel } from './models.svelte.ts'
-import { planRun, type RunPlan, type TrainSettings } from './trainPlan.ts'
+import { trainRun, type TrainRun, type TrainSettings } from '../experiment/trainRun.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 
 
@@ -27,7 +27,7 @@ export interface ModelRun {
 }
 
 /** What a run needs beyond the worker: kept so a resume trains the very same jobs on the same data. */
-interface RunContext extends RunPlan {
+interface RunContext extends TrainRun {
   table: TableView
   checkpoints: (Checkpoint | null)[]
   wallMs: number
@@ -143,14 +143,14 @@ class TrainStore {
     let ctx: RunContext
     try {
       const settings = { ...$state.snapshot(this.settings), features: this.pickedFeatures(table) }
-      ctx = { ...planRun(settings, table), table, checkpoints: [], wallMs: 0 }
+      ctx = { ...trainRun(settings, table), table, checkpoints: [], wallMs: 0 }
       ctx.checkpoints = ctx.jobs.map(() => null)
     } catch (e) {
       this.message = describeError(e)
       return
     }
     this.context = ctx
-    this.runInfo = { arch: ctx.arch.name, widths: ctx.arch.widths, features: ctx.features, split: ctx.split }
+    this.runInfo = { arch: ctx.arch.name, widths: ctx.arch.widths, features: ctx.features, split: ctx.split.description }
     this.runs = ctx.jobs.map((j, i) => ({
       id: j.id,
       label: j.label,
@@ -280,9 +280,13 @@ class TrainStore {
 
   private finish(ctx: RunContext, j: number, result: TrainResult, info: TrainerInfo): void {
     const run = this.runs[j]
-    const model = toTrainedModel({
+    const createdAt = new Date()
+    const model = trainedModel({
+      id: timestampedId(ctx.arch.name, ctx.seeds[j], createdAt, ctx.jobs[j].id),
+      createdAt,
       job: ctx.jobs[j],
-      result,
+      params: result.params,
+      steps: result.steps,
       arch: ctx.arch,
       features: ctx.features,
       seed: ctx.seeds[j],

@@ -2,6 +2,7 @@
 // app's study path — the GPU engine (CPU reference on request), the splits, ONNX export and the
 // onnxruntime-web evaluation worker — driven from Node with plain JSON in and out.
 import { webEvaluator } from '../app/evalClient.ts'
+import { DEMO_FILES } from '../experiment/demo.ts'
 import { ingestSources, type SourceInput } from '../data/ingest.ts'
 import type { TableView } from '../data/table.ts'
 import { CpuTrainer } from '../model/trainCpu.ts'
@@ -13,13 +14,6 @@ import { studyReportJson, studyReportMarkdown, type StudyReportJson } from '../s
 import { runStudy } from '../study/run.ts'
 import { DEFAULT_STUDY_SETTINGS, type Arm, type StudyEvent, type StudySettings, type StudySummary } from '../study/types.ts'
 
-export const STUDY_DEMO_FILES = [
-  'demo/nflx_like.parquet',
-  'demo/konvid_like/part-000.parquet',
-  'demo/konvid_like/part-001.parquet',
-  'demo/konvid_like/part-002.parquet',
-  'demo/konvid_like/part-003.parquet',
-]
 
 export interface StudyRunRequest {
   /** parquet URLs relative to the page (default: the demo corpus) */
@@ -84,7 +78,7 @@ async function pickTrainer(kind: 'webgpu' | 'cpu'): Promise<Trainer> {
 /** Run the study (all arms, all seeds) and return its numbers; progress goes to the console. */
 export async function studyRun(req: StudyRunRequest = {}): Promise<StudyRunOutput> {
   const t0 = performance.now()
-  let table = await loadTable(req.dataUrls ?? STUDY_DEMO_FILES)
+  let table = await loadTable(req.dataUrls ?? [...DEMO_FILES])
   if (req.resampleRows) table = resampleTable(table, req.resampleRows, req.resampleSeed ?? 0)
   const loadMs = performance.now() - t0
   const trainer = await pickTrainer(req.trainer ?? 'webgpu')

@@ -12,14 +12,35 @@ export interface InputFileRef {
   rows: number
 }
 
+/**
+ * What a model trained on and what it never saw, so Evaluate can default to the rows it did not
+ * train on, and an exported model dropped back in keeps that knowledge (the sidecar carries it).
+ * Sources are nflx source names plus "konvid" for the konvid corpus as a whole; a konvid clip
+ * holdout lists its clip keys in heldOutKeys (konvid then also trains).
+ */
+export interface SplitRecord {
+  /** a split mode of src/data/splits.ts, 'none' (every row trains), 'cross' (one corpus trains,
+   *  the other tests), or 'unknown' (a model from a sidecar written without this record) */
+  mode: string
+  /** plain language, e.g. "netflix-source: trained on … validated on nflx source Tennis …" */
+  description: string
+  trainSources: string[]
+  heldOutSources: string[]
+  heldOutKeys?: string[]
+}
+
+/** The record of a model whose split nobody recorded. */
+export function unknownSplit(description = 'unknown: the model was made without a split record'): SplitRecord {
+  return { mode: 'unknown', description, trainSources: [], heldOutSources: [] }
+}
+
 export interface TrainingRecord {
   seed: number
   epochs: number
   batchSize: number
   lr: number
   scalerMode: ScalerMode
-  /** e.g. "netflix-source: held out NightGrain; konvid rows all train" */
-  split: string
+  split: SplitRecord
   inputFiles: InputFileRef[]
   trainRows: number
   valRows: number

@@ -6,5 +6,5 @@ export { floatValues, inspectOnnx, type NodeInfo, type OnnxInfo, type TensorInfo
 export { extractMlp, NotAnMlpError, type ExtractedMlp } from './mlp.ts'
 export { fmt, reportJson, reportMarkdown, type EvalReport } from './report.ts'
 export { sha256Hex } from '../data/sha256.ts'
-export { parseSidecar, sidecar, sidecarJson, type Sidecar, type TrainingBlock } from './sidecar.ts'
+export { parseSidecar, sidecar, sidecarJson, sidecarSplit, type Sidecar, type SplitRecordJson, type TrainingBlock } from './sidecar.ts'
 export { IR_VERSION, OPSET } from './schema.ts'

@@ -15,6 +15,8 @@ import type { TrainedModel } from '../model/trained.ts'
 import type { EpochEvent, Trainer, TrainJob, TrainResult } from '../model/trainer.ts'
 import type { EpChoice, Evaluator } from '../onnx/evaluator.ts'
 import { exportOnnx, sidecar } from '../onnx/index.ts'
+import { fileSafe, splitRecord } from '../experiment/records.ts'
+import { unknownSplit } from '../model/trained.ts'
 import { planStudy, plannedArms, studySeeds } from './plan.ts'
 import { summarizeStudy } from './stats.ts'
 import {
@@ -46,8 +48,6 @@ export interface RunStudyOptions {
   /** load the evaluator's runtime while training (default true) */
   warmEvaluator?: boolean
 }
-
-const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_')
 
 /** Model id, e.g. "foxbird-a-NightGrain-s0": also the file name of its .onnx and sidecar .json. */
 export function modelId(prefix: string, arm: Arm, fold: string, seed: number): string {
@@ -214,7 +214,7 @@ function placeholderModel(plan: StudyPlan, job: TrainJob): TrainedModel {
     params: job.init,
     scaler: job.scaler,
     training: {
-      seed: 0, epochs: 0, batchSize: job.batchSize, lr: job.lr, scalerMode: plan.settings.scalerMode, split: '', inputFiles: [],
+      seed: 0, epochs: 0, batchSize: job.batchSize, lr: job.lr, scalerMode: plan.settings.scalerMode, split: unknownSplit(), inputFiles: [],
       trainRows: 0, valRows: 0, steps: 0, trainLoss: [], valLoss: [], device: '', wallMs: 0,
     },
   }
@@ -254,7 +254,10 @@ async function exportAndEvaluate(
       batchSize: s.batchSize,
       lr: s.lr,
       scalerMode: s.scalerMode,
-      split: `study arm (${r.arm}) ${ARM_LABELS[r.arm]}${r.arm === 'c' ? ` (${r.epochs} epochs to match (b)'s optimizer steps)` : ''}; ${r.split.description}`,
+      split: splitRecord(table, {
+        ...r.split,
+        description: `study arm (${r.arm}) ${ARM_LABELS[r.arm]}${r.arm === 'c' ? ` (${r.epochs} epochs to match (b)'s optimizer steps)` : ''}; ${r.split.description}`,
+      }),
       inputFiles: table.files.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })),
       trainRows: r.split.trainRows.length,
       valRows: r.split.valRows.length,

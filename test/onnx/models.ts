@@ -5,7 +5,7 @@ import { archSpec, type NamedArch } from '../../src/model/arch.ts'
 import { initParams } from '../../src/model/init.ts'
 import type { ModelParams } from '../../src/model/params.ts'
 import { fitScaler, type Scaler } from '../../src/model/scaler.ts'
-import type { TrainedModel } from '../../src/model/trained.ts'
+import { unknownSplit, type TrainedModel } from '../../src/model/trained.ts'
 import { extractMlp, inspectOnnx } from '../../src/onnx/index.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { demoSample } from './demo.ts'
@@ -24,7 +24,7 @@ export function trainedModel(id: string, params: ModelParams, scaler: Scaler | n
       batchSize: 256,
       lr: 1e-3,
       scalerMode: scaler ? 'standard' : 'raw',
-      split: 'test fixture: no training',
+      split: unknownSplit('test fixture: no training'),
       inputFiles: [{ name: 'nflx_like.parquet', sha256: '0'.repeat(64), rows: 10800 }],
       trainRows: 1000,
       valRows: 0,

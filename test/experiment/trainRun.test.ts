@@ -6,23 +6,23 @@ import { ingestSources } from '../../src/data/ingest.ts'
 import type { FeatureTable } from '../../src/data/featureTable.ts'
 import { CORPORA } from '../../src/data/table.ts'
 import { initParams } from '../../src/model/init.ts'
-import { toTrainedModel } from '../../src/model/jobs.ts'
+import { trainedModel } from '../../src/experiment/records.ts'
 import { predict } from '../../src/model/forward.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { checkModel } from '../../src/onnx/evaluator.ts'
-import { exportOnnx, parseSidecar, sidecarJson, sidecar } from '../../src/onnx/index.ts'
+import { exportOnnx, parseSidecar, sidecarJson, sidecar, sidecarSplit } from '../../src/onnx/index.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import {
   TRAIN_SPLIT_MODES,
   parseHidden,
   parseSeeds,
-  planRun,
+  trainRun,
   splitInventory,
   splitUnavailable,
   splitUses,
   trainingFeatures,
   type TrainSettings,
-} from '../../src/app/trainPlan.ts'
+} from '../../src/experiment/trainRun.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { DEMO_FILES } from '../study/demoTable.ts'
 
@@ -69,9 +69,9 @@ const corpusOf = (t: FeatureTable, rows: Uint32Array) => {
   return new Set(Array.from(rows, (r) => CORPORA[codes[r]]))
 }
 
-describe('planRun', () => {
+describe('trainRun', () => {
   it('holds out the source for validation; every other row trains', () => {
-    const plan = planRun(base, table)
+    const plan = trainRun(base, table)
     expect(plan.features).toEqual(SIX)
     expect(plan.arch.widths).toEqual([6, 16, 8, 1])
     const [job] = plan.jobs
@@ -85,25 +85,34 @@ describe('planRun', () => {
     expect(job.init).toEqual(initParams([6, 16, 8, 1], 0))
     expect(job.scaler).not.toBeNull()
     expect(plan.data.x.length).toBe(ROWS * 6)
-    expect(plan.split).toMatch(/^netflix-source: .*validated on nflx source NightGrain/)
+    expect(plan.split.description).toMatch(/^netflix-source: .*validated on nflx source NightGrain/)
+    // the structured record: 8 nflx sources + konvid trained, NightGrain never seen
+    expect(plan.split.mode).toBe('netflix-source')
+    expect(plan.split.heldOutSources).toEqual(['NightGrain'])
+    expect(plan.split.trainSources).toHaveLength(9)
+    expect(plan.split.trainSources).toContain('konvid')
+    expect(plan.split.trainSources).not.toContain('NightGrain')
+    expect(plan.split.heldOutKeys).toBeUndefined()
   })
 
   it('one job per seed, labelled; custom widths; raw scaler; no validation split', () => {
-    const plan = planRun({ ...base, arch: 'custom', hidden: '12, 4', seeds: '3-5', scalerMode: 'raw', split: 'none' }, table)
+    const plan = trainRun({ ...base, arch: 'custom', hidden: '12, 4', seeds: '3-5', scalerMode: 'raw', split: 'none' }, table)
     expect(plan.jobs.map((j) => j.label)).toEqual(['custom seed 3', 'custom seed 4', 'custom seed 5'])
     expect(plan.jobs.map((j) => j.order)).toEqual([3, 4, 5].map((seed) => ({ kind: 'seeded', seed })))
     expect(plan.arch.widths).toEqual([6, 12, 4, 1])
     expect(plan.jobs.every((j) => j.scaler === null && j.valRows.length === 0 && j.trainRows.length === ROWS)).toBe(true)
-    expect(plan.split).toBe('all 20,072 rows train; no validation rows')
+    expect(plan.split.description).toBe('all 20,072 rows train; no validation rows')
+    expect(plan.split).toMatchObject({ mode: 'none', heldOutSources: [] })
+    expect(plan.split.trainSources).toHaveLength(10)
   })
 
   it('refuses bad settings with a plain message', () => {
-    expect(() => planRun({ ...base, epochs: 0 }, table)).toThrow(/epochs must be a whole number/)
-    expect(() => planRun({ ...base, lr: -1 }, table)).toThrow(/learning rate/)
-    expect(() => planRun({ ...base, batchSize: 2.5 }, table)).toThrow(/batch size/)
-    expect(() => planRun({ ...base, arch: 'custom', hidden: '500' }, table)).toThrow(/hidden widths must be integers in 1..128/)
-    expect(() => planRun({ ...base, holdout: 'Nowhere' }, table)).toThrow(/Nowhere/)
-    expect(() => planRun({ ...base, split: 'konvid-holdout', konvidFraction: 1.5 }, table)).toThrow(/between 0 and 1/)
+    expect(() => trainRun({ ...base, epochs: 0 }, table)).toThrow(/epochs must be a whole number/)
+    expect(() => trainRun({ ...base, lr: -1 }, table)).toThrow(/learning rate/)
+    expect(() => trainRun({ ...base, batchSize: 2.5 }, table)).toThrow(/batch size/)
+    expect(() => trainRun({ ...base, arch: 'custom', hidden: '500' }, table)).toThrow(/hidden widths must be integers in 1..128/)
+    expect(() => trainRun({ ...base, holdout: 'Nowhere' }, table)).toThrow(/Nowhere/)
+    expect(() => trainRun({ ...base, split: 'konvid-holdout', konvidFraction: 1.5 }, table)).toThrow(/between 0 and 1/)
   })
 })
 
@@ -111,7 +120,7 @@ describe('input features', () => {
   it('default: the canonical six plus the extras the user loaded, in table order', () => {
     expect(trainingFeatures(table)).toEqual(SIX)
     expect(trainingFeatures(extended)).toEqual([...SIX, 'adm_scale0', 'motion'])
-    const plan = planRun(base, extended)
+    const plan = trainRun(base, extended)
     expect(plan.features).toEqual([...SIX, 'adm_scale0', 'motion'])
     expect(plan.arch.widths).toEqual([8, 16, 8, 1])
     expect(plan.data.nFeatures).toBe(8)
@@ -123,7 +132,7 @@ describe('input features', () => {
   })
 
   it('a pick keeps the table order, whatever order it was made in', () => {
-    const plan = planRun({ ...base, arch: 'linear', features: ['motion', 'adm2', 'vif_scale3'] }, extended)
+    const plan = trainRun({ ...base, arch: 'linear', features: ['motion', 'adm2', 'vif_scale3'] }, extended)
     expect(plan.features).toEqual(['adm2', 'vif_scale3', 'motion'])
     expect(plan.arch.widths).toEqual([3, 1])
     const adm2 = extended.feature('adm2')
@@ -131,16 +140,16 @@ describe('input features', () => {
   })
 
   it('at least one feature, and only loaded ones', () => {
-    expect(() => planRun({ ...base, features: [] }, extended)).toThrow(/pick at least one input feature/)
-    expect(() => planRun({ ...base, features: ['adm2', 'motion'] }, table)).toThrow(/motion not in the loaded data/)
+    expect(() => trainRun({ ...base, features: [] }, extended)).toThrow(/pick at least one input feature/)
+    expect(() => trainRun({ ...base, features: ['adm2', 'motion'] }, table)).toThrow(/motion not in the loaded data/)
   })
 
   it('an 8-feature model exports with 8 inputs, its sidecar lists them, and ORT predicts what we do', async () => {
-    const plan = planRun({ ...base, epochs: 1 }, extended)
+    const plan = trainRun({ ...base, epochs: 1 }, extended)
     const [result] = await new CpuTrainer().train(plan.data, plan.jobs)
     expect(result.status).toBe('done')
-    const model = toTrainedModel({
-      job: plan.jobs[0], result, arch: plan.arch, features: plan.features, seed: 0, scalerMode: 'standard', split: plan.split,
+    const model = trainedModel({
+      id: 'm8', job: plan.jobs[0], params: result.params, steps: result.steps, arch: plan.arch, features: plan.features, seed: 0, scalerMode: 'standard', split: plan.split,
       inputFiles: extended.files, trainLoss: [], valLoss: [], device: 'CPU reference (JS)', wallMs: 0,
     })
     const bytes = exportOnnx(model)
@@ -148,7 +157,9 @@ describe('input features', () => {
     expect(io.inputWidth).toBe(8)
     const side = parseSidecar(sidecarJson(sidecar(model, bytes)), 'm8.json')
     expect(side.features).toEqual([...SIX, 'adm_scale0', 'motion'])
-    expect(side.training?.split).toBe(plan.split)
+    expect(side.training?.split).toBe(plan.split.description)
+    // the split record survives the sidecar round trip
+    expect(sidecarSplit(side)).toEqual(plan.split)
 
     const x = extended.matrix(side.features)
     const ours = predict(model.params, model.scaler, x, 8)
@@ -165,33 +176,38 @@ describe('validation splits', () => {
     expect(inv).toEqual({ nflxSources: 9, konvidClips: 340 })
     for (const mode of TRAIN_SPLIT_MODES) expect(splitUnavailable(mode, inv)).toBeNull()
 
-    const kh = planRun({ ...base, split: 'konvid-holdout', konvidFraction: 0.2 }, table)
+    const kh = trainRun({ ...base, split: 'konvid-holdout', konvidFraction: 0.2 }, table)
     const [job] = kh.jobs
     expect(corpusOf(table, job.valRows)).toEqual(new Set(['konvid']))
-    expect(kh.split).toMatch(/^konvid-holdout: trained on all 9 nflx sources \+ the other 272 konvid clips .*validated on 68 of 340 konvid clips \(20%, seed 0, whole clips\)/)
+    expect(kh.split.description).toMatch(/^konvid-holdout: trained on all 9 nflx sources \+ the other 272 konvid clips .*validated on 68 of 340 konvid clips \(20%, seed 0, whole clips\)/)
     // no clip on both sides
     const keys = table.keyCodes()
     const valKeys = new Set(Array.from(job.valRows, (r) => keys[r]))
     expect([...job.trainRows].some((r) => table.corpusCodes()[r] === 1 && valKeys.has(keys[r]))).toBe(false)
     expect(job.trainRows.length + job.valRows.length).toBe(ROWS)
+    // a clip holdout: konvid still trains, its held-out clips are listed
+    expect(kh.split.heldOutSources).toEqual([])
+    expect(kh.split.trainSources).toContain('konvid')
+    expect(kh.split.heldOutKeys).toHaveLength(68)
+    expect(kh.split.heldOutKeys).toEqual(table.keyNames.filter((k) => valKeys.has(table.keyNames.indexOf(k))).sort())
 
-    const both = planRun({ ...base, split: 'netflix-source-and-konvid-holdout' }, table)
+    const both = trainRun({ ...base, split: 'netflix-source-and-konvid-holdout' }, table)
     expect(corpusOf(table, both.jobs[0].valRows)).toEqual(new Set(['nflx', 'konvid']))
-    expect(both.split).toMatch(/validated on nflx source NightGrain \+ 34 of 340 konvid clips/)
+    expect(both.split.description).toMatch(/validated on nflx source NightGrain \+ 34 of 340 konvid clips/)
 
-    const nf = planRun({ ...base, split: 'netflix-only' }, table)
+    const nf = trainRun({ ...base, split: 'netflix-only' }, table)
     expect(corpusOf(table, nf.jobs[0].trainRows)).toEqual(new Set(['nflx']))
     expect(nf.jobs[0].trainRows.length + nf.jobs[0].valRows.length).toBe(NFLX_ROWS)
-    expect(nf.split).toMatch(/konvid rows omitted/)
+    expect(nf.split.description).toMatch(/konvid rows omitted/)
 
-    const ko = planRun({ ...base, split: 'konvid-only' }, table)
+    const ko = trainRun({ ...base, split: 'konvid-only' }, table)
     expect(corpusOf(table, ko.jobs[0].trainRows)).toEqual(new Set(['konvid']))
     expect(corpusOf(table, ko.jobs[0].valRows)).toEqual(new Set(['konvid']))
-    expect(ko.split).toMatch(/nflx rows omitted/)
+    expect(ko.split.description).toMatch(/nflx rows omitted/)
   })
 
   it('the konvid holdout follows the first seed, like the reference trainer --seed', () => {
-    const held = (seeds: string) => planRun({ ...base, split: 'konvid-holdout', seeds }, table).jobs[0].valRows
+    const held = (seeds: string) => trainRun({ ...base, split: 'konvid-holdout', seeds }, table).jobs[0].valRows
     expect([...held('4,5')]).toEqual([...held('4')])
     expect([...held('4')]).not.toEqual([...held('0')])
   })
@@ -213,8 +229,8 @@ describe('validation splits', () => {
     expect(splitUnavailable('konvid-holdout', konvid)).toBeNull()
     expect(splitUnavailable('none', konvid)).toBeNull()
     // and makeSplit agrees: the unavailable ones do not build
-    expect(() => planRun({ ...base, split: 'konvid-holdout' }, nflxOnly)).toThrow(/no konvid rows are loaded/)
-    expect(() => planRun({ ...base, split: 'netflix-source' }, konvidOnly)).toThrow(/no nflx rows are loaded/)
+    expect(() => trainRun({ ...base, split: 'konvid-holdout' }, nflxOnly)).toThrow(/no konvid rows are loaded/)
+    expect(() => trainRun({ ...base, split: 'netflix-source' }, konvidOnly)).toThrow(/no nflx rows are loaded/)
   })
 
   it('which settings each mode uses', () => {

@@ -1,12 +1,15 @@
-// The Train panel's settings turned into a run: validated, then one seeded job per seed over the
-// loaded table, on the features the user picked and one train/validation split of src/data/splits.ts.
-// Plain TS so it is tested in Node.
+// A single training run's settings (the Train panel's, the CLI's `train`) turned into jobs:
+// validated against LIMITS, then one seeded job per architecture × seed over the loaded table, on
+// the picked features and one train/validation split of src/data/splits.ts. Which split holds out
+// a source and which a konvid fraction is decided here, once.
 import { archSpec, type ArchName, type ArchSpec } from '../model/arch.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
-import type { ScalerMode } from '../model/trained.ts'
+import type { ScalerMode, SplitRecord } from '../model/trained.ts'
 import type { TrainData, TrainJob } from '../model/trainer.ts'
 import { CORPORA, type TableView } from '../data/table.ts'
 import { makeSplit, nflxSources, type Split, type SplitMode } from '../data/splits.ts'
+import { LIMITS, optimizerProblem, trainRunSizeProblem } from './limits.ts'
+import { splitRecord } from './records.ts'
 
 /** The validation splits a single run offers: the split modes of splits.ts but loso (that is the
  *  study's), plus training on every row. */
@@ -54,15 +57,15 @@ export class TrainSettingsError extends Error {
 }
 
 /** A validated run: the jobs and what a TrainedModel records about them. */
-export interface RunPlan {
+export interface TrainRun {
   data: TrainData
   jobs: TrainJob[]
   arch: ArchSpec
   features: string[]
   seeds: number[]
   scalerMode: ScalerMode
-  /** plain-language split for the training record */
-  split: string
+  /** the split, for the training record and the run's summary */
+  split: SplitRecord
 }
 
 /** "0", "0,1,2", "0-4" → seeds. */
@@ -72,14 +75,16 @@ export function parseSeeds(text: string): number[] {
     const range = /^(\d+)\s*-\s*(\d+)$/.exec(part)
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])]
-      if (b < a || b - a >= 32) throw new TrainSettingsError(`seed range "${part}" must go up, at most 32 seeds`)
+      if (b < a || b - a >= LIMITS.modelsPerTrainRun)
+        throw new TrainSettingsError(`seed range "${part}" must go up, at most ${LIMITS.modelsPerTrainRun} seeds`)
       for (let s = a; s <= b; s++) seeds.push(s)
     } else if (/^\d+$/.test(part)) seeds.push(Number(part))
     else throw new TrainSettingsError(`seed "${part}" is not a whole number (e.g. 0, or 0,1,2, or 0-4)`)
   }
   if (seeds.length === 0) throw new TrainSettingsError('give at least one seed')
   if (new Set(seeds).size !== seeds.length) throw new TrainSettingsError('seeds repeat')
-  if (seeds.length > 32) throw new TrainSettingsError('at most 32 models at once')
+  const tooMany = trainRunSizeProblem(seeds.length)
+  if (tooMany) throw new TrainSettingsError(tooMany)
   return seeds
 }
 
@@ -144,21 +149,36 @@ export function splitUnavailable(mode: TrainSplitMode, inv: SplitInventory): str
   }
 }
 
-const holdsSource = (m: TrainSplitMode) => m === 'netflix-source' || m === 'netflix-source-and-konvid-holdout' || m === 'netflix-only'
-const holdsClips = (m: TrainSplitMode) => m === 'konvid-holdout' || m === 'netflix-source-and-konvid-holdout' || m === 'konvid-only'
+const holdsSource = (m: TrainSplitMode | SplitMode) => m === 'netflix-source' || m === 'netflix-source-and-konvid-holdout' || m === 'netflix-only'
+const holdsClips = (m: TrainSplitMode | SplitMode) => m === 'konvid-holdout' || m === 'netflix-source-and-konvid-holdout' || m === 'konvid-only'
 
-/** Which split settings apply to `mode` (the panel shows only these). */
-export function splitUses(mode: TrainSplitMode): { source: boolean; fraction: boolean } {
+/** Which split settings apply to `mode` (the panel shows only these; the CLI refuses the others). */
+export function splitUses(mode: TrainSplitMode | SplitMode): { source: boolean; fraction: boolean } {
   return { source: holdsSource(mode), fraction: holdsClips(mode) }
 }
+
+/** The split settings of a run; holdout and fraction apply to the modes splitUses names (default:
+ *  splits.defaultHoldoutSource, DEFAULT_KONVID_FRACTION). */
+export interface SplitChoice {
+  split: TrainSplitMode
+  holdout?: string
+  konvidFraction?: number
+}
+
+/** A split of splits.ts, or every row training ('none'). */
+export type TrainSplit = Split | (Omit<Split, 'mode'> & { mode: 'none' })
 
 /**
  * The run's split. The konvid clip holdout is seeded with the run's first seed, as the reference
  * trainer's --seed does (every model of a multi-seed run validates on the same clips).
  */
-export function trainSplit(s: TrainSettings, table: TableView, seed: number): Pick<Split, 'trainRows' | 'valRows' | 'description'> {
+export function trainSplit(s: SplitChoice, table: TableView, seed: number): TrainSplit {
   if (s.split === 'none') {
     return {
+      mode: 'none',
+      name: 'all',
+      heldOutSource: null,
+      heldOutKeys: [],
       trainRows: Uint32Array.from({ length: table.rows }, (_, i) => i),
       valRows: new Uint32Array(0),
       description: `all ${table.rows.toLocaleString('en-US')} rows train; no validation rows`,
@@ -173,15 +193,12 @@ export function trainSplit(s: TrainSettings, table: TableView, seed: number): Pi
 }
 
 /** Validate `s` against `table` and build the jobs; throws TrainSettingsError/ArchError/SplitError with a plain message. */
-export function planRun(s: TrainSettings, table: TableView): RunPlan {
+export function trainRun(s: TrainSettings, table: TableView): TrainRun {
   if (table.rows === 0) throw new TrainSettingsError('no rows loaded')
   const features = trainingFeatures(table, s.features)
   const arch = archSpec(s.arch, features.length, s.arch === 'custom' ? parseHidden(s.hidden) : undefined)
-  if (!Number.isInteger(s.epochs) || s.epochs < 1 || s.epochs > 10000)
-    throw new TrainSettingsError('epochs must be a whole number from 1 to 10,000')
-  if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 65536)
-    throw new TrainSettingsError('batch size must be a whole number from 1 to 65,536')
-  if (!(s.lr > 0 && s.lr < 10)) throw new TrainSettingsError('learning rate must be above 0 and below 10')
+  const bad = optimizerProblem(s)
+  if (bad) throw new TrainSettingsError(bad)
   const seeds = parseSeeds(s.seeds)
 
   const split = trainSplit(s, table, seeds[0])
@@ -204,5 +221,5 @@ export function planRun(s: TrainSettings, table: TableView): RunPlan {
       lr: s.lr,
     }),
   )
-  return { data, jobs, arch, features, seeds, scalerMode: s.scalerMode, split: split.description }
+  return { data, jobs, arch, features, seeds, scalerMode: s.scalerMode, split: splitRecord(table, split) }
 }
