@@ -3,7 +3,7 @@
 //   node scripts/run-ts.mjs bench/cpu.ts [--rows N] [--epochs N] [--arch mlp_small] [--jobs N] [--json]
 import { archSpec } from '../src/model/arch.ts'
 import { makeJob } from '../src/model/jobs.ts'
-import { TorchGenerator } from '../src/model/prng.ts'
+import { TorchGenerator } from '../src/base/prng.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { TrainData } from '../src/model/trainer.ts'
 import { readJson } from '../test/helpers/shared.ts'

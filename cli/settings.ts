@@ -1,7 +1,8 @@
 // The flags train and loso share (the reference trainer's names) and how they are read and
 // checked before any data is loaded, so a bad value fails in milliseconds.
 import { SPLIT_MODES, type SplitMode } from '../src/data/splits.ts'
-import { archSpec, CANONICAL_FEATURES, isNamedArch, NAMED_ARCHS, type ArchSpec } from '../src/model/arch.ts'
+import { archSpec, isNamedArch, NAMED_ARCHS, type ArchSpec } from '../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import type { ScalerMode } from '../src/model/trained.ts'
 import { CliUsageError, type FlagSpec, type Flags } from './args.ts'
 import { DEVICES, type Device } from './device.ts'

@@ -2,7 +2,7 @@
 // against itself (together = alone, determinism, divergence, cancel, device loss, leaks).
 // Fixtures are read in Node and handed to the harness page (window.lab, src/harness/engine.ts).
 import { expect, test, type Page } from '@playwright/test'
-import { CANONICAL_FEATURES } from '../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
 import { makeSplit } from '../src/data/splits.ts'
 import { loadDemo } from '../test/study/demoTable.ts'

@@ -2,7 +2,7 @@
 // .onnx.data beside it) on the data, with onnxruntime-node: per-source metrics table.
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { readModelFile } from '../../src/node/ortNode.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { IncompatibleModelError, inspectOnnx, parseSidecar, reportJson, reportMarkdown, sha256Hex, type Sidecar } from '../../src/onnx/index.ts'

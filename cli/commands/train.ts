@@ -4,7 +4,7 @@
 // metrics report (JSON + Markdown).
 import { join } from 'node:path'
 import { makeSplit, type SplitMode } from '../../src/data/splits.ts'
-import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { evalReport, fileSafe, splitRecord, timestampedId, trainedModel } from '../../src/experiment/records.ts'
 import type { TrainJob } from '../../src/model/trainer.ts'

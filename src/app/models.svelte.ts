@@ -3,7 +3,8 @@
 // written to IndexedDB at once (modelStore.ts) and listed again after a reload or a tab crash.
 // The reactive state holds light view entries; the bytes stay in plain records (a $state proxy
 // could not be structured-cloned into IndexedDB or a worker).
-import { CANONICAL_FEATURES, describeWidths } from '../model/arch.ts'
+import { describeWidths } from '../model/arch.ts'
+import { CANONICAL_FEATURES } from '../base/features.ts'
 import type { TrainedModel } from '../model/trained.ts'
 import { sha256Hex } from '../data/sha256.ts'
 import { ModelFileError } from '../onnx/errors.ts'

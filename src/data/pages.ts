@@ -10,7 +10,7 @@ import { parquetHeader } from 'hyparquet/src/column.js'
 import { decompressPage } from 'hyparquet/src/datapage.js'
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
 import { readPlain } from 'hyparquet/src/plain.js'
-import type { BadRows, Sink } from './convert.ts'
+import type { BadRows, Sink } from './sinks.ts'
 
 const VALUE_ENCODINGS = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY'])
 const LEVEL_ENCODINGS = new Set(['RLE', 'BIT_PACKED'])

@@ -2,41 +2,21 @@
 // also run in-process by Node (CLI, tests) through ingest.ts. It never throws for bad input: every
 // problem becomes a `file-error` event naming the file (and row group / column), and the other
 // files of the batch still load. Only the columns the contract needs (plus chosen extras) are read.
-import {
-  parquetMetadataAsync,
-  parquetRead,
-  type AsyncBuffer,
-  type ColumnData,
-  type ColumnMetaData,
-  type Compressors,
-  type FileMetaData,
-} from 'hyparquet'
-import { compressors as allCompressors } from 'hyparquet-compressors'
+//   1. open and check every file (parquetFile.ts), so the loader can reserve rows;
+//   2. per file: hash (in line, or in the background for large ones), then stream its row-group
+//      batches (batches.ts) through a FileStream (fileStream.ts), handing chunks to the caller.
+import type { Compressors } from 'hyparquet'
+import { chunkParts, rowGroupBatches } from './batches.ts'
+import type { BatchResult } from './batchSinks.ts'
 import { chunkBuffers, type FileEnd, type FileStart, type RowChunk } from './chunk.ts'
-import { BadRows, CodeSink, CorpusSink, FloatSink, IntSink, compact, type Sink } from './convert.ts'
-import {
-  CorruptFileError,
-  DataError,
-  DuplicateFileError,
-  EmptyFileError,
-  LoadCancelledError,
-  NotParquetError,
-  TruncatedFileError,
-  UnknownCorpusError,
-  asDataError,
-  type DataErrorJSON,
-} from './errors.ts'
-import { decodeChunk, fastDecodable } from './pages.ts'
+import { DuplicateFileError, EmptyFileError, LoadCancelledError, asDataError, type DataErrorJSON } from './errors.ts'
+import { FileStream } from './fileStream.ts'
+import { openParquetFile, type ParquetFile, type ParquetOpenOptions } from './parquetFile.ts'
 import { BufferPool } from './pool.ts'
-import { detectSchema, type FileSchema } from './schema.ts'
-import { openSource, type OpenOptions, type OpenedSource, type SourceInput } from './sources.ts'
+import type { OpenedSource, SourceInput } from './sources.ts'
 import type { Corpus } from './table.ts'
 
-export interface ReadOptions extends OpenOptions {
-  /** target column (default `vmaf`) */
-  target?: string
-  /** extra numeric columns to load as features */
-  extras?: readonly string[]
+export interface ReadOptions extends ParquetOpenOptions {
   /** corpus tag for files without a `corpus` column (default nflx) */
   corpus?: Corpus
   /** files already loaded: a source with the same sha256 is skipped with a DuplicateFileError */
@@ -48,8 +28,6 @@ export interface ReadOptions extends OpenOptions {
   inlineHashBytes?: number
   /** least time between two progress events with only new counts (default 50 ms) */
   progressEveryMs?: number
-  /** 'auto' (default): our page decoder where it applies, else hyparquet's reader; 'hyparquet': always hyparquet's */
-  decoder?: 'auto' | 'hyparquet'
 }
 
 export interface Progress {
@@ -81,525 +59,204 @@ export type IngestEvent =
  */
 export type Emit = (event: IngestEvent) => unknown
 
-const MAGIC = 0x31524150 // "PAR1" little-endian
-
-interface Prepared {
-  index: number
-  input: SourceInput
-  src: OpenedSource
-  metadata: FileMetaData
-  schema: FileSchema
-  rows: number
-  /** every needed column chunk can go through our page decoder */
-  fast: boolean
-  /** needed columns that are OPTIONAL (have definition levels) */
-  optional: Set<string>
-}
-
 /** Read every source in order, emitting events; resolves when all are done (or failed). */
 export async function readSources(inputs: readonly SourceInput[], opts: ReadOptions, emit: Emit): Promise<void> {
-  const signal = opts.signal
-  const pool = new BufferPool()
-  const inFlight: Promise<void>[] = []
-  const progress: Progress = { phase: 'open', file: 0, name: '', rowsDone: 0, rowsTotal: 0, bytesRead: 0, bytesTotal: 0 }
-  // counters are reported at most every `progressEveryMs` (a file of tiny row groups would
-  // otherwise send thousands of messages); a new phase or file always is
-  const every = opts.progressEveryMs ?? 50
-  let lastReport = -Infinity
-  const report = (p: Partial<Progress>, force = false) => {
-    const changed = (p.phase !== undefined && p.phase !== progress.phase) || (p.file !== undefined && p.file !== progress.file)
-    Object.assign(progress, p)
+  const run = new ReadRun(opts, emit)
+  const files = await run.openAll(inputs)
+  for (const file of files) await run.stream(file)
+  run.progress.report({ phase: 'done' })
+}
+
+/** Progress events: counters at most every `everyMs` (tiny row groups would send thousands), a new phase or file always. */
+class ProgressReporter {
+  readonly state: Progress = { phase: 'open', file: 0, name: '', rowsDone: 0, rowsTotal: 0, bytesRead: 0, bytesTotal: 0 }
+  private last = -Infinity
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly everyMs: number,
+  ) {}
+
+  report(p: Partial<Progress>, force = false): void {
+    const s = this.state
+    const changed = (p.phase !== undefined && p.phase !== s.phase) || (p.file !== undefined && p.file !== s.file)
+    Object.assign(s, p)
     const now = performance.now()
-    if (!force && !changed && now - lastReport < every) return
-    lastReport = now
-    emit({ type: 'progress', progress: { ...progress } })
+    if (!force && !changed && now - this.last < this.everyMs) return
+    this.last = now
+    this.emit({ type: 'progress', progress: { ...s } })
   }
-  const fail = (index: number, name: string, e: unknown, where?: { rowGroup?: number; column?: string }) => {
-    const err = signal?.aborted ? new LoadCancelledError(name) : asDataError(name, e, where)
-    emit({ type: 'file-error', file: index, error: err.toJSON() })
+}
+
+/** One call of readSources: its options, the shared pool, progress, and the hashes seen so far. */
+class ReadRun {
+  readonly progress: ProgressReporter
+  private readonly pool = new BufferPool()
+  /** chunks handed to the caller whose buffers have not come back yet */
+  private readonly inFlight: Promise<void>[] = []
+  /** sha256 → name of the file first loaded with it */
+  private readonly seen: Map<string, string>
+
+  constructor(
+    private readonly opts: ReadOptions,
+    private readonly emit: Emit,
+  ) {
+    this.progress = new ProgressReporter(emit, opts.progressEveryMs ?? 50)
+    this.seen = new Map((opts.known ?? []).map((k) => [k.sha256, k.name]))
   }
 
-  // 1. Open every source and check its footer and schema (cheap), so the loader can reserve rows.
-  const prepared: Prepared[] = []
-  for (let index = 0; index < inputs.length; index++) {
-    const input = inputs[index]
-    report({ phase: 'open', file: index, name: input.name })
-    try {
-      if (signal?.aborted) throw new LoadCancelledError(input.name)
-      const src = await openSource(input, opts)
-      for (const w of src.warnings) emit({ type: 'warning', file: index, name: src.name, text: w })
-      const metadata = await readFooter(src.name, src.file)
-      const schema = detectSchema(metadata, src.name, { target: opts.target, extras: opts.extras })
-      const rows = Number(metadata.num_rows)
-      if (rows === 0) throw new EmptyFileError(src.name)
-      checkChunkBounds(src.name, metadata, src.file.byteLength)
-      prepared.push({ index, input, src, metadata, schema, rows, ...decoderFor(metadata, schema, opts.decoder) })
-    } catch (e) {
-      fail(index, input.name, e)
+  /** Open and check every source (cheap: footers only); the failures are reported, the rest returned. */
+  async openAll(inputs: readonly SourceInput[]): Promise<ParquetFile[]> {
+    const files: ParquetFile[] = []
+    for (let index = 0; index < inputs.length; index++) {
+      const input = inputs[index]
+      this.progress.report({ phase: 'open', file: index, name: input.name })
+      try {
+        if (this.opts.signal?.aborted) throw new LoadCancelledError(input.name)
+        const onOpened = (src: OpenedSource) => {
+          for (const text of src.warnings) this.emit({ type: 'warning', file: index, name: src.name, text })
+        }
+        files.push(await openParquetFile(index, input, { ...this.opts, onOpened }))
+      } catch (e) {
+        this.fail(index, input.name, e)
+      }
     }
+    this.emit({ type: 'plan', files: files.map((f) => ({ file: f.index, name: f.src.name, bytes: f.src.bytes, rows: f.rows })) })
+    this.progress.report({
+      rowsTotal: files.reduce((s, f) => s + f.rows, 0),
+      bytesTotal: files.reduce((s, f) => s + f.src.bytes, 0),
+    })
+    return files
   }
-  emit({
-    type: 'plan',
-    files: prepared.map((p) => ({ file: p.index, name: p.src.name, bytes: p.src.bytes, rows: p.rows })),
-  })
-  report({
-    rowsTotal: prepared.reduce((s, p) => s + p.rows, 0),
-    bytesTotal: prepared.reduce((s, p) => s + p.src.bytes, 0),
-  })
 
-  // 2. Hash and stream row group by row group. Small files are hashed first, so a duplicate is
-  // skipped before any row is read; large ones are hashed on another thread while they stream
-  // (when the caller offers one) and a duplicate found at the end is rolled back.
-  const seen = new Map((opts.known ?? []).map((k) => [k.sha256, k.name]))
-  const checkDuplicate = (p: Prepared, sha256: string) => {
-    const first = seen.get(sha256)
-    if (first !== undefined) {
-      progress.rowsTotal -= p.rows
-      throw new DuplicateFileError(p.src.name, sha256, first)
-    }
-    seen.set(sha256, p.src.name)
-  }
-  for (const p of prepared) {
-    const name = p.src.name
+  /**
+   * Hash and stream one file. Small files are hashed first, so a duplicate is skipped before any
+   * row is read; large ones are hashed on another thread while they stream (when the caller offers
+   * one) and a duplicate found at the end is rolled back by the loader.
+   */
+  async stream(file: ParquetFile): Promise<void> {
+    const { opts, progress } = this
+    const name = file.src.name
     let rowGroup: number | undefined
-    const ahead: ReadWindow = { start: 0, end: 0, bytes: null }
+    const reader = new FileStream(file, {
+      pool: this.pool,
+      compressors: opts.compressors,
+      signal: opts.signal,
+      onColumn: (bytes, rows) => progress.report({ bytesRead: progress.state.bytesRead + bytes, rowsDone: progress.state.rowsDone + rows }),
+    })
     try {
-      if (signal?.aborted) throw new LoadCancelledError(name)
-      let sha256 = ''
-      let pending: Promise<string> | null = null
-      if (opts.hashInBackground && p.input.kind !== 'buffer' && p.src.bytes > (opts.inlineHashBytes ?? 16 << 20)) {
-        pending = opts.hashInBackground(p.input)
-        pending.catch(() => {}) // awaited below; do not report it as unhandled meanwhile
-      } else {
-        report({ phase: 'hash', file: p.index, name })
-        sha256 = await p.src.sha256()
-        checkDuplicate(p, sha256)
-      }
-
-      const s = p.schema
-      const start: FileStart = {
-        file: p.index,
-        name,
-        bytes: p.src.bytes,
-        rows: p.rows,
-        rowGroups: p.metadata.row_groups.length,
-        target: s.target,
-        features: [...s.features, ...s.extras],
-        extrasAvailable: s.extrasAvailable,
-        corpusTag: s.corpus ? null : (opts.corpus ?? 'nflx'),
-        singleSource: s.group ? null : baseName(name),
-        group: s.group,
-      }
-      emit({ type: 'file-start', start })
-      if (!s.group)
-        emit({
-          type: 'warning',
-          file: p.index,
-          name,
-          text: `no "source" or "key" column: all its rows form one source, "${start.singleSource}"`,
-        })
-
-      const end: FileEnd = { file: p.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
-      const groups = p.metadata.row_groups
-      let groupStart = 0
-      for (let g = 0; g < groups.length; ) {
-        if (signal?.aborted) throw new LoadCancelledError(name)
-        report({ phase: 'read', file: p.index, name })
-        // consecutive small row groups travel as one chunk of up to BATCH_ROWS rows
-        const batch: Group[] = []
-        let batchRows = 0
-        do {
-          const rows = Number(groups[g].num_rows)
-          batch.push({ index: g, start: groupStart, rows })
-          batchRows += rows
-          groupStart += rows
-          g++
-        } while (g < groups.length && batchRows + Number(groups[g].num_rows) <= BATCH_ROWS)
-        rowGroup = batch[0].index
-        const chunk = await readRowGroups(p, batch, opts.compressors, pool, ahead, signal, (bytes, rows) =>
-          report({ bytesRead: progress.bytesRead + bytes, rowsDone: progress.rowsDone + rows }),
-        )
-        end.rows += chunk.chunk.rows
-        end.excluded += batchRows - chunk.chunk.rows
-        for (const [col, b] of Object.entries(chunk.bad)) {
-          const acc = (end.excludedBy[col] ??= { nonFinite: 0, nulls: 0 })
-          acc.nonFinite += b.nonFinite
-          acc.nulls += b.nulls
-        }
-        // a huge row group goes out in parts, so the caller never copies it in one long task
-        const parts = chunk.chunk.rows > MAX_CHUNK_ROWS ? splitChunk(chunk.chunk, MAX_CHUNK_ROWS) : [chunk.chunk]
-        if (parts.length > 1) chunk.spare.push(...chunkBuffers(chunk.chunk))
-        for (const part of parts) {
-          if (!part.rows) continue
-          const buffers = chunkBuffers(part)
-          const back = emit({ type: 'chunk', chunk: part })
-          if (back instanceof Promise) {
-            inFlight.push(
-              back.then(
-                (returned) => void (Array.isArray(returned) && pool.release(returned)),
-                () => {},
-              ),
-            )
-            // at most one chunk on its way to the caller while the next one decodes
-            if (inFlight.length > 1) await inFlight.shift()
-          } else pool.release(buffers)
-        }
-        pool.release(chunk.spare)
+      if (opts.signal?.aborted) throw new LoadCancelledError(name)
+      const pending = this.hashInBackground(file)
+      const sha256 = pending ? '' : await this.hashInLine(file)
+      this.start(file)
+      const end: FileEnd = { file: file.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
+      for (const batch of rowGroupBatches(file.metadata)) {
+        if (opts.signal?.aborted) throw new LoadCancelledError(name)
+        progress.report({ phase: 'read', file: file.index, name })
+        rowGroup = batch.groups[0].index
+        const result = await reader.readBatch(batch)
+        addCounts(end, batch.rows, result)
+        await this.send(result)
       }
       rowGroup = undefined
-      if (end.rows === 0)
-        throw new EmptyFileError(name, `all ${p.rows} rows have NaN, Inf or missing values in required columns`)
+      if (end.rows === 0) throw new EmptyFileError(name, `all ${file.rows} rows have NaN, Inf or missing values in required columns`)
       if (pending) {
-        report({ phase: 'hash', file: p.index, name })
+        progress.report({ phase: 'hash', file: file.index, name })
         end.sha256 = await pending
-        checkDuplicate(p, end.sha256)
+        this.checkDuplicate(file, end.sha256)
       }
-      emit({ type: 'file-end', end })
-      report({}, true)
+      this.emit({ type: 'file-end', end })
+      progress.report({}, true)
     } catch (e) {
-      fail(p.index, name, e, { rowGroup })
+      this.fail(file.index, name, e, { rowGroup })
     } finally {
-      ahead.release?.()
+      reader.close()
     }
   }
-  report({ phase: 'done' })
-}
 
-/** The footer, with the bad-file cases told apart: not parquet at all, or cut short. */
-async function readFooter(name: string, file: AsyncBuffer): Promise<FileMetaData> {
-  const n = file.byteLength
-  if (n === 0) throw new NotParquetError(name, 'the file is empty (0 bytes), not a parquet file')
-  const head = new DataView(await file.slice(0, Math.min(4, n)))
-  const startsOk = n >= 4 && head.getUint32(0, true) === MAGIC
-  const tail = n >= 8 ? new DataView(await file.slice(n - 8, n)) : null
-  const endsOk = !!tail && tail.getUint32(4, true) === MAGIC
-  if (!startsOk && !endsOk) throw new NotParquetError(name, 'not a parquet file (it does not start or end with the "PAR1" marker)')
-  if (!endsOk || n < 12)
-    throw new TruncatedFileError(name, `the file is truncated: it starts like parquet but its footer is missing (${n} bytes)`)
-  const metaLen = tail!.getUint32(0, true)
-  if (metaLen + 12 > n)
-    throw new TruncatedFileError(name, `the file is truncated or corrupt: its footer claims ${metaLen} bytes of metadata but the file has ${n}`)
-  try {
-    return await parquetMetadataAsync(file)
-  } catch (e) {
-    throw new CorruptFileError(name, `the parquet footer could not be parsed: ${e instanceof Error ? e.message : e}`)
+  /** The background hash of a large Blob/URL source, when the caller offers a thread for it; else null. */
+  private hashInBackground(file: ParquetFile): Promise<string> | null {
+    const hash = this.opts.hashInBackground
+    if (!hash || file.input.kind === 'buffer' || file.src.bytes <= (this.opts.inlineHashBytes ?? 16 << 20)) return null
+    const pending = hash(file.input)
+    pending.catch(() => {}) // awaited after streaming; do not report it as unhandled meanwhile
+    return pending
   }
-}
 
-// The needed columns are top-level leaves (detectSchema only accepts plain numeric and string
-// columns), so they are flat: the page decoder applies unless an encoding is outside its set.
-function decoderFor(metadata: FileMetaData, schema: FileSchema, choice: ReadOptions['decoder']): { fast: boolean; optional: Set<string> } {
-  const needed = new Set(schema.read)
-  const optional = new Set(schema.columns.filter((c) => c.nullable && needed.has(c.name)).map((c) => c.name))
-  const fast =
-    choice !== 'hyparquet' &&
-    metadata.row_groups.every((rg) =>
-      rg.columns.every((c) => !c.meta_data || !needed.has(c.meta_data.path_in_schema[0]) || fastDecodable(c.meta_data)),
-    )
-  return { fast, optional }
-}
+  private async hashInLine(file: ParquetFile): Promise<string> {
+    this.progress.report({ phase: 'hash', file: file.index, name: file.src.name })
+    const sha256 = await file.src.sha256()
+    this.checkDuplicate(file, sha256)
+    return sha256
+  }
 
-/** Every column chunk must lie before the footer; otherwise the file lost bytes in the middle. */
-function checkChunkBounds(name: string, metadata: FileMetaData, bytes: number): void {
-  metadata.row_groups.forEach((rg, g) => {
-    for (const c of rg.columns) {
-      const m = c.meta_data
-      if (!m) continue
-      const start = Number(m.dictionary_page_offset || m.data_page_offset)
-      if (start + Number(m.total_compressed_size) > bytes)
-        throw new TruncatedFileError(
-          name,
-          `the file is truncated: column "${m.path_in_schema.join('.')}" of row group ${g} extends past the end of the file`,
-          { rowGroup: g, column: m.path_in_schema[0] },
+  private checkDuplicate(file: ParquetFile, sha256: string): void {
+    const first = this.seen.get(sha256)
+    if (first !== undefined) {
+      this.progress.state.rowsTotal -= file.rows
+      throw new DuplicateFileError(file.src.name, sha256, first)
+    }
+    this.seen.set(sha256, file.src.name)
+  }
+
+  private start(file: ParquetFile): void {
+    const s = file.schema
+    const name = file.src.name
+    const start: FileStart = {
+      file: file.index,
+      name,
+      bytes: file.src.bytes,
+      rows: file.rows,
+      rowGroups: file.metadata.row_groups.length,
+      target: s.target,
+      features: [...s.features, ...s.extras],
+      extrasAvailable: s.extrasAvailable,
+      corpusTag: s.corpus ? null : (this.opts.corpus ?? 'nflx'),
+      singleSource: s.group ? null : baseName(name),
+      group: s.group,
+    }
+    this.emit({ type: 'file-start', start })
+    if (!s.group)
+      this.emit({ type: 'warning', file: file.index, name, text: `no "source" or "key" column: all its rows form one source, "${start.singleSource}"` })
+  }
+
+  /** Hand a batch's chunk (in parts when huge) to the caller; its buffers return to the pool when the caller is done. */
+  private async send(result: BatchResult): Promise<void> {
+    const parts = chunkParts(result.chunk)
+    if (parts.length > 1) result.spare.push(...chunkBuffers(result.chunk))
+    for (const part of parts) {
+      if (!part.rows) continue
+      const buffers = chunkBuffers(part)
+      const back = this.emit({ type: 'chunk', chunk: part })
+      if (back instanceof Promise) {
+        this.inFlight.push(
+          back.then(
+            (returned) => void (Array.isArray(returned) && this.pool.release(returned)),
+            () => {},
+          ),
         )
+        // at most one chunk on its way to the caller while the next one decodes
+        if (this.inFlight.length > 1) await this.inFlight.shift()
+      } else this.pool.release(buffers)
     }
-  })
-}
-
-interface GroupResult {
-  chunk: RowChunk
-  bad: Record<string, { nonFinite: number; nulls: number }>
-  /** pooled buffers not part of the chunk (replaced by compacted copies, or scratch) */
-  spare: ArrayBuffer[]
-}
-
-type OnColumn = (bytes: number, rows: number) => void
-
-/** Rows per chunk when consecutive row groups are small (one message and one append per chunk). */
-const BATCH_ROWS = 65_536
-/** Larger row groups are handed over in parts of this many rows. */
-const MAX_CHUNK_ROWS = 131_072
-
-/** Copies of rows [a, a + size) of a chunk, for each a (the parts own their buffers). */
-function splitChunk(c: RowChunk, size: number): RowChunk[] {
-  const parts: RowChunk[] = []
-  for (let a = 0; a < c.rows; a += size) {
-    const b = Math.min(c.rows, a + size)
-    const values: Record<string, Float32Array> = {}
-    for (const [k, v] of Object.entries(c.values)) values[k] = v.slice(a, b)
-    parts.push({
-      ...c,
-      rows: b - a,
-      values,
-      source: c.source && { names: c.source.names, codes: c.source.codes.slice(a, b) },
-      key: c.key && { names: c.key.names, codes: c.key.codes.slice(a, b) },
-      corpus: c.corpus && c.corpus.slice(a, b),
-      frameIndex: c.frameIndex && c.frameIndex.slice(a, b),
-    })
-  }
-  return parts
-}
-
-interface Group {
-  index: number
-  /** first row of the row group in the file */
-  start: number
-  rows: number
-}
-
-/** Decode consecutive row groups into one chunk. */
-async function readRowGroups(
-  p: Prepared,
-  groups: Group[],
-  compressors: Compressors | undefined,
-  pool: BufferPool,
-  ahead: ReadWindow,
-  signal: AbortSignal | undefined,
-  onColumn: OnColumn,
-): Promise<GroupResult> {
-  const s = p.schema
-  const name = p.src.name
-  const rowGroup = groups[0].index
-  const rows = groups.reduce((t, g) => t + g.rows, 0)
-  const bad = new BadRows(rows)
-  const floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows, pool))
-  const source = s.group ? new CodeSink(s.group, rows, pool) : null
-  const key = s.key && s.key !== s.group ? new CodeSink(s.key, rows, pool) : null
-  const corpus = s.corpus ? new CorpusSink(s.corpus, rows, pool) : null
-  const frame = s.frameIndex ? new IntSink(s.frameIndex, rows, pool) : null
-  const pooled = () =>
-    [...floats.map((f) => f.out), source?.codes, key?.codes, corpus?.codes, frame?.out]
-      .filter((a) => a !== undefined)
-      .map((a) => a.buffer as ArrayBuffer)
-      .concat(corpus ? [corpus.scratch] : [])
-  const sinks = new Map<string, Sink>()
-  for (const sink of [...floats, source, key, corpus, frame]) if (sink) sinks.set(sink.column, sink)
-  const first = floats[0]
-
-  const comp = compressors ?? allCompressors
-  try {
-    let base = 0
-    for (const g of groups) {
-      if (signal?.aborted) throw new LoadCancelledError(name)
-      const reportColumn = (sink: Sink, bytes: number) => onColumn(bytes, sink === first ? g.rows : 0)
-      const at = { rowGroup: g.index, rows: g.rows, base }
-      if (p.fast) await readGroupFast(p, at, sinks, bad, comp, pool, ahead, reportColumn)
-      else await readGroupHyparquet(p, at, g.start, sinks, bad, comp, reportColumn)
-      base += g.rows
-      for (const sink of sinks.values())
-        if (sink.filled !== base)
-          throw new CorruptFileError(name, `row group ${g.index}: column "${sink.column}" has ${sink.filled + g.rows - base} values, expected ${g.rows}`, {
-            rowGroup: g.index,
-            column: sink.column,
-          })
-    }
-  } catch (e) {
-    pool.release(pooled())
-    throw e
+    this.pool.release(result.spare)
   }
 
-  const unknown = corpus?.finish() ?? []
-  if (unknown.length) throw new UnknownCorpusError(name, unknown, rowGroup)
-
-  const kept = rows - bad.count()
-  const values: Record<string, Float32Array> = {}
-  for (const f of floats) values[f.column] = compact(f.out, bad.mask, kept)
-  const all = pooled()
-  const chunk: RowChunk = {
-    file: p.index,
-    rowGroup,
-    rows: kept,
-    values,
-    source: source ? { names: source.names, codes: compact(source.codes, bad.mask, kept) } : null,
-    key: key ? { names: key.names, codes: compact(key.codes, bad.mask, kept) } : null,
-    corpus: corpus ? compact(corpus.codes, bad.mask, kept) : null,
-    frameIndex: frame ? compact(frame.out, bad.mask, kept) : null,
-  }
-  const inChunk = new Set(chunkBuffers(chunk))
-  return { chunk, bad: bad.by, spare: all.filter((b) => !inChunk.has(b)) }
-}
-
-/** One row group, written at rows `at.base`… of the sinks. */
-interface At {
-  rowGroup: number
-  rows: number
-  base: number
-}
-
-/** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
-async function readGroupFast(
-  p: Prepared,
-  at: At,
-  sinks: Map<string, Sink>,
-  bad: BadRows,
-  compressors: Compressors,
-  pool: BufferPool,
-  ahead: ReadWindow,
-  onColumn: (sink: Sink, bytes: number) => void,
-): Promise<void> {
-  const name = p.src.name
-  const rowGroup = at.rowGroup
-  const cols = p.metadata.row_groups[rowGroup].columns
-    .map((c) => c.meta_data!)
-    .filter((m) => sinks.has(m.path_in_schema[0]))
-    .map((m) => {
-      const start = Number(m.dictionary_page_offset || m.data_page_offset)
-      return { meta: m, start, end: start + Number(m.total_compressed_size) }
-    })
-    .sort((a, b) => a.start - b.start)
-  const src = p.src
-  const span = { start: cols[0].start, end: cols[cols.length - 1].end }
-  let runs: { start: number; end: number }[]
-  let buffers: Uint8Array[]
-  let pooled = false
-  try {
-    if (src.readInto && span.end - span.start <= SMALL_GROUP) {
-      // small row groups of a Blob: one read covers this and the next ones, unneeded columns
-      // included (each read is a round trip to the browser's blob store, whatever its size;
-      // URLs keep reading only the needed columns)
-      if (!ahead.bytes || span.start < ahead.start || span.end > ahead.end) {
-        ahead.release?.()
-        const end = Math.max(span.end, Math.min(span.start + READ_AHEAD, dataEnd(p)))
-        const bytes = await src.readInto(span.start, end, pool.take(end - span.start))
-        Object.assign(ahead, { start: span.start, end, bytes })
-        ahead.release = () => pool.release([bytes.buffer as ArrayBuffer])
-      }
-      runs = [{ start: ahead.start, end: ahead.end }]
-      buffers = [ahead.bytes!]
-    } else {
-      // large ones: one read per run of chunks with gaps of at most 8 KiB between them (as hyparquet), up to 32 MiB
-      runs = []
-      for (const c of cols) {
-        const last = runs.at(-1)
-        if (last && c.start - last.end <= 1 << 13 && c.end - last.start <= 1 << 25) last.end = Math.max(last.end, c.end)
-        else runs.push({ start: c.start, end: c.end })
-      }
-      // Blobs are read into pooled memory (returned to the pool below); other sources allocate
-      pooled = !!src.readInto
-      buffers = await Promise.all(
-        runs.map(async (r) =>
-          src.readInto ? src.readInto(r.start, r.end, pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
-        ),
-      )
-    }
-  } catch (e) {
-    throw asDataError(name, e, { rowGroup })
-  }
-  try {
-    decodeColumns(p, at, cols, runs, buffers, sinks, bad, compressors, onColumn)
-  } finally {
-    if (pooled) pool.release(buffers.map((b) => b.buffer as ArrayBuffer))
+  private fail(index: number, name: string, e: unknown, where?: { rowGroup?: number; column?: string }): void {
+    const err = this.opts.signal?.aborted ? new LoadCancelledError(name) : asDataError(name, e, where)
+    this.emit({ type: 'file-error', file: index, error: err.toJSON() })
   }
 }
 
-const SMALL_GROUP = 1 << 20
-const READ_AHEAD = 4 << 20
-
-/** Bytes read ahead for small row groups (per file). */
-interface ReadWindow {
-  start: number
-  end: number
-  bytes: Uint8Array | null
-  release?: () => void
-}
-
-/** Where the column data ends: the footer follows it. */
-function dataEnd(p: Prepared): number {
-  const n = p.src.file.byteLength
-  let end = 0
-  for (const rg of p.metadata.row_groups)
-    for (const c of rg.columns) {
-      const m = c.meta_data
-      if (m) end = Math.max(end, Number(m.dictionary_page_offset || m.data_page_offset) + Number(m.total_compressed_size))
-    }
-  return Math.min(end || n, n)
-}
-
-function decodeColumns(
-  p: Prepared,
-  at: At,
-  cols: { meta: ColumnMetaData; start: number; end: number }[],
-  runs: { start: number; end: number }[],
-  buffers: Uint8Array[],
-  sinks: Map<string, Sink>,
-  bad: BadRows,
-  compressors: Compressors,
-  onColumn: (sink: Sink, bytes: number) => void,
-): void {
-  const name = p.src.name
-  for (const c of cols) {
-    const column = c.meta.path_in_schema[0]
-    const k = runs.findIndex((r) => r.start <= c.start && c.end <= r.end)
-    const bytes = buffers[k].subarray(c.start - runs[k].start, c.end - runs[k].start)
-    const sink = sinks.get(column)!
-    try {
-      const spec = { type: c.meta.type, optional: p.optional.has(column), codec: c.meta.codec, compressors, reusePages: compressors === allCompressors }
-      decodeChunk(bytes, spec, at.rows, at.base, sink, bad)
-    } catch (e) {
-      throw asDataError(name, e, { rowGroup: at.rowGroup, column })
-    }
-    onColumn(sink, c.end - c.start)
+/** Add a batch's kept and excluded rows to the file's totals. */
+function addCounts(end: FileEnd, batchRows: number, result: BatchResult): void {
+  end.rows += result.chunk.rows
+  end.excluded += batchRows - result.chunk.rows
+  for (const [col, b] of Object.entries(result.bad)) {
+    const acc = (end.excludedBy[col] ??= { nonFinite: 0, nulls: 0 })
+    acc.nonFinite += b.nonFinite
+    acc.nulls += b.nulls
   }
-}
-
-/** hyparquet's reader, for files our page decoder does not cover. */
-async function readGroupHyparquet(
-  p: Prepared,
-  at: At,
-  groupStart: number,
-  sinks: Map<string, Sink>,
-  bad: BadRows,
-  compressors: Compressors,
-  onColumn: (sink: Sink, bytes: number) => void,
-): Promise<void> {
-  const name = p.src.name
-  const { rowGroup, rows } = at
-  const sizes = new Map<string, number>()
-  for (const c of p.metadata.row_groups[rowGroup].columns)
-    if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
-  // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
-  let failure: DataError | null = null
-  const done = new Map<string, number>()
-  const onChunk = (c: ColumnData) => {
-    if (failure) return
-    const sink = sinks.get(c.columnName)
-    if (!sink) return
-    try {
-      const offset = c.rowStart - groupStart
-      if (offset < 0 || offset + c.columnData.length > rows)
-        throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
-      const before = sink.filled
-      sink.write(c.columnData, at.base + offset, bad)
-      done.set(c.columnName, (done.get(c.columnName) ?? 0) + sink.filled - before)
-      if (done.get(c.columnName) === rows) onColumn(sink, sizes.get(c.columnName) ?? 0)
-    } catch (e) {
-      failure = asDataError(name, e, { rowGroup, column: c.columnName })
-    }
-  }
-  try {
-    await parquetRead({
-      file: p.src.file,
-      metadata: p.metadata,
-      columns: p.schema.read,
-      rowStart: groupStart,
-      rowEnd: groupStart + rows,
-      compressors,
-      onChunk,
-    })
-  } catch (e) {
-    throw asDataError(name, e, { rowGroup })
-  }
-  if (failure) throw failure
 }
 
 /** "data/run_07.parquet" → "run_07" (also for URLs). */

@@ -1,10 +1,10 @@
-// The input contract (DESIGN.md "Input contract"): which columns of a parquet file we read and what
+// The input contract: which columns of a parquet file we read and what
 // each one means. Required: the six canonical features and the target (`vmaf` unless the user picks
 // another numeric column). Grouping: `source`, else `key`, else the whole file is one source.
 // Optional: `corpus`, `key`, `frame_index`. Any other plain numeric column is an extra feature the
 // user may select later; it is read only when selected.
 import type { FileMetaData, SchemaElement } from 'hyparquet'
-import { CANONICAL_FEATURES } from '../model/arch.ts'
+import { CANONICAL_FEATURES } from '../base/features.ts'
 import { MissingColumnError, NonNumericColumnError } from './errors.ts'
 
 export const DEFAULT_TARGET = 'vmaf'

@@ -17,12 +17,11 @@
 // training list, so the list must be ordered the way the reference trainer's data frame is.
 // Training lists are nflx rows grouped by source in name order (code point), then konvid rows
 // grouped by clip key in name order, each group in table order — a frame sorted by `source`.
-// With this order our seed s replays PyTorch's seed s: on the demo corpus all 45 (fold, seed)
-// runs of the LOSO study (a) land within 0.002 PLCC of ../shared/fixtures/loso_torch_demo.json,
-// where file order left NightGrain seed 0 on another branch (0.885 against 0.9315). It also
-// makes the shuffle independent of the order the files were loaded in.
+// With this order our seed s replays PyTorch's seed s (test/model/demoLoso.test.ts checks the demo
+// LOSO study against PyTorch's runs; the README gives the agreement). It also makes the shuffle
+// independent of the order the files were loaded in.
 import { CORPORA, type TableView } from './table.ts'
-import { TorchGenerator } from '../model/prng.ts'
+import { TorchGenerator } from '../base/prng.ts'
 
 export const SPLIT_MODES = [
   'netflix-source',

@@ -1,8 +1,6 @@
 // Model architectures: fully connected ReLU MLPs ending in one output unit.
 // `widths` lists every layer size, input first: mlp_small on 6 features is [6, 16, 8, 1].
 
-export const CANONICAL_FEATURES = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2'] as const
-
 export const NAMED_ARCHS = {
   linear: [] as number[],
   mlp_small: [16, 8],

@@ -1,6 +1,6 @@
 // torch.nn.Linear's default initialisation, drawn from a TorchGenerator in the same order as
 // PyTorch builds the layers: for each layer, the weight (kaiming_uniform_ with a = √5) then the bias.
-import { TorchGenerator } from './prng.ts'
+import { TorchGenerator } from '../base/prng.ts'
 import type { ModelParams } from './params.ts'
 
 /** The bound kaiming_uniform_(a=√5) uses, computed with the same double-precision steps as torch.nn.init. */

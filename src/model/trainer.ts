@@ -2,7 +2,7 @@
 // (src/model/trainCpu.ts) — so the app, the study and the CLI can use either one.
 import type { ModelParams } from './params.ts'
 import type { Scaler } from './scaler.ts'
-import { TorchGenerator } from './prng.ts'
+import { TorchGenerator } from '../base/prng.ts'
 import { paramCount } from './arch.ts'
 
 /** The resident data every job of a run shares. */

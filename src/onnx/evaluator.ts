@@ -2,7 +2,7 @@
 // onnxruntime-node in src/node/ortNode.ts — and the checks every model passes before a session
 // is created: it must be ONNX, take one float32 [N, F] input with F = the data's feature count,
 // give one value per row, and come with every external-data file its initializers reference.
-import { CANONICAL_FEATURES } from '../model/arch.ts'
+import { CANONICAL_FEATURES } from '../base/features.ts'
 import { opsOutsideAllowlist } from './allowlist.ts'
 import { IncompatibleModelError } from './errors.ts'
 import { inspectOnnx, type OnnxInfo } from './inspect.ts'

@@ -2,7 +2,7 @@
 // benchmark's large LOSO sweeps on the demo corpus's distribution. The draws are sorted, so the
 // result keeps the base table's layout (nflx sources in order, then konvid clips).
 import type { LoadedFile, TableView } from '../data/table.ts'
-import { TorchGenerator } from '../model/prng.ts'
+import { TorchGenerator } from '../base/prng.ts'
 
 export function resampleTable(base: TableView, rows: number, seed: number): TableView {
   if (!(Number.isInteger(rows) && rows > 0)) throw new RangeError(`rows must be a positive whole number, got ${rows}`)

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeSplit } from '../../src/data/splits.ts'
 import { plcc } from '../../src/metrics/correlation.ts'
-import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { predict } from '../../src/model/forward.ts'
 import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'

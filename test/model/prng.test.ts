@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TorchGenerator } from '../../src/model/prng.ts'
+import { TorchGenerator } from '../../src/base/prng.ts'
 import { initParams } from '../../src/model/init.ts'
 import { flattenParams } from '../../src/model/params.ts'
 import { FIXTURES, flattenFixture, loadTorchFixture } from '../helpers/torchFixture.ts'

@@ -2,7 +2,7 @@
 // with hyparquet (the feature columns, the target and the source of each row).
 import { readFileSync } from 'node:fs'
 import { parquetReadObjects } from 'hyparquet'
-import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { sharedPath } from '../helpers/shared.ts'
 
 export interface DemoRows {

@@ -1,6 +1,6 @@
 // A small hand-made TableView for split and study tests: rows given as (corpus, source, key).
 import { CORPORA, type Corpus, type TableView } from '../../src/data/table.ts'
-import { CANONICAL_FEATURES } from '../../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 
 export interface FakeRow {
   corpus: Corpus

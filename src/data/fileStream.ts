@@ -1,0 +1,216 @@
+// Reading one opened parquet file batch by batch: the file, the buffer pool, the read-ahead window
+// over small row groups of a Blob, the abort signal and the compressors live here, so each step
+// takes only what varies (the batch, the row group).
+import { parquetRead, type ColumnData, type ColumnMetaData, type Compressors } from 'hyparquet'
+import { compressors as allCompressors } from 'hyparquet-compressors'
+import type { RowGroupBatch, RowGroupSpan } from './batches.ts'
+import { BatchSinks, type BatchResult } from './batchSinks.ts'
+import { LoadCancelledError, asDataError, type DataError } from './errors.ts'
+import { decodeChunk } from './pages.ts'
+import type { ParquetFile } from './parquetFile.ts'
+import type { BufferPool } from './pool.ts'
+import type { Sink } from './sinks.ts'
+
+/** Called once per decoded column chunk: its compressed bytes, and the rows it completes (for progress). */
+export type OnColumn = (bytes: number, rows: number) => void
+
+export interface FileStreamOptions {
+  pool: BufferPool
+  compressors?: Compressors
+  signal?: AbortSignal
+  onColumn: OnColumn
+}
+
+/** Row groups of a Blob up to this many bytes (needed columns) are read through the window. */
+const SMALL_GROUP = 1 << 20
+/** Bytes the window reads at once. */
+const READ_AHEAD = 4 << 20
+/** hyparquet's rule for coalescing reads: gaps of at most 8 KiB, runs of at most 32 MiB. */
+const MAX_GAP = 1 << 13
+const MAX_RUN = 1 << 25
+
+interface ByteRange {
+  start: number
+  end: number
+}
+
+interface ColumnSpan extends ByteRange {
+  meta: ColumnMetaData
+}
+
+/** One row group, written at rows `base`… of the batch's sinks. */
+interface GroupTarget {
+  group: RowGroupSpan
+  base: number
+  sinks: BatchSinks
+}
+
+export class FileStream {
+  private readonly pool: BufferPool
+  private readonly compressors: Compressors
+  private readonly signal?: AbortSignal
+  private readonly onColumn: OnColumn
+  /** bytes read ahead for small row groups */
+  private window: (ByteRange & { bytes: Uint8Array }) | null = null
+
+  constructor(
+    readonly file: ParquetFile,
+    opts: FileStreamOptions,
+  ) {
+    this.pool = opts.pool
+    this.compressors = opts.compressors ?? allCompressors
+    this.signal = opts.signal
+    this.onColumn = opts.onColumn
+  }
+
+  get name(): string {
+    return this.file.src.name
+  }
+
+  /** Decode consecutive row groups into one chunk. */
+  async readBatch(batch: RowGroupBatch): Promise<BatchResult> {
+    const sinks = new BatchSinks(this.file.schema, batch.rows, this.pool)
+    try {
+      let base = 0
+      for (const group of batch.groups) {
+        if (this.signal?.aborted) throw new LoadCancelledError(this.name)
+        if (this.file.fast) await this.readGroupFast({ group, base, sinks })
+        else await this.readGroupHyparquet({ group, base, sinks })
+        base += group.rows
+        sinks.checkFilled(this.name, group.index, base, group.rows)
+      }
+    } catch (e) {
+      sinks.discard()
+      throw e
+    }
+    return sinks.finish({ index: this.file.index, name: this.name }, batch.groups[0].index)
+  }
+
+  /** Give the read-ahead window back to the pool. */
+  close(): void {
+    if (this.window) this.pool.release([this.window.bytes.buffer as ArrayBuffer])
+    this.window = null
+  }
+
+  private reportColumn(t: GroupTarget, sink: Sink, bytes: number): void {
+    this.onColumn(bytes, t.sinks.countsRows(sink) ? t.group.rows : 0)
+  }
+
+  /** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
+  private async readGroupFast(t: GroupTarget): Promise<void> {
+    const rowGroup = t.group.index
+    const cols: ColumnSpan[] = this.file.metadata.row_groups[rowGroup].columns
+      .map((c) => c.meta_data!)
+      .filter((m) => t.sinks.byColumn.has(m.path_in_schema[0]))
+      .map((m) => {
+        const start = Number(m.dictionary_page_offset || m.data_page_offset)
+        return { meta: m, start, end: start + Number(m.total_compressed_size) }
+      })
+      .sort((a, b) => a.start - b.start)
+    const span = { start: cols[0].start, end: cols[cols.length - 1].end }
+    const src = this.file.src
+    let read: { runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }
+    try {
+      read = src.readInto && span.end - span.start <= SMALL_GROUP ? await this.readThroughWindow(span) : await this.readRuns(cols)
+    } catch (e) {
+      throw asDataError(this.name, e, { rowGroup })
+    }
+    try {
+      for (const c of cols) this.decodeColumn(t, c, read)
+    } finally {
+      if (read.pooled) this.pool.release(read.buffers.map((b) => b.buffer as ArrayBuffer))
+    }
+  }
+
+  // Small row groups of a Blob: one read covers this and the next ones, unneeded columns included
+  // (each read is a round trip to the browser's blob store, whatever its size; URLs keep reading
+  // only the needed columns).
+  private async readThroughWindow(span: ByteRange): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
+    let w = this.window
+    if (!w || span.start < w.start || span.end > w.end) {
+      this.close()
+      const end = Math.max(span.end, Math.min(span.start + READ_AHEAD, this.file.dataEnd))
+      const bytes = await this.file.src.readInto!(span.start, end, this.pool.take(end - span.start))
+      w = this.window = { start: span.start, end, bytes }
+    }
+    return { runs: [{ start: w.start, end: w.end }], buffers: [w.bytes], pooled: false }
+  }
+
+  // Large row groups: one read per run of chunks with small gaps between them. Blobs are read into
+  // pooled memory (returned to the pool after decoding); other sources allocate.
+  private async readRuns(cols: ColumnSpan[]): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
+    const runs: ByteRange[] = []
+    for (const c of cols) {
+      const last = runs.at(-1)
+      if (last && c.start - last.end <= MAX_GAP && c.end - last.start <= MAX_RUN) last.end = Math.max(last.end, c.end)
+      else runs.push({ start: c.start, end: c.end })
+    }
+    const src = this.file.src
+    const buffers = await Promise.all(
+      runs.map(async (r) =>
+        src.readInto ? src.readInto(r.start, r.end, this.pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
+      ),
+    )
+    return { runs, buffers, pooled: !!src.readInto }
+  }
+
+  private decodeColumn(t: GroupTarget, c: ColumnSpan, read: { runs: ByteRange[]; buffers: Uint8Array[] }): void {
+    const column = c.meta.path_in_schema[0]
+    const k = read.runs.findIndex((r) => r.start <= c.start && c.end <= r.end)
+    const bytes = read.buffers[k].subarray(c.start - read.runs[k].start, c.end - read.runs[k].start)
+    const sink = t.sinks.byColumn.get(column)!
+    try {
+      const spec = {
+        type: c.meta.type,
+        optional: this.file.optional.has(column),
+        codec: c.meta.codec,
+        compressors: this.compressors,
+        reusePages: this.compressors === allCompressors,
+      }
+      decodeChunk(bytes, spec, t.group.rows, t.base, sink, t.sinks.bad)
+    } catch (e) {
+      throw asDataError(this.name, e, { rowGroup: t.group.index, column })
+    }
+    this.reportColumn(t, sink, c.end - c.start)
+  }
+
+  /** hyparquet's reader, for files our page decoder does not cover. */
+  private async readGroupHyparquet(t: GroupTarget): Promise<void> {
+    const { index: rowGroup, rows, start: groupStart } = t.group
+    const sizes = new Map<string, number>()
+    for (const c of this.file.metadata.row_groups[rowGroup].columns)
+      if (c.meta_data) sizes.set(c.meta_data.path_in_schema[0], Number(c.meta_data.total_compressed_size))
+    // hyparquet calls onChunk from a promise callback that swallows exceptions: keep the first one
+    let failure: DataError | null = null
+    const done = new Map<string, number>()
+    const onChunk = (c: ColumnData) => {
+      if (failure) return
+      const sink = t.sinks.byColumn.get(c.columnName)
+      if (!sink) return
+      try {
+        const offset = c.rowStart - groupStart
+        if (offset < 0 || offset + c.columnData.length > rows) throw new Error(`page rows ${c.rowStart}..${c.rowEnd} outside the row group`)
+        const before = sink.filled
+        sink.write(c.columnData, t.base + offset, t.sinks.bad)
+        done.set(c.columnName, (done.get(c.columnName) ?? 0) + sink.filled - before)
+        if (done.get(c.columnName) === rows) this.reportColumn(t, sink, sizes.get(c.columnName) ?? 0)
+      } catch (e) {
+        failure = asDataError(this.name, e, { rowGroup, column: c.columnName })
+      }
+    }
+    try {
+      await parquetRead({
+        file: this.file.src.file,
+        metadata: this.file.metadata,
+        columns: this.file.schema.read,
+        rowStart: groupStart,
+        rowEnd: groupStart + rows,
+        compressors: this.compressors,
+        onChunk,
+      })
+    } catch (e) {
+      throw asDataError(this.name, e, { rowGroup })
+    }
+    if (failure) throw failure
+  }
+}
