@@ -2,7 +2,7 @@
 // the hierarchical paired bootstrap (folds, then seeds within folds) and the exact sign-flip
 // permutation test. Each one is checked against scipy / numpy by test/experiment/statistics.test.ts
 // on the fixture that scripts/stats_fixtures.py writes.
-import { TorchGenerator } from '../model/prng.ts'
+import { TorchGenerator } from '../base/prng.ts'
 
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return NaN

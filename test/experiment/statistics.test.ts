@@ -11,7 +11,7 @@ import {
   studentTQuantile,
   tInterval,
 } from '../../src/experiment/statistics.ts'
-import { TorchGenerator } from '../../src/model/prng.ts'
+import { TorchGenerator } from '../../src/base/prng.ts'
 import { fixture } from './statsFixture.ts'
 
 const diff = (x: readonly number[], y: readonly number[]) => x.map((v, i) => v - y[i])
