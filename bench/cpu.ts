@@ -5,7 +5,7 @@ import { archSpec } from '../src/model/arch.ts'
 import { makeJob } from '../src/model/jobs.ts'
 import { TorchGenerator } from '../src/base/prng.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { TrainData } from '../src/model/trainer.ts'
+import type { TrainData } from '../src/model/contract.ts'
 import { readJson } from '../test/helpers/shared.ts'
 
 function arg(argv: string[], name: string, def: string): string {

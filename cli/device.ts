@@ -2,7 +2,7 @@
 // trainer in this process, auto = gpu when it starts, else cpu with a notice. With gpu, a missing
 // Chromium or adapter is an error that says how to get one; falling back is only done when asked.
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { Trainer } from '../src/model/trainer.ts'
+import type { Trainer } from '../src/model/contract.ts'
 import { NoChromiumError } from '../src/node/browser.ts'
 import { ChromiumTrainer, GpuUnavailableError } from '../src/node/chromiumTrainer.ts'
 import { DeviceError } from './errors.ts'

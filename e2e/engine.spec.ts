@@ -14,7 +14,7 @@ import { fitScaler } from '../src/model/scaler.ts'
 import { unflattenParams } from '../src/model/params.ts'
 import { predict } from '../src/model/forward.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { TrainData, TrainJob } from '../src/model/trainer.ts'
+import type { TrainData, TrainJob } from '../src/model/contract.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/harness/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
 

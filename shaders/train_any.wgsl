@@ -1,7 +1,7 @@
 // Fused trainer for any MLP the app allows (≤ 4 hidden layers, widths ≤ 128, any feature count,
 // ReLU), plus validation and prediction. One workgroup trains one model; a dispatch trains every
 // model of the run that does not fit the unrolled small kernel (train_small.wgsl), whatever their
-// architectures: the shape of each model is data (PLAN), not code.
+// architectures: the shape of each model is data (MODELS), not code.
 //
 // Every width is padded to a multiple of 4 and handled as vec4 / mat4x4f blocks; the padding is
 // zero and stays zero (its gradients are exactly zero), so the results are those of the unpadded
@@ -19,54 +19,21 @@
 
 override WG: u32 = 64;
 
-const HEADER_U32: u32 = 16u;
+// The bindings (X, Y, ROWS, MODELS, STATE, OUT, SPAN, SCRATCH), struct Header, header(m) and the
+// architecture block's offsets A_* are generated from src/engine/abi.ts and put in front of this
+// file when the pipelines are built. SCRATCH holds, per model, batch × T4 vec4: each sample's
+// activations and error terms for phase B.
 
-@group(0) @binding(0) var<storage, read> X: array<vec4f>;
-@group(0) @binding(1) var<storage, read> Y: array<f32>;
-@group(0) @binding(2) var<storage, read> ROWS: array<u32>;
-@group(0) @binding(3) var<storage, read> PLAN: array<u32>;
-@group(0) @binding(4) var<storage, read_write> STATE: array<vec4f>;
-@group(0) @binding(5) var<storage, read_write> OUT: array<f32>;
-struct Span { first: u32, count: u32 }
-@group(0) @binding(6) var<uniform> SPAN: Span;
-// Per model: batch × T4 vec4 — each sample's activations and error terms for phase B.
-@group(0) @binding(7) var<storage, read_write> SCRATCH: array<vec4f>;
+fn arch(h: Header, k: u32) -> u32 { return MODELS[h.archOff + k]; }
 
-// Same header as train_small.wgsl (written by src/engine/plan.ts).
-struct Header {
-  rowOff: u32, nRows: u32, batch: u32, steps: u32, tabOff: u32, stateOff: u32, outOff: u32,
-  valOff: u32, nVal: u32, enabled: u32, archOff: u32, scalerOff: u32, f4: u32,
-  normFull: f32, normLast: f32, scratchOff: u32,
-}
-
-fn header(m: u32) -> Header {
-  let o = m * HEADER_U32;
-  return Header(PLAN[o], PLAN[o + 1u], PLAN[o + 2u], PLAN[o + 3u], PLAN[o + 4u], PLAN[o + 5u], PLAN[o + 6u],
-    PLAN[o + 7u], PLAN[o + 8u], PLAN[o + 9u], PLAN[o + 10u], PLAN[o + 11u], PLAN[o + 12u],
-    bitcast<f32>(PLAN[o + 13u]), bitcast<f32>(PLAN[o + 14u]), PLAN[o + 15u]);
-}
-
-// The architecture block (src/engine/plan.ts): L layers; per layer its input width in vec4
-// (in4[L] = 1 is the output), parameter offset, activation offset and error-term offset in a
-// sample's scratch slot; the slot size T4 and the parameter count P4 (vec4).
-const A_L: u32 = 0u;
-const A_IN4: u32 = 1u;   // 6 entries: in4[0..L]
-const A_POFF: u32 = 7u;  // 5 entries
-const A_AOFF: u32 = 12u; // 5 entries: a_l, l < L (a_0 = the scaled input)
-const A_DOFF: u32 = 17u; // 6 entries: δ_l, 1 ≤ l ≤ L (δ_L = the output's, in .x)
-const A_T4: u32 = 23u;
-const A_P4: u32 = 24u;
-
-fn arch(h: Header, k: u32) -> u32 { return PLAN[h.archOff + k]; }
-
-fn plan_vec4(o: u32) -> vec4f {
-  return bitcast<vec4f>(vec4u(PLAN[o], PLAN[o + 1u], PLAN[o + 2u], PLAN[o + 3u]));
+fn models_vec4(o: u32) -> vec4f {
+  return bitcast<vec4f>(vec4u(MODELS[o], MODELS[o + 1u], MODELS[o + 2u], MODELS[o + 3u]));
 }
 
 // Standardised features, vec4 block ib of row r (see load_input in train_small.wgsl).
 fn input4(h: Header, r: u32, ib: u32) -> vec4f {
   let s = h.scalerOff;
-  return ((X[r * h.f4 + ib] - plan_vec4(s + 4u * ib)) - plan_vec4(s + 4u * (h.f4 + ib))) / plan_vec4(s + 4u * (2u * h.f4 + ib));
+  return ((X[r * h.f4 + ib] - models_vec4(s + 4u * ib)) - models_vec4(s + 4u * (h.f4 + ib))) / models_vec4(s + 4u * (2u * h.f4 + ib));
 }
 
 fn block(o: u32) -> mat4x4f { return mat4x4f(STATE[o], STATE[o + 1u], STATE[o + 2u], STATE[o + 3u]); }
@@ -74,7 +41,7 @@ fn relu(a: vec4f) -> vec4f { return max(a, vec4f(0.0)); }
 fn gate(d: vec4f, a: vec4f) -> vec4f { return select(vec4f(0.0), d, a > vec4f(0.0)); }
 fn outer(d: vec4f, x: vec4f) -> mat4x4f { return mat4x4f(d * x.x, d * x.y, d * x.z, d * x.w); }
 
-// ---- Adam (torch's operation order; constants from PLAN, see train_small.wgsl) ----------------
+// ---- Adam (torch's operation order; constants from MODELS, see train_small.wgsl) ----------------
 
 fn adam4(p: u32, P4: u32, g: vec4f, k: vec2f) {
   let m = 0.9 * STATE[p + P4] + 0.1 * g;
@@ -236,7 +203,7 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
     let bt = min(h.batch, h.nRows - first);
     let norm = select(h.normLast, h.normFull, bt == h.batch);
     // Lane `lane` takes samples lane + k·WG, four at a time; slots past the batch compute on a copy
-    // of sample 0 and are ignored (scratch has room for them, see src/engine/group.ts).
+    // of sample 0 and are ignored (scratch has room for them, see src/engine/kernelGroup.ts).
     var sse = 0.0;
     for (var s0 = lane; s0 < bt; s0 += 4u * WG) {
       let s = s0 + vec4u(0u, 1u, 2u, 3u) * WG;
@@ -253,7 +220,7 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
     SSE[lane] = sse;
     storageBarrier();
     workgroupBarrier();
-    let k = bitcast<vec2f>(vec2u(PLAN[h.tabOff + 2u * step], PLAN[h.tabOff + 2u * step + 1u]));
+    let k = bitcast<vec2f>(vec2u(MODELS[h.tabOff + 2u * step], MODELS[h.tabOff + 2u * step + 1u]));
     for (var l = 0u; l < L; l++) { layer_update(h, l, bt, lane, k); }
     if (lane == 0u) {
       var t = 0.0;

@@ -24,50 +24,12 @@ enable subgroups;
 override WG: u32 = 4;
 
 const NET_VEC4: u32 = 73u;
-const HEADER_U32: u32 = 16u;
 
-// X: features, one row = F4 vec4 (zero-padded). Y: targets.
-@group(0) @binding(0) var<storage, read> X: array<vec4f>;
-@group(0) @binding(1) var<storage, read> Y: array<f32>;
-// ROWS: row ids; each model's validation rows, then this epoch's training order (row ids).
-@group(0) @binding(2) var<storage, read> ROWS: array<u32>;
-// PLAN: per-model headers, Adam's per-step constants and the scalers (rewritten each epoch).
-@group(0) @binding(3) var<storage, read> PLAN: array<u32>;
-// STATE: params, Adam m, Adam v of every model (declared below, after Net).
-// OUT: per model [status, validation sum of squared errors, per-step sums of squared errors…].
-@group(0) @binding(5) var<storage, read_write> OUT: array<f32>;
-// The steps this dispatch runs: [first, first + count).
-struct Span { first: u32, count: u32 }
-@group(0) @binding(6) var<uniform> SPAN: Span;
+// The bindings (X, Y, ROWS, MODELS, STATE as array<Trio>, OUT, SPAN), struct Header and header(m)
+// are generated from src/engine/abi.ts and put in front of this file when the pipelines are built.
 
-struct Header {
-  rowOff: u32,    // this epoch's training rows in ROWS
-  nRows: u32,     // training rows this epoch
-  batch: u32,
-  steps: u32,     // optimizer steps this epoch
-  tabOff: u32,    // Adam constants (step size, √(1−β2^t)) per step, as f32 pairs in PLAN
-  stateOff: u32,  // in vec4 units
-  outOff: u32,
-  valOff: u32,    // validation rows in ROWS
-  nVal: u32,
-  enabled: u32,   // 0: skip this model (finished or diverged)
-  archOff: u32,   // (train_any.wgsl only)
-  scalerOff: u32, // mean (hi, lo) and std, F4 vec4 each, as f32 in PLAN
-  f4: u32,        // vec4 per feature row
-  normFull: f32,  // f32(2 / batch): d(MSE)/d(prediction) per unit of error
-  normLast: f32,  // the same for the last, partial batch
-  scratchOff: u32, // (train_any.wgsl only)
-}
-
-fn header(m: u32) -> Header {
-  let o = m * HEADER_U32;
-  return Header(PLAN[o], PLAN[o + 1u], PLAN[o + 2u], PLAN[o + 3u], PLAN[o + 4u], PLAN[o + 5u], PLAN[o + 6u],
-    PLAN[o + 7u], PLAN[o + 8u], PLAN[o + 9u], PLAN[o + 10u], PLAN[o + 11u], PLAN[o + 12u],
-    bitcast<f32>(PLAN[o + 13u]), bitcast<f32>(PLAN[o + 14u]), PLAN[o + 15u]);
-}
-
-fn plan_vec4(o: u32) -> vec4f {
-  return bitcast<vec4f>(vec4u(PLAN[o], PLAN[o + 1u], PLAN[o + 2u], PLAN[o + 3u]));
+fn models_vec4(o: u32) -> vec4f {
+  return bitcast<vec4f>(vec4u(MODELS[o], MODELS[o + 1u], MODELS[o + 2u], MODELS[o + 3u]));
 }
 
 // The model as registers. Field order = storage order.
@@ -83,7 +45,6 @@ struct Net {
 // One model's training state as stored. Loading and storing whole structs (rather than vec4 by
 // vec4) halves SwiftShader's compile time for this kernel.
 struct Trio { p: Net, m: Net, v: Net }
-@group(0) @binding(4) var<storage, read_write> STATE: array<Trio>;
 
 // ---- one sample ------------------------------------------------------------------------------
 
@@ -94,11 +55,11 @@ struct Input { a: vec4f, b: vec4f }
 fn load_input(r: u32, h: Header) -> Input {
   let s = h.scalerOff;
   let xa = X[r * h.f4];
-  let a = ((xa - plan_vec4(s)) - plan_vec4(s + 4u * h.f4)) / plan_vec4(s + 8u * h.f4);
+  let a = ((xa - models_vec4(s)) - models_vec4(s + 4u * h.f4)) / models_vec4(s + 8u * h.f4);
   var b = vec4f(0.0);
   if (h.f4 > 1u) {
     let xb = X[r * h.f4 + 1u];
-    b = ((xb - plan_vec4(s + 4u)) - plan_vec4(s + 4u * h.f4 + 4u)) / plan_vec4(s + 8u * h.f4 + 4u);
+    b = ((xb - models_vec4(s + 4u)) - models_vec4(s + 4u * h.f4 + 4u)) / models_vec4(s + 8u * h.f4 + 4u);
   }
   return Input(a, b);
 }
@@ -169,7 +130,7 @@ fn sg_sum_net(g: Net) -> Net {
 
 // torch.optim.Adam (1.13, single tensor), in float32 with torch's operation order:
 //   m = β1·m + (1−β1)·g;  v = β2·v + ((1−β2)·g)·g;  denom = √v / √(1−β2^t) + ε;  p += (−lr/(1−β1^t))·m / denom
-// step_size = lr/(1−β1^t) and √(1−β2^t) are computed in float64 on the CPU, per step (PLAN).
+// step_size = lr/(1−β1^t) and √(1−β2^t) are computed in float64 on the CPU, per step (MODELS).
 struct AdamK { step_size: f32, bc2_sqrt: f32 }
 
 fn adam4(p: ptr<function, vec4f>, m: ptr<function, vec4f>, v: ptr<function, vec4f>, g: vec4f, k: AdamK) {
@@ -236,7 +197,7 @@ fn train(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lan
     }
     g.b2.y = sse; // rides along with the gradient sum (b2.yzw are padding)
     let gs = sg_sum_net(g);
-    let k = bitcast<vec2f>(vec2u(PLAN[h.tabOff + 2u * step], PLAN[h.tabOff + 2u * step + 1u]));
+    let k = bitcast<vec2f>(vec2u(MODELS[h.tabOff + 2u * step], MODELS[h.tabOff + 2u * step + 1u]));
     adam_net(&p, &m, &v, gs, AdamK(k.x, k.y));
     if (lane == 0u) { OUT[h.outOff + 2u + step] = gs.b2.y; }
   }

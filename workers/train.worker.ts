@@ -4,7 +4,7 @@
 // After a device loss the trainer is dropped, so the next run (a resume) asks for a new device.
 import * as Comlink from 'comlink'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/contract.ts'
 import { gpuTrainer } from '../src/engine/index.ts'
 
 export interface TrainerInfo {

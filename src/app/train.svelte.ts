@@ -4,7 +4,7 @@
 // can resume), and hands finished models to the model registry.
 import { timestampedId, trainedModel } from '../experiment/records.ts'
 import type { TrainedModel } from '../model/trained.ts'
-import type { Checkpoint, EpochEvent, JobStatus, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, JobStatus, TrainResult } from '../model/contract.ts'
 import { DEFAULT_KONVID_FRACTION, PREFERRED_HOLDOUT, nflxSources } from '../data/splits.ts'
 import type { TableView } from '../data/table.ts'
 import type { TrainerInfo } from '../../workers/train.worker.ts'

@@ -5,7 +5,7 @@
 // holder's lease — it can never stop somebody else's run.
 import * as Comlink from 'comlink'
 import { lazyWorker } from './lazyWorker.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
 
 export type TrainUser = 'train' | 'study'

@@ -1,10 +1,10 @@
 // The WGSL training engine: platform-neutral (it receives a GPUDevice and never touches the DOM).
-// See src/engine/README.md for the design and the measured speed.
+// See src/engine/README.md for the design and the measured speed; abi.ts for the kernels' interface.
 export { requestGpu, describeAdapter, type GpuRequest } from './device.ts'
-export { GpuTrainer, kernelFor, type GpuTrainerOptions } from './trainer.ts'
+export { GpuTrainer, kernelFor, type GpuTrainerOptions } from './gpuTrainer.ts'
 export { gpuPredict } from './predict.ts'
 export { gpuTrainer } from './start.ts'
 export { engineMemory } from './buffers.ts'
-export { compilePipelines, EngineSetupError, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
-export { EngineError } from './group.ts'
+export { compilePipelines, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
+export { EngineError, EngineSetupError } from './errors.ts'
 export { fitsSmall, SMALL_SHAPE } from './layout.ts'

@@ -1,9 +1,10 @@
 // Compiling the engine's compute pipelines (asynchronously, so the app can do it while the data
-// loads). Both kernel families share one bind-group shape:
-//   0 X · 1 Y · 2 ROWS · 3 PLAN (read-only storage) · 4 STATE · 5 OUT (read-write storage)
-//   6 SPAN (uniform, dynamic offset: which steps a dispatch runs) · 7 SCRATCH ('any' kernel only)
+// loads). Each kernel module is its .wgsl file behind the prelude generated from abi.ts, and its
+// bind-group layout comes from the same declaration.
 import smallSource from '../../shaders/train_small.wgsl?raw'
 import anySource from '../../shaders/train_any.wgsl?raw'
+import { bindGroupLayoutEntries, kernelSource, type KernelName } from './abi.ts'
+import { EngineSetupError } from './errors.ts'
 
 export interface KernelPipelines {
   train: GPUComputePipeline
@@ -28,45 +29,25 @@ export interface PipelineOptions {
   disableSmall?: boolean
 }
 
-/** Distance between two dispatches' SPAN uniforms (minUniformBufferOffsetAlignment ≤ 256). */
-export const SPAN_STRIDE = 256
-
-export class EngineSetupError extends Error {
-  override name = 'EngineSetupError'
-}
-
-function bindGroupLayout(device: GPUDevice, withScratch: boolean): GPUBindGroupLayout {
-  const ro = { type: 'read-only-storage' } as const
-  const rw = { type: 'storage' } as const
-  const C = GPUShaderStage.COMPUTE
-  const entries: GPUBindGroupLayoutEntry[] = [
-    { binding: 0, visibility: C, buffer: ro },
-    { binding: 1, visibility: C, buffer: ro },
-    { binding: 2, visibility: C, buffer: ro },
-    { binding: 3, visibility: C, buffer: ro },
-    { binding: 4, visibility: C, buffer: rw },
-    { binding: 5, visibility: C, buffer: rw },
-    { binding: 6, visibility: C, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 8 } },
-  ]
-  if (withScratch) entries.push({ binding: 7, visibility: C, buffer: rw })
-  return device.createBindGroupLayout({ label: withScratch ? 'engine any' : 'engine small', entries })
+function bindGroupLayout(device: GPUDevice, kernel: KernelName): GPUBindGroupLayout {
+  return device.createBindGroupLayout({ label: `engine ${kernel}`, entries: bindGroupLayoutEntries(kernel, GPUShaderStage.COMPUTE) })
 }
 
 async function compile(
   device: GPUDevice,
-  label: string,
-  code: string,
+  label: KernelName,
+  source: string,
   layout: GPUBindGroupLayout,
   entries: string[],
   wg: number,
 ): Promise<GPUComputePipeline[]> {
-  const module = device.createShaderModule({ label, code })
+  const module = device.createShaderModule({ label: `train_${label}`, code: kernelSource(label, source) })
   const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] })
   try {
     return await Promise.all(
       entries.map((entryPoint) =>
         device.createComputePipelineAsync({
-          label: `${label}.${entryPoint}`,
+          label: `train_${label}.${entryPoint}`,
           layout: pipelineLayout,
           compute: { module, entryPoint, constants: { WG: wg } },
         }),
@@ -75,7 +56,7 @@ async function compile(
   } catch (e) {
     const info = await module.getCompilationInfo()
     const msgs = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')
-    throw new EngineSetupError(`compiling ${label} failed: ${(e as Error).message}${msgs ? ` (${msgs})` : ''}`)
+    throw new EngineSetupError(`compiling train_${label} failed: ${(e as Error).message}${msgs ? ` (${msgs})` : ''}`)
   }
 }
 
@@ -115,15 +96,15 @@ async function compileNow(device: GPUDevice, opts: PipelineOptions): Promise<Eng
   // SwiftShader runs a workgroup on one CPU core, 4 lanes at a time: more lanes only add barrier
   // cost. GPUs want enough lanes per workgroup to hide latency in phase A.
   const anyWg = Math.min(opts.anyWorkgroup ?? (isSoftware(device) ? 4 : 64), maxInv)
-  const anyLayout = bindGroupLayout(device, true)
-  const anyP = compile(device, 'train_any', anySource, anyLayout, ['train', 'validate', 'predict'], anyWg)
+  const anyLayout = bindGroupLayout(device, 'any')
+  const anyP = compile(device, 'any', anySource, anyLayout, ['train', 'validate', 'predict'], anyWg)
 
   let smallP: Promise<GPUComputePipeline[]> | null = null
   let smallWg = 0
-  const smallLayout = bindGroupLayout(device, false)
+  const smallLayout = bindGroupLayout(device, 'small')
   if (!opts.disableSmall && device.features.has('subgroups')) {
     smallWg = opts.smallWorkgroup ?? subgroupMinSize(device) ?? 0
-    if (smallWg > 0 && smallWg <= maxInv) smallP = compile(device, 'train_small', smallSource, smallLayout, ['train', 'validate'], smallWg)
+    if (smallWg > 0 && smallWg <= maxInv) smallP = compile(device, 'small', smallSource, smallLayout, ['train', 'validate'], smallWg)
   }
   const [train, validate, predict] = await anyP
   const small = smallP ? await smallP : null

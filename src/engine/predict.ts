@@ -5,9 +5,10 @@ import { flattenParams, type ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
 import { BufferSet } from './buffers.ts'
 import { modelLayout, pack, vec4s } from './layout.ts'
-import { compilePipelines, SPAN_STRIDE, type EnginePipelines } from './pipelines.ts'
-import { ARCH_U32, HEADER_U32, SCALER_U32, writeArch, writeHeader, writeScaler } from './plan.ts'
-import { EngineError } from './group.ts'
+import { compilePipelines, type EnginePipelines } from './pipelines.ts'
+import { ARCH_U32, bindGroupEntries, HEADER_U32, SPAN_STRIDE } from './abi.ts'
+import { SCALER_U32, writeArch, writeEpochHeader, writeScaler } from './modelTable.ts'
+import { EngineError } from './errors.ts'
 import { padRows } from './rows.ts'
 
 /** Rows per dispatch: keeps each dispatch short on slow adapters. */
@@ -29,13 +30,13 @@ export async function gpuPredict(
   const any = (pipelines ?? (await compilePipelines(device))).any
   const f4 = vec4s(nFeatures)
   const lay = modelLayout(widths)
-  const plan = new Uint32Array(HEADER_U32 + ARCH_U32 + SCALER_U32(f4))
-  writeHeader(plan, 0, {
+  const table = new Uint32Array(HEADER_U32 + ARCH_U32 + SCALER_U32(f4))
+  writeEpochHeader(table, 0, {
     rowOff: 0, nRows: 0, batch: 1, steps: 0, tabOff: 0, stateOff: 0, outOff: 0, valOff: 0, nVal: rows,
     enabled: true, archOff: HEADER_U32, scalerOff: HEADER_U32 + ARCH_U32, f4, scratchOff: 0,
   })
-  writeArch(plan, HEADER_U32, lay)
-  writeScaler(plan, HEADER_U32 + ARCH_U32, scaler, nFeatures, f4)
+  writeArch(table, HEADER_U32, lay)
+  writeScaler(table, HEADER_U32 + ARCH_U32, scaler, nFeatures, f4)
 
   const buffers = new BufferSet(device)
   try {
@@ -56,16 +57,16 @@ export async function gpuPredict(
     const bg = device.createBindGroup({
       label: 'predict',
       layout: any.layout,
-      entries: [
-        { binding: 0, resource: { buffer: buffers.upload('predict features', padRows(x, nFeatures, f4)) } },
-        { binding: 1, resource: { buffer: dummy } },
-        { binding: 2, resource: { buffer: dummy } },
-        { binding: 3, resource: { buffer: buffers.upload('predict plan', plan) } },
-        { binding: 4, resource: { buffer: buffers.upload('predict params', pack(lay, flattenParams(params))) } },
-        { binding: 5, resource: { buffer: out } },
-        { binding: 6, resource: { buffer: spanBuf, size: 8 } },
-        { binding: 7, resource: { buffer: dummyRw } },
-      ],
+      entries: bindGroupEntries('any', {
+        X: buffers.upload('predict features', padRows(x, nFeatures, f4)),
+        Y: dummy,
+        ROWS: dummy,
+        MODELS: buffers.upload('predict models', table),
+        STATE: buffers.upload('predict params', pack(lay, flattenParams(params))),
+        OUT: out,
+        SPAN: spanBuf,
+        SCRATCH: dummyRw,
+      }),
     })
     const enc = device.createCommandEncoder({ label: 'predict' })
     const pass = enc.beginComputePass()

@@ -1,8 +1,8 @@
 // The WGSL engine ready to train, when this browser gives us a WebGPU device; otherwise the plain
 // reason, which callers show next to their CPU fallback. Used by the train worker and the harness.
-import type { Trainer } from '../model/trainer.ts'
+import type { Trainer } from '../model/contract.ts'
 import { requestGpu } from './device.ts'
-import { GpuTrainer } from './trainer.ts'
+import { GpuTrainer } from './gpuTrainer.ts'
 
 export async function gpuTrainer(): Promise<{ trainer: Trainer } | { reason: string }> {
   const gpu = await requestGpu()

@@ -6,7 +6,7 @@ import type { GroupMetrics } from '../metrics/index.ts'
 import type { ArchSpec } from '../model/arch.ts'
 import type { ModelParams } from '../model/params.ts'
 import type { InputFileRef, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
-import type { TrainJob } from '../model/trainer.ts'
+import type { TrainJob } from '../model/contract.ts'
 import type { EvalReport } from '../onnx/report.ts'
 
 /** A name as a file name: runs of anything but letters, digits, "_", "." and "-" become "_"; never empty. */

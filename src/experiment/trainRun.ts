@@ -5,7 +5,7 @@
 import { archSpec, type ArchName, type ArchSpec } from '../model/arch.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
 import type { ScalerMode, SplitRecord } from '../model/trained.ts'
-import type { TrainData, TrainJob } from '../model/trainer.ts'
+import type { TrainData, TrainJob } from '../model/contract.ts'
 import { CORPORA, type TableView } from '../data/table.ts'
 import { makeSplit, nflxSources, type Split, type SplitMode } from '../data/splits.ts'
 import { LIMITS, optimizerProblem, trainRunSizeProblem } from './limits.ts'

@@ -4,7 +4,7 @@
 // through page.route); every epoch event goes back through the function Node exposed as
 // window.__cliEpoch; the results return encoded (typed arrays as base64).
 import { gpuTrainer } from '../engine/index.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/contract.ts'
 import { encodeValue, unpackBinary } from './transfer.ts'
 
 let trainer: Promise<Trainer> | null = null

@@ -2,7 +2,7 @@
 // bench/train.ts and the CLI. Typed arrays cross page.evaluate as they are (Playwright serialises
 // them). One device + trainer lives in the page between calls; a lost device is replaced.
 import { CpuTrainer } from '../model/trainCpu.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
 import { engineMemory, gpuPredict, GpuTrainer, kernelFor, requestGpu, type GpuTrainerOptions } from '../engine/index.ts'

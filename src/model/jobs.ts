@@ -4,7 +4,7 @@ import type { TableView } from '../data/table.ts'
 import { initParams } from './init.ts'
 import { fitScaler } from './scaler.ts'
 import type { ScalerMode } from './trained.ts'
-import type { TrainData, TrainJob } from './trainer.ts'
+import type { TrainData, TrainJob } from './contract.ts'
 
 export interface MakeJobOptions {
   id: string

@@ -2,7 +2,7 @@
 // bad job gets the same plain message, naming the model, on the CPU and on the GPU.
 import { MAX_HIDDEN_LAYERS, MAX_WIDTH, paramCount } from './arch.ts'
 import { flattenParams, unflattenParams } from './params.ts'
-import type { Checkpoint, JobStatus, TrainData, TrainJob, TrainResult } from './trainer.ts'
+import type { Checkpoint, JobStatus, TrainData, TrainJob, TrainResult } from './contract.ts'
 
 export class TrainInputError extends Error {
   override name = 'TrainInputError'

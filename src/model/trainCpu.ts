@@ -9,18 +9,9 @@
 import { ADAM_DEFAULTS, adamStep } from './adam.ts'
 import { MlpBatch } from './mlpBatch.ts'
 import { flattenParams } from './params.ts'
-import {
-  EpochShuffler,
-  type Checkpoint,
-  type EpochEvent,
-  type JobStatus,
-  type TrainData,
-  type Trainer,
-  type TrainJob,
-  type TrainOptions,
-  type TrainResult,
-} from './trainer.ts'
-import { TrainInputError, checkCheckpoint, checkData, checkJob, copyCheckpoint, jobResult } from './trainChecks.ts'
+import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from './contract.ts'
+import { JobProgress } from './jobProgress.ts'
+import { TrainInputError, checkData, checkJob } from './trainChecks.ts'
 import { yieldNow } from './yieldNow.ts'
 
 export { TrainInputError }
@@ -43,6 +34,7 @@ export class CpuTrainer implements Trainer {
     checkData(data)
     if (opts.resume && opts.resume.length !== jobs.length)
       throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
+    jobs.forEach((job) => checkJob(data, job))
     const runs = jobs.map((job, j) => new JobRun(data, job, j, opts.resume?.[j] ?? null))
     const signal = opts.signal
     let sliceStart = performance.now()
@@ -83,49 +75,33 @@ export class CpuTrainer implements Trainer {
   dispose(): void {}
 }
 
-/** One job's state: weights, Adam moments, buffers, loss history. */
-class JobRun {
-  status: JobStatus | null = null
-  private message: string | undefined
+/** One job on the CPU: its progress (shared with the GPU trainer), weights, Adam moments, buffers. */
+class JobRun extends JobProgress {
   private readonly params: Float32Array
   private readonly m: Float32Array
   private readonly v: Float32Array
-  private step = 0
-  private epoch = 0
   private readonly batch: MlpBatch
-  private readonly shuffler: EpochShuffler
   private order: Uint32Array = new Uint32Array(0)
   private pos = 0
   private epochSse = 0
   private epochRows = 0
-  private readonly trainLoss: number[] = []
-  private readonly valLoss: number[] = []
-  private last: Checkpoint | null
 
   constructor(
     private readonly data: TrainData,
-    private readonly job: TrainJob,
-    private readonly index: number,
+    job: TrainJob,
+    index: number,
     resume: Checkpoint | null,
   ) {
-    checkJob(data, job)
+    super(index, job, resume)
     this.params = flattenParams(job.init)
     this.m = new Float32Array(this.params.length)
     this.v = new Float32Array(this.params.length)
     this.batch = new MlpBatch(job.widths, job.batchSize, job.scaler)
-    this.shuffler = new EpochShuffler(job)
-    this.last = null
     if (resume) {
-      checkCheckpoint(job, resume)
       this.params.set(resume.params)
       this.m.set(resume.m)
       this.v.set(resume.v)
-      this.step = resume.step
-      this.epoch = resume.epoch
-      this.shuffler.skipTo(resume.epoch)
-      this.last = copyCheckpoint(resume)
     }
-    if (this.epoch >= job.epochs) this.status = 'done'
   }
 
   beginEpoch(): void {
@@ -149,10 +125,7 @@ class JobRun {
     this.pos += count
     this.step++
     if (!Number.isFinite(loss)) {
-      this.stop(
-        'diverged',
-        `${this.job.label} diverged in epoch ${this.epoch + 1} (step ${this.step}): the training loss became ${loss}; kept the weights of epoch ${this.epoch}`,
-      )
+      this.lossDiverged(this.epoch + 1, this.step, loss)
       return false
     }
     adamStep(this.params, b.grad, this.m, this.v, this.step, { lr: this.job.lr, ...ADAM_DEFAULTS })
@@ -162,20 +135,14 @@ class JobRun {
   }
 
   endEpoch(): EpochEvent {
-    this.epoch++
-    const trainLoss = this.epochRows > 0 ? this.epochSse / this.epochRows : NaN
-    const valLoss = this.validate()
-    this.trainLoss.push(trainLoss)
-    this.valLoss.push(valLoss)
-    this.last = {
-      epoch: this.epoch,
+    return this.completeEpoch({
+      trainLoss: this.epochRows > 0 ? this.epochSse / this.epochRows : NaN,
+      valLoss: this.validate(),
       step: this.step,
       params: this.params.slice(),
       m: this.m.slice(),
       v: this.v.slice(),
-    }
-    if (this.epoch >= this.job.epochs) this.status = 'done'
-    return { job: this.index, epoch: this.epoch, trainLoss, valLoss, checkpoint: copyCheckpoint(this.last) }
+    })
   }
 
   /** MSE over the validation rows with the current weights (NaN when there are none). */
@@ -197,19 +164,8 @@ class JobRun {
     return sse / rows.length
   }
 
-  cancel(): void {
-    this.stop('cancelled', `${this.job.label} cancelled after epoch ${this.epoch}`)
-  }
-
-  private stop(status: JobStatus, message: string): void {
-    this.status = status
-    this.message = message
-  }
-
-  result(): TrainResult {
+  override result(): TrainResult {
     // A job that stopped early reports the weights of its last completed epoch.
-    const { status, message, trainLoss, valLoss, last } = this
-    return jobResult(this.job, { status, message, params: status === 'done' ? this.params : null, trainLoss, valLoss, last })
+    return super.result(this.params)
   }
-
 }

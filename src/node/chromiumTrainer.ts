@@ -13,7 +13,7 @@
 // Adam's moments; each TrainResult still has the full last checkpoint. Pass
 // `checkpoints: 'all'` for complete per-epoch checkpoints.
 import type { Route } from '@playwright/test'
-import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { CliTrainPayload } from '../harness/cli.ts'
 import { decodeValue, packBinary } from '../harness/transfer.ts'
 import { NoChromiumError, openHarness, type HarnessSession } from './browser.ts'

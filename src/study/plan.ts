@@ -4,7 +4,7 @@ import { losoFolds, nflxSources, type Split } from '../data/splits.ts'
 import { CORPORA, type TableView } from '../data/table.ts'
 import { archSpec } from '../model/arch.ts'
 import { CANONICAL_FEATURES } from '../base/features.ts'
-import { stepsPerEpoch } from '../model/trainer.ts'
+import { stepsPerEpoch } from '../model/contract.ts'
 import { stepsMatchedEpochs } from './stats.ts'
 import { ARM_LABELS, ARMS, StudyError, type Arm, type ArmPlan, type PlannedRun, type StudyPlan, type StudySettings } from './types.ts'
 

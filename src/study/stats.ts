@@ -8,7 +8,7 @@
 //  - the outlier is the fold of (a) with the lowest seed-mean PLCC; seeds whose own worst fold is
 //    another one are listed, so the UI can say when seeds disagree.
 import { meanStd } from '../metrics/index.ts'
-import { stepsPerEpoch } from '../model/trainer.ts'
+import { stepsPerEpoch } from '../model/contract.ts'
 import type { Arm, ArmSummary, FoldDelta, FoldRun, FoldSummary, Outlier, Scores, StudySummary } from './types.ts'
 import { ARM_LABELS } from './types.ts'
 import { studyReading } from './reading.ts'

@@ -2,7 +2,7 @@
 // (no DOM): the app, the CLI and the tests all speak it.
 import type { ArchSpec } from '../model/arch.ts'
 import type { ScalerMode, TrainedModel } from '../model/trained.ts'
-import type { JobStatus } from '../model/trainer.ts'
+import type { JobStatus } from '../model/contract.ts'
 import type { Split } from '../data/splits.ts'
 import type { Sidecar } from '../onnx/sidecar.ts'
 

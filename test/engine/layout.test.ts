@@ -1,8 +1,9 @@
-// The engine's CPU-side layouts: parameters padded into vec4/mat4x4 blocks (and back), the PLAN
+// The engine's CPU-side layouts: parameters padded into vec4/mat4x4 blocks (and back), the MODELS
 // records the shaders read. GPU behaviour itself is tested in e2e/engine.spec.ts.
 import { describe, expect, it } from 'vitest'
 import { fitsSmall, layoutFor, modelLayout, pack, unpack } from '../../src/engine/layout.ts'
-import { floatBits, scratchShape, writeAdamTable, writeScaler } from '../../src/engine/plan.ts'
+import { floatBits } from '../../src/engine/abi.ts'
+import { scratchShape, writeAdamTable, writeScaler } from '../../src/engine/modelTable.ts'
 import { paramCount } from '../../src/model/arch.ts'
 
 const WIDTHS = [[6, 1], [6, 16, 8, 1], [3, 16, 8, 1], [6, 64, 32, 1], [6, 64, 32, 16, 1], [9, 5, 7, 6, 3, 1], [128, 128, 1]]
@@ -51,7 +52,7 @@ describe('padded parameter layout', () => {
   })
 })
 
-describe('PLAN records', () => {
+describe('MODELS table', () => {
   it("Adam's per-step constants are torch's float64 values rounded to float32", () => {
     const plan = new Uint32Array(6)
     writeAdamTable(plan, 0, 1e-3, 9, 3)

@@ -9,7 +9,7 @@ import { makeJob } from '../../src/model/jobs.ts'
 import { batchLossAndGradient } from '../../src/model/mlpBatch.ts'
 import { flattenParams, unflattenParams } from '../../src/model/params.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../../src/model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { FIXTURES, flattenFixture, loadTorchFixture, type TorchFixture } from '../helpers/torchFixture.ts'
 
 const ABS = 1e-5

@@ -1,6 +1,6 @@
-// GpuTrainer: the Trainer (src/model/trainer.ts) on WebGPU. A run trains all its jobs at once:
+// GpuTrainer: the Trainer (src/model/contract.ts) on WebGPU. A run trains all its jobs at once:
 // the features stay on the GPU for the whole run, every model has its own row list, and each
-// epoch is one "round" — one PLAN upload, a few dispatches per kernel group, one readback of
+// epoch is one "round" — one MODELS table upload, a few dispatches per kernel group, one readback of
 // losses + weights + Adam state (the checkpoint). Rounds are pipelined two deep: while the CPU
 // waits for epoch e's readback, epoch e+1 is already queued, and the CPU shuffles for e+2 while
 // the GPU trains e+1. Nothing waits on the GPU except those readbacks.
@@ -10,19 +10,12 @@
 // finishes on its own); a lost device ends every unfinished job as 'device-lost' with its last
 // checkpoint, from which `train(…, { resume })` continues — on a new device, bit for bit.
 import { flattenParams } from '../model/params.ts'
-import { checkCheckpoint, checkData, checkJob, copyCheckpoint, jobResult, TrainInputError } from '../model/trainChecks.ts'
-import {
-  EpochShuffler,
-  type Checkpoint,
-  type JobStatus,
-  type TrainData,
-  type Trainer,
-  type TrainJob,
-  type TrainOptions,
-  type TrainResult,
-} from '../model/trainer.ts'
+import { checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
+import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
+import { JobProgress } from '../model/jobProgress.ts'
 import { BufferSet } from './buffers.ts'
-import { EngineError, Group, type EpochPlan, type Member, type MemberResult } from './group.ts'
+import { EngineError } from './errors.ts'
+import { KernelGroup, type EpochRows, type Member, type MemberResult, type SharedData } from './kernelGroup.ts'
 import { fitsSmall, vec4s, type KernelKind } from './layout.ts'
 import { padRows } from './rows.ts'
 import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
@@ -37,41 +30,23 @@ export function kernelFor(widths: readonly number[], pipes: EnginePipelines): Ke
   return pipes.small && fitsSmall(widths) ? 'small' : 'any'
 }
 
-/** One job's progress through the run. */
-class JobState {
-  status: JobStatus | null = null
-  message: string | undefined
-  /** epochs completed (read back) */
-  epoch: number
+/** One job on the GPU: its progress (shared with the CPU trainer) and its epochs in flight. */
+class JobState extends JobProgress {
   /** epochs handed to the GPU */
   scheduled: number
-  step: number
-  readonly shuffler: EpochShuffler
-  readonly trainLoss: number[] = []
-  readonly valLoss: number[] = []
-  last: Checkpoint | null
   /** the epochs queued on the GPU and not read back yet: their first step and epoch index */
   readonly queued: { t0: number; epoch: number }[] = []
   /** optimizer steps taken once every queued epoch is done */
   private nextT0: number
 
-  constructor(
-    readonly index: number,
-    readonly job: TrainJob,
-    resume: Checkpoint | null,
-  ) {
-    this.shuffler = new EpochShuffler(job)
-    this.epoch = resume?.epoch ?? 0
-    this.step = resume?.step ?? 0
+  constructor(index: number, job: TrainJob, resume: Checkpoint | null) {
+    super(index, job, resume)
     this.nextT0 = this.step
     this.scheduled = this.epoch
-    this.last = resume ? copyCheckpoint(resume) : null
-    if (resume) this.shuffler.skipTo(resume.epoch)
-    if (this.epoch >= job.epochs) this.status = 'done'
   }
 
   /** The next epoch's rows (row ids), or null when the job has nothing more to queue. */
-  nextEpoch(): EpochPlan | null {
+  nextEpoch(): EpochRows | null {
     if (this.status !== null || this.scheduled >= this.job.epochs) return null
     const order = this.shuffler.next()
     const tr = this.job.trainRows
@@ -84,17 +59,6 @@ class JobState {
     this.scheduled++
     return { rows, t0 }
   }
-
-  stop(status: JobStatus, message: string): void {
-    this.status = status
-    this.message = message
-  }
-
-  result(): TrainResult {
-    const { status, message, trainLoss, valLoss, last } = this
-    return jobResult(this.job, { status, message, params: null, trainLoss, valLoss, last })
-  }
-
 }
 
 const allFinite = (a: Float32Array) => a.every(Number.isFinite)
@@ -104,8 +68,8 @@ export class GpuTrainer implements Trainer {
   readonly kind = 'webgpu' as const
   readonly description: string
   /**
-   * The adapter emulates a GPU on the CPU (SwiftShader). There the small kernel still beats the
-   * CPU reference ~2×, but the generic kernel (mlp_medium, mlp_large, custom) is slower than it.
+   * The adapter emulates a GPU on the CPU (SwiftShader or a fallback adapter). The kernels pick
+   * their shape by it; src/engine/README.md has what each shape measures there.
    */
   readonly software: boolean
   private lost: GPUDeviceLostInfo | null = null
@@ -154,16 +118,13 @@ export class GpuTrainer implements Trainer {
     if (opts.resume && opts.resume.length !== jobs.length)
       throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
     const states = jobs.map((job, j) => new JobState(j, job, opts.resume?.[j] ?? null))
-    opts.resume?.forEach((cp, j) => cp && checkCheckpoint(jobs[j], cp))
     const signal = opts.signal
 
-    const lostMessage = (s: JobState) =>
-      `${s.job.label}: the GPU device was lost after epoch ${s.epoch} (${this.lost?.message || this.lost?.reason || 'no reason given'}); resume from the last checkpoint`
     const finish = (reason: 'cancelled' | 'device-lost' | null) => {
       for (const s of states) {
         if (s.status !== null) continue
-        if (reason === 'device-lost') s.stop('device-lost', lostMessage(s))
-        else s.stop('cancelled', `${s.job.label} cancelled after epoch ${s.epoch}`)
+        if (reason === 'device-lost') s.deviceLost(this.lost?.message || this.lost?.reason || 'no reason given')
+        else s.cancel()
       }
       return states.map((s) => s.result())
     }
@@ -195,7 +156,7 @@ export class GpuTrainer implements Trainer {
         f4,
         nFeatures: data.nFeatures,
       }
-      const groups = this.makeGroups(buffers, states, shared)
+      const groups = this.makeKernelGroups(buffers, states, shared)
 
       const aborted = signal
         ? new Promise<'cancelled'>((resolve) => {
@@ -206,7 +167,7 @@ export class GpuTrainer implements Trainer {
         : new Promise<'cancelled'>(() => {})
       const lost = this.lostPromise.then(() => 'device-lost' as const)
 
-      type Round = { slot: number; groups: Group[]; states: (JobState | null)[][] }
+      type Round = { slot: number; groups: KernelGroup[]; states: (JobState | null)[][] }
       const inflight: Round[] = []
       let roundNo = 0
       for (;;) {
@@ -217,11 +178,11 @@ export class GpuTrainer implements Trainer {
           const enc = this.device.createCommandEncoder({ label: `epoch round ${roundNo}` })
           for (const g of groups) {
             const who = g.members.map((mb) => states[mb.index])
-            const plans = who.map((s) => s.nextEpoch())
-            if (!g.setEpoch(plans, f4)) continue
+            const next = who.map((s) => s.nextEpoch())
+            if (!g.setEpoch(next, f4)) continue
             g.encode(enc, round.slot)
             round.groups.push(g)
-            round.states.push(who.map((s, i) => (plans[i] ? s : null)))
+            round.states.push(who.map((s, i) => (next[i] ? s : null)))
           }
           if (round.groups.length > 0) {
             this.device.queue.submit([enc.finish()])
@@ -268,7 +229,7 @@ export class GpuTrainer implements Trainer {
     }
   }
 
-  private makeGroups(buffers: BufferSet, states: JobState[], shared: ConstructorParameters<typeof Group>[5]): Group[] {
+  private makeKernelGroups(buffers: BufferSet, states: JobState[], shared: SharedData): KernelGroup[] {
     const byKind = new Map<KernelKind, Member[]>()
     states.forEach((s, index) => {
       if (s.status !== null) return
@@ -284,7 +245,7 @@ export class GpuTrainer implements Trainer {
     })
     return [...byKind].map(([kind, members]) => {
       const pipes = kind === 'small' ? this.pipelines.small! : this.pipelines.any
-      return new Group(this.device, buffers, pipes, kind, members, shared, this.opts.stepsPerDispatch)
+      return new KernelGroup(this.device, buffers, pipes, kind, members, shared, this.opts.stepsPerDispatch)
     })
   }
 
@@ -297,29 +258,14 @@ export class GpuTrainer implements Trainer {
     let rows = 0
     for (let i = 0; i < r.sse.length; i++) {
       const loss = r.sse[i] / r.stepRows[i]
-      if (!Number.isFinite(loss)) {
-        s.stop(
-          'diverged',
-          `${s.job.label} diverged in epoch ${e} (step ${q.t0 + i + 1}): the training loss became ${loss}; kept the weights of epoch ${e - 1}`,
-        )
-        return
-      }
+      if (!Number.isFinite(loss)) return s.lossDiverged(e, q.t0 + i + 1, loss)
       sse += r.sse[i]
       rows += r.stepRows[i]
     }
-    if (!allFinite(r.params) || !allFinite(r.m) || !allFinite(r.v)) {
-      s.stop('diverged', `${s.job.label} diverged in epoch ${e}: the weights became infinite or NaN; kept the weights of epoch ${e - 1}`)
-      return
-    }
-    const trainLoss = sse / rows
+    if (!allFinite(r.params) || !allFinite(r.m) || !allFinite(r.v)) return s.weightsDiverged(e)
     const valLoss = s.job.valRows.length > 0 ? r.valSse / s.job.valRows.length : NaN
-    s.epoch = e
-    s.step = q.t0 + r.sse.length
-    s.last = { epoch: e, step: s.step, params: r.params, m: r.m, v: r.v }
-    s.trainLoss.push(trainLoss)
-    s.valLoss.push(valLoss)
-    if (e >= s.job.epochs) s.status = 'done'
-    opts.onEpoch?.({ job: s.index, epoch: e, trainLoss, valLoss, checkpoint: copyCheckpoint(s.last) })
+    const ev = s.completeEpoch({ trainLoss: sse / rows, valLoss, step: q.t0 + r.sse.length, params: r.params, m: r.m, v: r.v })
+    opts.onEpoch?.(ev)
   }
 
   /** Refuse further runs. The device belongs to whoever made it (requestGpu's caller): destroy it there. */

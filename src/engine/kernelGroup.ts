@@ -1,23 +1,16 @@
-// A group: the models of one run that one kernel trains (all the small ones, or all the others),
-// with their GPU buffers. One round = one epoch of every active member:
-//   setEpoch (orders, PLAN) → encode (train dispatches, validation, copy to a staging buffer)
-//   → after the staging buffer is mapped: read (losses, weights, Adam state).
+// A kernel group: the models of one run that one kernel trains (all the small ones, or all the
+// others), with their GPU buffers. One round = one epoch of every active member:
+//   setEpoch (row orders, MODELS table) → encode (train dispatches, validation, copy to a staging
+//   buffer) → after the staging buffer is mapped: read (losses, weights, Adam state).
 // Members never share memory or sums, so a model trained with others is bit-identical to the
 // same model trained alone.
-import type { TrainJob } from '../model/trainer.ts'
+import type { TrainJob } from '../model/contract.ts'
+import { ARCH_U32, bindGroupEntries, HEADER_U32, SPAN_STRIDE } from './abi.ts'
 import type { BufferSet } from './buffers.ts'
+import { EngineError } from './errors.ts'
 import { layoutFor, pack, unpack, type KernelKind, type ModelLayout } from './layout.ts'
-import {
-  ARCH_U32,
-  HEADER_U32,
-  SCALER_U32,
-  scratchShape,
-  writeAdamTable,
-  writeArch,
-  writeHeader,
-  writeScaler,
-} from './plan.ts'
-import { SPAN_STRIDE, type KernelPipelines } from './pipelines.ts'
+import { SCALER_U32, scratchShape, writeAdamTable, writeArch, writeEpochHeader, writeScaler } from './modelTable.ts'
+import type { KernelPipelines } from './pipelines.ts'
 
 export interface Member {
   /** the job's index in the run */
@@ -31,7 +24,8 @@ export interface Member {
   v: Float32Array
 }
 
-export interface EpochPlan {
+/** One member's next epoch. */
+export interface EpochRows {
   /** this epoch's training rows (row ids into the data), in order */
   rows: Uint32Array
   /** optimizer steps taken before this epoch */
@@ -56,35 +50,46 @@ export interface SharedData {
   nFeatures: number
 }
 
-/** Optimizer steps per dispatch: about 4M sample-parameter products per model (a few ms to tens of ms). */
+/** Sample × parameter products per model and dispatch: keeps each dispatch short enough for GPU watchdogs. */
 const DISPATCH_WORK = 1 << 22
 const MAX_STEPS_PER_DISPATCH = 256
 
-export class EngineError extends Error {
-  override name = 'EngineError'
-}
-
-interface Slot {
+/** Where one member's data sits in the group's buffers; each offset names its buffer and unit. */
+interface MemberLayout {
   lay: ModelLayout
-  rowOff: number
-  valOff: number
-  stateOff: number // vec4
-  outOff: number // f32
-  archOff: number
-  scalerOff: number
-  tabOff: number
-  scratchOff: number // vec4
+  /** ROWS (u32 index): this epoch's training rows, right after the validation rows */
+  rowsAtU32: number
+  /** ROWS (u32 index): the validation rows */
+  valAtU32: number
+  /** STATE (vec4 index): params, then Adam m, then Adam v (lay.P4 vec4 each) */
+  stateAtVec4: number
+  /** OUT (f32 index): status, validation SSE, then one SSE per step */
+  outAtF32: number
+  /** MODELS (u32 index): the architecture block */
+  archAtU32: number
+  /** MODELS (u32 index): the scaler */
+  scalerAtU32: number
+  /** MODELS (u32 index): Adam's per-step constants */
+  adamAtU32: number
+  /** SCRATCH (vec4 index): per-sample activations ('any' kernel) */
+  scratchAtVec4: number
+  /** most steps an epoch can have */
   maxSteps: number
-  steps: number // this epoch
-  nRows: number
-  enabled: boolean
 }
 
-export class Group {
-  private readonly slots: Slot[]
-  private readonly plan: Uint32Array
+/** What a member does this epoch. */
+interface MemberEpoch {
+  enabled: boolean
+  steps: number
+  nRows: number
+}
+
+export class KernelGroup {
+  private readonly layouts: MemberLayout[]
+  private readonly epochs: MemberEpoch[]
+  private readonly table: Uint32Array
   private readonly rows: GPUBuffer
-  private readonly planBuf: GPUBuffer
+  private readonly tableBuf: GPUBuffer
   private readonly state: GPUBuffer
   private readonly out: GPUBuffer
   private readonly staging: GPUBuffer[]
@@ -93,8 +98,8 @@ export class Group {
   private readonly outBytes: number
   readonly stepsPerDispatch: number
   private readonly spanCount: number
-  /** what each staging buffer's epoch held, per member (rounds overlap, so slots change meanwhile) */
-  private readonly encoded: { enabled: boolean; steps: number; nRows: number }[][] = [[], []]
+  /** what each staging buffer's epoch held, per member (rounds overlap, so epochs change meanwhile) */
+  private readonly encoded: MemberEpoch[][] = [[], []]
 
   constructor(
     private readonly device: GPUDevice,
@@ -111,60 +116,58 @@ export class Group {
     let outLen = 0
     let scratchLen = 0
     const scalerU32 = SCALER_U32(shared.f4)
-    let planLen = n * (HEADER_U32 + ARCH_U32 + scalerU32)
+    let tableLen = n * (HEADER_U32 + ARCH_U32 + scalerU32)
     let work = 1
-    this.slots = members.map((mb, i) => {
+    this.layouts = members.map((mb, i) => {
       const lay = layoutFor(kind, mb.job.widths)
       const maxSteps = Math.ceil(mb.capacity / mb.job.batchSize)
-      const slot: Slot = {
+      const at: MemberLayout = {
         lay,
-        valOff: rowsLen,
-        rowOff: rowsLen + mb.job.valRows.length,
-        stateOff: stateLen,
-        outOff: outLen,
-        archOff: n * HEADER_U32 + i * ARCH_U32,
-        scalerOff: n * (HEADER_U32 + ARCH_U32) + i * scalerU32,
-        tabOff: planLen,
-        scratchOff: scratchLen,
+        valAtU32: rowsLen,
+        rowsAtU32: rowsLen + mb.job.valRows.length,
+        stateAtVec4: stateLen,
+        outAtF32: outLen,
+        archAtU32: n * HEADER_U32 + i * ARCH_U32,
+        scalerAtU32: n * (HEADER_U32 + ARCH_U32) + i * scalerU32,
+        adamAtU32: tableLen,
+        scratchAtVec4: scratchLen,
         maxSteps,
-        steps: 0,
-        nRows: 0,
-        enabled: false,
       }
       rowsLen += mb.job.valRows.length + mb.capacity
       stateLen += 3 * lay.P4
       outLen += 2 + maxSteps
-      planLen += 2 * maxSteps
+      tableLen += 2 * maxSteps
       // the 'any' kernel works on 4 samples per lane at a time: room for a whole last round
-      const slots = Math.ceil(mb.job.batchSize / (4 * pipes.wg)) * 4 * pipes.wg
-      if (kind === 'any') scratchLen += slots * scratchShape(lay).T4
+      const sampleSlots = Math.ceil(mb.job.batchSize / (4 * pipes.wg)) * 4 * pipes.wg
+      if (kind === 'any') scratchLen += sampleSlots * scratchShape(lay).T4
       work = Math.max(work, mb.job.batchSize * lay.P4 * 4)
-      return slot
+      return at
     })
+    this.epochs = members.map(() => ({ enabled: false, steps: 0, nRows: 0 }))
     this.stepsPerDispatch = stepsPerDispatch ?? Math.max(1, Math.min(MAX_STEPS_PER_DISPATCH, Math.floor(DISPATCH_WORK / work)))
-    const maxSteps = Math.max(...this.slots.map((s) => s.maxSteps))
+    const maxSteps = Math.max(...this.layouts.map((s) => s.maxSteps))
     this.spanCount = Math.ceil(maxSteps / this.stepsPerDispatch)
 
-    this.plan = new Uint32Array(planLen)
+    this.table = new Uint32Array(tableLen)
     this.members.forEach((mb, i) => {
-      const s = this.slots[i]
-      writeArch(this.plan, s.archOff, s.lay)
-      writeScaler(this.plan, s.scalerOff, mb.job.scaler, shared.nFeatures, shared.f4)
+      const s = this.layouts[i]
+      writeArch(this.table, s.archAtU32, s.lay)
+      writeScaler(this.table, s.scalerAtU32, mb.job.scaler, shared.nFeatures, shared.f4)
     })
-    this.planBuf = buffers.create(`${kind} plan`, this.plan.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)
+    this.tableBuf = buffers.create(`${kind} models`, this.table.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST)
 
     const rowsHost = new Uint32Array(rowsLen)
-    members.forEach((mb, i) => rowsHost.set(mb.job.valRows, this.slots[i].valOff))
+    members.forEach((mb, i) => rowsHost.set(mb.job.valRows, this.layouts[i].valAtU32))
     this.checkSize('row lists', rowsHost.byteLength)
     this.rows = buffers.upload(`${kind} rows`, rowsHost)
 
     const stateHost = new Float32Array(stateLen * 4)
     members.forEach((mb, i) => {
-      const s = this.slots[i]
+      const s = this.layouts[i]
       const P = s.lay.P4 * 4
-      pack(s.lay, mb.params, stateHost, s.stateOff * 4)
-      pack(s.lay, mb.m, stateHost, s.stateOff * 4 + P)
-      pack(s.lay, mb.v, stateHost, s.stateOff * 4 + 2 * P)
+      pack(s.lay, mb.params, stateHost, s.stateAtVec4 * 4)
+      pack(s.lay, mb.m, stateHost, s.stateAtVec4 * 4 + P)
+      pack(s.lay, mb.v, stateHost, s.stateAtVec4 * 4 + 2 * P)
     })
     this.stateBytes = stateHost.byteLength
     this.state = buffers.upload(`${kind} state`, stateHost, GPUBufferUsage.COPY_SRC)
@@ -183,20 +186,21 @@ export class Group {
     const spanBuf = buffers.create(`${kind} span`, span.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST)
     device.queue.writeBuffer(spanBuf, 0, span)
 
-    const entries: GPUBindGroupEntry[] = [
-      { binding: 0, resource: { buffer: shared.x } },
-      { binding: 1, resource: { buffer: shared.y } },
-      { binding: 2, resource: { buffer: this.rows } },
-      { binding: 3, resource: { buffer: this.planBuf } },
-      { binding: 4, resource: { buffer: this.state } },
-      { binding: 5, resource: { buffer: this.out } },
-      { binding: 6, resource: { buffer: spanBuf, size: 8 } },
-    ]
+    let scratch: GPUBuffer | undefined
     if (kind === 'any') {
       this.checkSize('activation scratch', scratchLen * 16)
-      const scratch = buffers.create('any scratch', scratchLen * 16, GPUBufferUsage.STORAGE)
-      entries.push({ binding: 7, resource: { buffer: scratch } })
+      scratch = buffers.create('any scratch', scratchLen * 16, GPUBufferUsage.STORAGE)
     }
+    const entries = bindGroupEntries(kind, {
+      X: shared.x,
+      Y: shared.y,
+      ROWS: this.rows,
+      MODELS: this.tableBuf,
+      STATE: this.state,
+      OUT: this.out,
+      SPAN: spanBuf,
+      SCRATCH: scratch,
+    })
     this.bindGroup = device.createBindGroup({ label: `${kind} run`, layout: pipes.layout, entries })
   }
 
@@ -208,46 +212,47 @@ export class Group {
       )
   }
 
-  /** Set up the next epoch: `plans[i]` for member i, null when it sits this round out. */
-  setEpoch(plans: (EpochPlan | null)[], f4: number): boolean {
+  /** Set up the next epoch: `next[i]` for member i, null when it sits this round out. */
+  setEpoch(next: (EpochRows | null)[], f4: number): boolean {
     let any = false
     this.members.forEach((mb, i) => {
-      const s = this.slots[i]
-      const p = plans[i]
+      const s = this.layouts[i]
+      const e = this.epochs[i]
+      const p = next[i]
       const job = mb.job
-      s.enabled = p !== null && p.rows.length > 0
-      s.nRows = s.enabled ? p!.rows.length : 0
-      s.steps = s.enabled ? Math.ceil(s.nRows / job.batchSize) : 0
-      if (s.enabled) {
+      e.enabled = p !== null && p.rows.length > 0
+      e.nRows = e.enabled ? p!.rows.length : 0
+      e.steps = e.enabled ? Math.ceil(e.nRows / job.batchSize) : 0
+      if (e.enabled) {
         any = true
-        this.device.queue.writeBuffer(this.rows, s.rowOff * 4, p!.rows)
-        writeAdamTable(this.plan, s.tabOff, job.lr, p!.t0, s.steps)
+        this.device.queue.writeBuffer(this.rows, s.rowsAtU32 * 4, p!.rows)
+        writeAdamTable(this.table, s.adamAtU32, job.lr, p!.t0, e.steps)
       }
-      writeHeader(this.plan, i, {
-        rowOff: s.rowOff,
-        nRows: s.nRows,
+      writeEpochHeader(this.table, i, {
+        rowOff: s.rowsAtU32,
+        nRows: e.nRows,
         batch: job.batchSize,
-        steps: s.steps,
-        tabOff: s.tabOff,
-        stateOff: s.stateOff,
-        outOff: s.outOff,
-        valOff: s.valOff,
+        steps: e.steps,
+        tabOff: s.adamAtU32,
+        stateOff: s.stateAtVec4,
+        outOff: s.outAtF32,
+        valOff: s.valAtU32,
         nVal: job.valRows.length,
-        enabled: s.enabled,
-        archOff: s.archOff,
-        scalerOff: s.scalerOff,
+        enabled: e.enabled,
+        archOff: s.archAtU32,
+        scalerOff: s.scalerAtU32,
         f4,
-        scratchOff: s.scratchOff,
+        scratchOff: s.scratchAtVec4,
       })
     })
-    if (any) this.device.queue.writeBuffer(this.planBuf, 0, this.plan)
+    if (any) this.device.queue.writeBuffer(this.tableBuf, 0, this.table)
     return any
   }
 
   /** Record this epoch's work; the results land in staging buffer `k` (0 or 1). */
   encode(enc: GPUCommandEncoder, k: number): void {
     const n = this.members.length
-    const maxSteps = Math.max(0, ...this.slots.map((s) => s.steps))
+    const maxSteps = Math.max(0, ...this.epochs.map((e) => e.steps))
     enc.clearBuffer(this.out)
     const pass = enc.beginComputePass({ label: `${this.kind} epoch` })
     pass.setPipeline(this.pipes.train)
@@ -259,7 +264,7 @@ export class Group {
     pass.setBindGroup(0, this.bindGroup, [0])
     pass.dispatchWorkgroups(n)
     pass.end()
-    this.encoded[k] = this.slots.map((s) => ({ enabled: s.enabled, steps: s.steps, nRows: s.nRows }))
+    this.encoded[k] = this.epochs.map((e) => ({ ...e }))
     enc.copyBufferToBuffer(this.state, 0, this.staging[k], 0, this.stateBytes)
     enc.copyBufferToBuffer(this.out, 0, this.staging[k], this.stateBytes, this.outBytes)
   }
@@ -275,10 +280,10 @@ export class Group {
     const state = new Float32Array(bytes, 0, this.stateBytes / 4)
     const out = new Float32Array(bytes, this.stateBytes, this.outBytes / 4)
     const res = this.members.map((mb, i): MemberResult | null => {
-      const s = this.slots[i]
+      const s = this.layouts[i]
       const e = this.encoded[k][i]
       if (!e.enabled) return null
-      if (out[s.outOff] !== 0)
+      if (out[s.outAtF32] !== 0)
         throw new EngineError(
           `the GPU split a workgroup of ${this.pipes.wg} lanes into several subgroups; the small kernel needs one (report this adapter)`,
         )
@@ -286,12 +291,12 @@ export class Group {
       const stepRows = Array.from({ length: e.steps }, (_, t) => Math.min(B, e.nRows - t * B))
       const P = s.lay.P4 * 4
       return {
-        sse: out.slice(s.outOff + 2, s.outOff + 2 + e.steps),
+        sse: out.slice(s.outAtF32 + 2, s.outAtF32 + 2 + e.steps),
         stepRows,
-        valSse: out[s.outOff + 1],
-        params: unpack(s.lay, state, s.stateOff * 4),
-        m: unpack(s.lay, state, s.stateOff * 4 + P),
-        v: unpack(s.lay, state, s.stateOff * 4 + 2 * P),
+        valSse: out[s.outAtF32 + 1],
+        params: unpack(s.lay, state, s.stateAtVec4 * 4),
+        m: unpack(s.lay, state, s.stateAtVec4 * 4 + P),
+        v: unpack(s.lay, state, s.stateAtVec4 * 4 + 2 * P),
       }
     })
     buf.unmap()
