@@ -1,16 +1,20 @@
 // Loading the data flags into one FeatureTable with the app's reader (src/data/ingest.ts):
 // --netflix files are tagged nflx, --konvid files konvid, --data files by their own `corpus`
 // column (nflx when they have none); a file's `corpus` column always wins over the flag.
-// Each value is a parquet file, an http(s) URL, or a folder (its *.parquet shards, sorted).
+// Each value is a parquet file, a libvmaf log (.json, .xml, .csv: one clip each, its source named by
+// --source-pattern or the default rule of src/data/logs/naming.ts), an http(s) URL, or a folder
+// (its parquet shards and logs, sorted).
 // Bad input stops the run with the reader's own DataError (file, column, row group).
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { asyncBufferFromFile } from 'hyparquet'
 import { FeatureTable } from '../src/data/featureTable.ts'
 import { ingestInto, type SourceInput } from '../src/data/ingest.ts'
+import { logFormatOf, sourcePattern } from '../src/data/logs/naming.ts'
 import type { Corpus } from '../src/data/table.ts'
 import { ROOT } from '../src/node/browser.ts'
 import type { Flags } from './args.ts'
+import { CliUsageError } from './args.ts'
 import { CliInputError } from './errors.ts'
 import type { Progress } from './progress.ts'
 
@@ -30,17 +34,31 @@ interface Group {
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s)
 
-/** Expand folders into their parquet files; refuse what does not exist. */
+const isDataFile = (n: string) => n.toLowerCase().endsWith('.parquet') || logFormatOf(n) !== null
+
+/** Expand folders into their parquet files and libvmaf logs; refuse what does not exist. */
 function expand(flag: string, input: string): string[] {
   if (isUrl(input)) return [input]
   if (!existsSync(input)) throw new CliInputError(`${input}: no such file (given to --${flag})`)
   if (!statSync(input).isDirectory()) return [input]
   const files = readdirSync(input)
-    .filter((n) => n.toLowerCase().endsWith('.parquet'))
+    .filter(isDataFile)
     .sort()
     .map((n) => join(input, n))
-  if (!files.length) throw new CliInputError(`${input}: the folder holds no .parquet files (given to --${flag})`)
+  if (!files.length) throw new CliInputError(`${input}: the folder holds no .parquet files or libvmaf logs (.json, .xml, .csv) (given to --${flag})`)
   return files
+}
+
+/** --source-pattern, checked before anything is read. */
+function readSourcePattern(flags: Flags): string | null {
+  const text = flags.string('source-pattern')
+  if (text === undefined) return null
+  try {
+    sourcePattern(text)
+  } catch (e) {
+    throw new CliUsageError(`--source-pattern: ${e instanceof Error ? e.message : e}`)
+  }
+  return text
 }
 
 async function toSource(path: string): Promise<SourceInput> {
@@ -67,6 +85,7 @@ export function dataGroups(flags: Flags, progress: Progress): Group[] {
 
 /** Read every data flag (or the demo corpus) into one table. */
 export async function loadTable(flags: Flags, progress: Progress): Promise<FeatureTable> {
+  const pattern = readSourcePattern(flags)
   const groups = dataGroups(flags, progress)
   const resolved = groups.map((g) => ({ ...g, files: g.inputs.flatMap((i) => expand(g.flag, i)) }))
   const table = new FeatureTable()
@@ -74,6 +93,7 @@ export async function loadTable(flags: Flags, progress: Progress): Promise<Featu
     const sources = await Promise.all(g.files.map(toSource))
     const { messages } = await ingestInto(table, sources, {
       corpus: g.corpus,
+      sourcePattern: pattern,
       strict: true,
       onProgress: (p) => progress.bar(`reading --${g.flag} ${p.name}`, p.rowsDone, p.rowsTotal),
     })

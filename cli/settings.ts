@@ -8,9 +8,10 @@ import { CliUsageError, type FlagSpec, type Flags } from './args.ts'
 import { DEVICES, type Device } from './device.ts'
 
 export const DATA_SPECS: FlagSpec[] = [
-  { name: 'netflix', kind: 'values', meta: 'PARQUET…', help: 'Netflix-like feature files (files, folders of shards or http(s) URLs), tagged nflx' },
-  { name: 'konvid', kind: 'values', meta: 'PARQUET…', help: 'KoNViD-like feature files, tagged konvid' },
-  { name: 'data', kind: 'values', meta: 'PARQUET…', help: 'files tagged by their own "corpus" column (nflx when none); without any data flag: the demo corpus in public/demo/' },
+  { name: 'netflix', kind: 'values', meta: 'FILE…', help: 'Netflix-like data, tagged nflx: parquet feature files or libvmaf logs (.json/.xml/.csv), folders of them, or http(s) URLs' },
+  { name: 'konvid', kind: 'values', meta: 'FILE…', help: 'KoNViD-like data (parquet or libvmaf logs), tagged konvid' },
+  { name: 'data', kind: 'values', meta: 'FILE…', help: 'files tagged by their own "corpus" column (nflx when none; logs: nflx); without any data flag: the demo corpus in public/demo/' },
+  { name: 'source-pattern', kind: 'value', meta: 'REGEX', help: 'libvmaf logs: a regular expression with a named group (?<source>…), matched against the path, that names the source', def: 'the file stem up to the first "__", else the parent folder' },
 ]
 
 export const MODEL_SPECS: FlagSpec[] = [

@@ -14,6 +14,7 @@ export type DataErrorCode =
   | 'no-range-support'
   | 'target-mismatch'
   | 'unknown-corpus'
+  | 'bad-log'
   | 'cancelled'
   | 'internal'
 
@@ -212,6 +213,25 @@ export class LoadCancelledError extends DataError {
   }
 }
 
+/** What is wrong with a libvmaf log (JSON, XML or CSV). */
+export type LogProblem = 'truncated' | 'not-libvmaf' | 'malformed' | 'ragged'
+
+/** A libvmaf log that cannot be read: cut short, not a libvmaf log, a broken frame, or ragged CSV rows. */
+export class BadLogError extends DataError {
+  override name = 'BadLogError'
+  override readonly code = 'bad-log'
+  constructor(
+    file: string,
+    readonly problem: LogProblem,
+    text: string,
+  ) {
+    super(file, text)
+  }
+  protected override details() {
+    return { problem: this.problem }
+  }
+}
+
 /** Rebuild a DataError (with its class) from its JSON form, e.g. after crossing a worker boundary. */
 export function dataErrorFromJSON(j: DataErrorJSON): DataError {
   const d = (j.details ?? {}) as Record<string, any>
@@ -241,6 +261,8 @@ export function dataErrorFromJSON(j: DataErrorJSON): DataError {
       return new UnknownCorpusError(j.file, d.values ?? [], j.rowGroup)
     case 'cancelled':
       return new LoadCancelledError(j.file)
+    case 'bad-log':
+      return new BadLogError(j.file, d.problem ?? 'malformed', j.message)
     default:
       return new DataError(j.file, j.message, where)
   }

@@ -1,16 +1,20 @@
-// Streams parquet sources, one row group at a time, into RowChunks: the heart of the data worker,
+// Streams parquet sources, one row group at a time, and libvmaf logs (logs/), one clip each, into RowChunks: the heart of the data worker,
 // also run in-process by Node (CLI, tests) through ingest.ts. It never throws for bad input: every
 // problem becomes a `file-error` event naming the file (and row group / column), and the other
 // files of the batch still load. Only the columns the contract needs (plus chosen extras) are read.
 //   1. open and check every file (parquetFile.ts), so the loader can reserve rows;
 //   2. per file: hash (in line, or in the background for large ones), then stream its row-group
 //      batches (batches.ts) through a FileStream (fileStream.ts), handing chunks to the caller.
+// A log (.json, .xml, .csv) is parsed and hashed in step 1, in one streaming pass, and handed over
+// as one clip in step 2.
 import type { Compressors } from 'hyparquet'
 import { chunkParts, rowGroupBatches } from './batches.ts'
 import type { BatchResult } from './batchSinks.ts'
 import { chunkBuffers, type FileEnd, type FileStart, type RowChunk } from './chunk.ts'
-import { DuplicateFileError, EmptyFileError, LoadCancelledError, asDataError, type DataErrorJSON } from './errors.ts'
+import { BadLogError, DuplicateFileError, EmptyFileError, LoadCancelledError, asDataError, type DataErrorJSON } from './errors.ts'
 import { FileStream } from './fileStream.ts'
+import { logClip, openLogFile, type LogFile } from './logs/logFile.ts'
+import { logFormatOf, sourcePattern, type SourcePattern } from './logs/naming.ts'
 import { openParquetFile, type ParquetFile, type ParquetOpenOptions } from './parquetFile.ts'
 import { BufferPool } from './pool.ts'
 import type { OpenedSource, SourceInput } from './sources.ts'
@@ -28,6 +32,8 @@ export interface ReadOptions extends ParquetOpenOptions {
   inlineHashBytes?: number
   /** least time between two progress events with only new counts (default 50 ms) */
   progressEveryMs?: number
+  /** libvmaf logs: a regular expression whose named group `source` names the clip's source (default: see logs/naming.ts) */
+  sourcePattern?: string | null
 }
 
 export interface Progress {
@@ -96,6 +102,7 @@ class ReadRun {
   private readonly inFlight: Promise<void>[] = []
   /** sha256 → name of the file first loaded with it */
   private readonly seen: Map<string, string>
+  private compiled: RegExp | null = null
 
   constructor(
     private readonly opts: ReadOptions,
@@ -106,8 +113,8 @@ class ReadRun {
   }
 
   /** Open and check every source (cheap: footers only); the failures are reported, the rest returned. */
-  async openAll(inputs: readonly SourceInput[]): Promise<ParquetFile[]> {
-    const files: ParquetFile[] = []
+  async openAll(inputs: readonly SourceInput[]): Promise<(ParquetFile | LogFile)[]> {
+    const files: (ParquetFile | LogFile)[] = []
     for (let index = 0; index < inputs.length; index++) {
       const input = inputs[index]
       this.progress.report({ phase: 'open', file: index, name: input.name })
@@ -116,7 +123,12 @@ class ReadRun {
         const onOpened = (src: OpenedSource) => {
           for (const text of src.warnings) this.emit({ type: 'warning', file: index, name: src.name, text })
         }
-        files.push(await openParquetFile(index, input, { ...this.opts, onOpened }))
+        const format = logFormatOf(input.name)
+        if (!format) files.push(await openParquetFile(index, input, { ...this.opts, onOpened }))
+        else {
+          const onBytes = (bytes: number) => this.progress.report({ bytesRead: this.progress.state.bytesRead + bytes })
+          files.push(await openLogFile(index, input, format, { ...this.opts, onOpened, onBytes }))
+        }
       } catch (e) {
         this.fail(index, input.name, e)
       }
@@ -134,7 +146,8 @@ class ReadRun {
    * row is read; large ones are hashed on another thread while they stream (when the caller offers
    * one) and a duplicate found at the end is rolled back by the loader.
    */
-  async stream(file: ParquetFile): Promise<void> {
+  async stream(file: ParquetFile | LogFile): Promise<void> {
+    if ('kind' in file) return this.streamLog(file)
     const { opts, progress } = this
     const name = file.src.name
     let rowGroup: number | undefined
@@ -174,6 +187,35 @@ class ReadRun {
     }
   }
 
+  /** A parsed log: one clip, one chunk. */
+  private async streamLog(file: LogFile): Promise<void> {
+    const name = file.src.name
+    try {
+      if (this.opts.signal?.aborted) throw new LoadCancelledError(name)
+      this.checkDuplicate(file, file.sha256)
+      const clip = logClip(file, { ...this.opts, sourcePattern: this.sourcePattern(name) })
+      this.emit({ type: 'file-start', start: clip.start })
+      await this.send({ chunk: clip.chunk, bad: clip.excludedBy, spare: [] })
+      const end: FileEnd = { file: file.index, sha256: file.sha256, rows: clip.chunk.rows, excluded: clip.excluded, excludedBy: clip.excludedBy }
+      if (end.rows === 0) throw new EmptyFileError(name, `all ${file.rows} frames have NaN or Inf values in required metrics`)
+      this.emit({ type: 'file-end', end })
+      this.progress.report({ phase: 'read', file: file.index, name, rowsDone: this.progress.state.rowsDone + file.rows }, true)
+    } catch (e) {
+      this.fail(file.index, name, e)
+    }
+  }
+
+  /** The user's source pattern, compiled once; an invalid one fails the file naming it. */
+  private sourcePattern(file: string): SourcePattern {
+    const text = this.opts.sourcePattern
+    if (!text) return null
+    try {
+      return (this.compiled ??= sourcePattern(text))
+    } catch (e) {
+      throw new BadLogError(file, 'malformed', e instanceof Error ? e.message : String(e))
+    }
+  }
+
   /** The background hash of a large Blob/URL source, when the caller offers a thread for it; else null. */
   private hashInBackground(file: ParquetFile): Promise<string> | null {
     const hash = this.opts.hashInBackground
@@ -190,7 +232,7 @@ class ReadRun {
     return sha256
   }
 
-  private checkDuplicate(file: ParquetFile, sha256: string): void {
+  private checkDuplicate(file: ParquetFile | LogFile, sha256: string): void {
     const first = this.seen.get(sha256)
     if (first !== undefined) {
       this.progress.state.rowsTotal -= file.rows
