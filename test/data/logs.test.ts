@@ -11,7 +11,8 @@ import { LogFrames } from '../../src/data/logs/frames.ts'
 import { JsonLogParser } from '../../src/data/logs/json.ts'
 import { XmlLogParser } from '../../src/data/logs/xml.ts'
 import { sharedPath } from '../helpers/shared.ts'
-import { FEATURES, memSource, sharedSource } from './fixtures.ts'
+import { tableToParquet } from '../../src/data/toParquet.ts'
+import { FEATURES, memSource, readRows, sharedSource } from './fixtures.ts'
 
 const DIR = 'data/libvmaf_logs'
 const manifest = JSON.parse(readFileSync(sharedPath(DIR, 'manifest.json'), 'utf8')) as {
@@ -180,4 +181,24 @@ test('the streaming parsers give the same frames whatever the pieces the text ar
     }
     expect(whole.count).toBe(48)
   }
+})
+
+test('"save as parquet": the table of a log folder written in the demo schema loads back as the same table', async () => {
+  const { table } = await ingestSources(logsOf('json_extra'), { extras: ['psnr_y'], corpus: 'konvid' })
+  const bytes = tableToParquet(table)
+  const rows = await readRows(bytes)
+  expect(Object.keys(rows[0])).toEqual(['corpus', 'source', 'key', 'frame_index', ...FEATURES, 'psnr_y', 'vmaf'])
+  const { table: back, errors } = await ingestSources([memSource('saved.parquet', new Uint8Array(bytes))], { extras: ['psnr_y'] })
+  expect(errors).toEqual([])
+  expect(back.rows).toBe(table.rows)
+  expect(back.featureNames).toEqual(table.featureNames)
+  for (const f of table.featureNames) expect(back.feature(f), f).toEqual(table.feature(f))
+  expect(back.target()).toEqual(table.target())
+  expect(back.sourceNames).toEqual(table.sourceNames)
+  expect(back.sourceCodes()).toEqual(table.sourceCodes())
+  expect(back.keyNames).toEqual(table.keyNames)
+  expect(back.keyCodes()).toEqual(table.keyCodes())
+  expect(back.frameIndex()).toEqual(table.frameIndex())
+  expect(back.corpusCodes()).toEqual(table.corpusCodes())
+  expect(back.summary().corpora).toEqual([{ corpus: 'konvid', rows: 864 }])
 })
