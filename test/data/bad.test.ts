@@ -51,11 +51,11 @@ function onlyError<T extends DataError>(res: { errors: DataError[] }, cls: new (
 
 describe('bad files', () => {
   test('not a parquet file', async () => {
-    const res = await afterGoodFile(memSource('notes.csv', new TextEncoder().encode('adm2,vmaf\n0.9,80\n')))
+    const res = await afterGoodFile(memSource('notes.txt', new TextEncoder().encode('adm2,vmaf\n0.9,80\n')))
     const e = onlyError(res, NotParquetError)
-    expect(e.file).toBe('notes.csv')
-    expect(e.message).toMatch(/^notes\.csv: not a parquet file/)
-    expect(res.messages[0]).toMatchObject({ level: 'error', file: 'notes.csv' })
+    expect(e.file).toBe('notes.txt')
+    expect(e.message).toMatch(/^notes\.txt: not a parquet file/)
+    expect(res.messages[0]).toMatchObject({ level: 'error', file: 'notes.txt' })
   })
 
   test('a zero-byte file', async () => {
