@@ -8,6 +8,7 @@
 import type { CodedStrings, FileEnd, FileStart, RowChunk } from './chunk.ts'
 import { Dictionary } from './dictionary.ts'
 import { DEFAULT_TARGET, FEATURES } from './schema.ts'
+import { RunningStats } from './tableStats.ts'
 import { CORPORA, type Corpus, type LoadedFile, type TableView } from './table.ts'
 
 export interface ColumnSummary {
@@ -48,6 +49,7 @@ export class FeatureTable implements TableView {
   private features: string[]
   private extrasSeen: string[] | null = null
   private cached: { version: number; summary: TableSummary } | null = null
+  private readonly running = new RunningStats()
   /** bumped on every change */
   version = 0
 
@@ -235,6 +237,7 @@ export class FeatureTable implements TableView {
     this.srcDict.truncate(mark.sources)
     this.keyDict.truncate(mark.keys)
     this.loaded.length = mark.files
+    this.running.reset()
     this.touch()
   }
 
@@ -242,39 +245,19 @@ export class FeatureTable implements TableView {
 
   summary(): TableSummary {
     if (this.cached?.version === this.version) return this.cached.summary
-    const stats = (name: string): ColumnSummary => {
-      const a = this.cols.get(name)!
-      let min = Infinity
-      let max = -Infinity
-      let sum = 0
-      for (let i = 0; i < this.n; i++) {
-        const v = a[i]
-        if (v < min) min = v
-        if (v > max) max = v
-        sum += v
-      }
-      return { name, min: this.n ? min : NaN, mean: this.n ? sum / this.n : NaN, max: this.n ? max : NaN }
-    }
-    const frames = new Uint32Array(this.srcDict.names.length)
-    const srcCorpus = new Int16Array(this.srcDict.names.length).fill(-1)
-    const perCorpus = new Uint32Array(CORPORA.length)
-    for (let i = 0; i < this.n; i++) {
-      const s = this.src[i]
-      const c = this.corp[i]
-      frames[s]++
-      perCorpus[c]++
-      srcCorpus[s] = srcCorpus[s] === -1 || srcCorpus[s] === c ? c : -2
-    }
+    const columns = [...this.features, this.targetName]
+    const stats = this.running
+    stats.update(
+      { rows: this.n, column: (c) => this.cols.get(c)!, sourceCodes: () => this.src, corpusCodes: () => this.corp },
+      columns,
+      this.srcDict.names.length,
+    )
     const summary: TableSummary = {
       rows: this.n,
-      features: this.features.map(stats),
-      target: stats(this.targetName),
-      sources: this.srcDict.names.map((name, s) => ({
-        name,
-        frames: frames[s],
-        corpus: srcCorpus[s] >= 0 ? CORPORA[srcCorpus[s]] : 'mixed',
-      })),
-      corpora: CORPORA.map((corpus, c) => ({ corpus, rows: perCorpus[c] })).filter((c) => c.rows > 0),
+      features: this.features.map((f) => stats.column(f)),
+      target: stats.column(this.targetName),
+      sources: stats.sources(this.srcDict.names),
+      corpora: stats.corpora(),
     }
     this.cached = { version: this.version, summary }
     return summary
@@ -282,20 +265,13 @@ export class FeatureTable implements TableView {
 
   /** Counts of the target in `bins` equal-width bins over [lo, hi] (default: the target's range). */
   histogram(bins: number, lo?: number, hi?: number): { edges: Float64Array; counts: Uint32Array } {
-    const t = this.target()
     const s = this.summary().target
     const a = lo ?? (Number.isFinite(s.min) ? s.min : 0)
     let b = hi ?? (Number.isFinite(s.max) ? s.max : 1)
     if (b <= a) b = a + 1
     const edges = new Float64Array(bins + 1)
     for (let i = 0; i <= bins; i++) edges[i] = a + ((b - a) * i) / bins
-    const counts = new Uint32Array(bins)
-    const scale = bins / (b - a)
-    for (let i = 0; i < t.length; i++) {
-      const k = Math.floor((t[i] - a) * scale)
-      if (k >= 0 && k <= bins) counts[Math.min(k, bins - 1)]++
-    }
-    return { edges, counts }
+    return { edges, counts: this.running.histogram(this.target(), bins, a, b) }
   }
 
   private touch(): void {

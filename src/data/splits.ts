@@ -77,46 +77,73 @@ const fmt = (n: number) => n.toLocaleString('en-US')
 
 /** The table's rows grouped the way every split needs them. */
 interface Layout {
-  nflx: number[]
-  konvid: number[]
+  nflxRows: number
+  konvidRows: number
   /** nflx sources in order of first appearance */
   sources: string[]
   /** per nflx source: its rows (ascending) */
-  sourceRows: Map<string, number[]>
+  sourceRows: Map<string, Uint32Array>
   /** konvid clip key → rows (ascending) */
-  konvidKeyRows: Map<string, number[]>
+  konvidKeyRows: Map<string, Uint32Array>
+}
+
+/**
+ * Rows grouped by code (counting sort): for each code that occurs among the rows `take` accepts,
+ * its rows in ascending order, as subarrays of one buffer; codes in order of first appearance.
+ * Typed arrays throughout: a 10M-row table groups in one pass over its codes, with no per-row
+ * strings or JS arrays.
+ */
+function groupByCode(codes: Uint32Array, take: (r: number) => boolean, nCodes: number): { order: number[]; rows: Uint32Array[] } {
+  const count = new Uint32Array(nCodes)
+  const order: number[] = []
+  for (let r = 0; r < codes.length; r++)
+    if (take(r)) {
+      const c = codes[r]
+      if (count[c]++ === 0) order.push(c)
+    }
+  const start = new Uint32Array(nCodes)
+  let total = 0
+  for (const c of order) {
+    start[c] = total
+    total += count[c]
+  }
+  const all = new Uint32Array(total)
+  const fill = start.slice()
+  for (let r = 0; r < codes.length; r++) if (take(r)) all[fill[codes[r]]++] = r
+  return { order, rows: order.map((c) => all.subarray(start[c], start[c] + count[c])) }
 }
 
 function layout(table: TableView): Layout {
   const corpus = table.corpusCodes()
-  const src = table.sourceCodes()
-  const keys = table.keyCodes()
   const nflxCode = CORPORA.indexOf('nflx')
-  const nflx: number[] = []
-  const konvid: number[] = []
-  const sourceRows = new Map<string, number[]>()
-  const konvidKeyRows = new Map<string, number[]>()
-  for (let r = 0; r < table.rows; r++) {
-    if (corpus[r] === nflxCode) {
-      nflx.push(r)
-      const name = table.sourceNames[src[r]]
-      let list = sourceRows.get(name)
-      if (!list) sourceRows.set(name, (list = []))
-      list.push(r)
-    } else {
-      konvid.push(r)
-      const key = table.keyNames[keys[r]]
-      let list = konvidKeyRows.get(key)
-      if (!list) konvidKeyRows.set(key, (list = []))
-      list.push(r)
-    }
+  const isNflx = (r: number) => corpus[r] === nflxCode
+  const bySource = groupByCode(table.sourceCodes(), isNflx, table.sourceNames.length)
+  const byKey = groupByCode(table.keyCodes(), (r) => !isNflx(r), table.keyNames.length)
+  const sources = bySource.order.map((c) => table.sourceNames[c])
+  const nflxRows = bySource.rows.reduce((n, g) => n + g.length, 0)
+  return {
+    nflxRows,
+    konvidRows: table.rows - nflxRows,
+    sources,
+    sourceRows: new Map(sources.map((s, i) => [s, bySource.rows[i]])),
+    konvidKeyRows: new Map(byKey.order.map((c, i) => [table.keyNames[c], byKey.rows[i]])),
   }
-  return { nflx, konvid, sources: [...sourceRows.keys()], sourceRows, konvidKeyRows }
 }
 
 /** The nflx sources of a table, in the order they first appear (the LOSO fold order). */
 export function nflxSources(table: TableView): string[] {
-  return layout(table).sources
+  // one pass over the codes, no row lists: the panels ask for this while a large file streams in
+  const corpus = table.corpusCodes()
+  const src = table.sourceCodes()
+  const nflxCode = CORPORA.indexOf('nflx')
+  const seen = new Uint8Array(table.sourceNames.length)
+  const order: string[] = []
+  for (let r = 0; r < src.length; r++)
+    if (corpus[r] === nflxCode && !seen[src[r]]) {
+      seen[src[r]] = 1
+      order.push(table.sourceNames[src[r]])
+    }
+  return order
 }
 
 /** `Tennis` when present (the reference trainer's default), else the first source alphabetically. */
@@ -137,7 +164,7 @@ export function konvidKeyHoldout(keys: readonly string[], fraction: number, seed
 }
 
 /** Concatenate the named row groups in name order (code point), each group in table order. */
-function rowsOf(groups: Iterable<[string, number[]]>): Uint32Array {
+function rowsOf(groups: Iterable<[string, Uint32Array]>): Uint32Array {
   const sorted = [...groups].sort(([a], [b]) => byCodePoint(a, b))
   const out = new Uint32Array(sorted.reduce((n, [, g]) => n + g.length, 0))
   let o = 0
@@ -181,9 +208,9 @@ export function makeSplit(table: TableView, opts: SplitOptions): Split {
   const fraction = opts.konvidFraction ?? DEFAULT_KONVID_FRACTION
   const seed = opts.seed ?? 0
 
-  if (mode === 'konvid-only' && lay.konvid.length === 0) throw new SplitError('konvid-only: no konvid rows are loaded')
-  if (mode === 'netflix-only' && lay.nflx.length === 0) throw new SplitError('netflix-only: no nflx rows are loaded')
-  if (holdKeys && lay.konvid.length === 0)
+  if (mode === 'konvid-only' && lay.konvidRows === 0) throw new SplitError('konvid-only: no konvid rows are loaded')
+  if (mode === 'netflix-only' && lay.nflxRows === 0) throw new SplitError('netflix-only: no nflx rows are loaded')
+  if (holdKeys && lay.konvidRows === 0)
     throw new SplitError(`${mode}: no konvid rows are loaded, so no konvid clips can be held out`)
 
   const heldOutSource = holdSource ? pickHoldout(lay, opts.holdoutSource) : null
@@ -191,17 +218,17 @@ export function makeSplit(table: TableView, opts: SplitOptions): Split {
   const heldKeySet = new Set(heldOutKeys)
 
   const nflxTrain = useNflx ? rowsOf([...lay.sourceRows].filter(([s]) => s !== heldOutSource)) : new Uint32Array()
-  const nflxVal = heldOutSource ? Uint32Array.from(lay.sourceRows.get(heldOutSource)!) : new Uint32Array()
+  const nflxVal = heldOutSource ? lay.sourceRows.get(heldOutSource)!.slice() : new Uint32Array()
   const konvidTrain = useKonvid
     ? rowsOf([...lay.konvidKeyRows].filter(([k]) => !heldKeySet.has(k)))
     : new Uint32Array()
-  const konvidVal = rowsOf(heldOutKeys.map((k) => [k, lay.konvidKeyRows.get(k)!]))
+  const konvidVal = rowsOf(heldOutKeys.map((k): [string, Uint32Array] => [k, lay.konvidKeyRows.get(k)!]))
 
   const nTrainSources = heldOutSource ? lay.sources.length - 1 : lay.sources.length
   const parts: string[] = []
   if (useNflx && nTrainSources > 0)
     parts.push(`${heldOutSource ? 'the other ' : 'all '}${nTrainSources} nflx source${nTrainSources === 1 ? '' : 's'}`)
-  if (useKonvid && lay.konvid.length > 0)
+  if (useKonvid && lay.konvidRows > 0)
     parts.push(holdKeys ? `the other ${lay.konvidKeyRows.size - heldOutKeys.length} konvid clips` : `all ${lay.konvidKeyRows.size} konvid clips`)
   const valParts: string[] = []
   if (heldOutSource) valParts.push(`nflx source ${heldOutSource}`)
@@ -209,7 +236,7 @@ export function makeSplit(table: TableView, opts: SplitOptions): Split {
     valParts.push(`${heldOutKeys.length} of ${lay.konvidKeyRows.size} konvid clips (${Math.round(fraction * 100)}%, seed ${seed}, whole clips)`)
   const trainRows = join(nflxTrain, konvidTrain)
   const valRows = join(nflxVal, konvidVal)
-  const omitted = mode === 'netflix-only' && lay.konvid.length > 0 ? '; konvid rows omitted' : mode === 'konvid-only' && lay.nflx.length > 0 ? '; nflx rows omitted' : ''
+  const omitted = mode === 'netflix-only' && lay.konvidRows > 0 ? '; konvid rows omitted' : mode === 'konvid-only' && lay.nflxRows > 0 ? '; nflx rows omitted' : ''
   const description =
     `${mode}: trained on ${parts.join(' + ') || 'nothing'} (${fmt(trainRows.length)} rows), ` +
     `validated on ${valParts.join(' + ')} (${fmt(valRows.length)} rows)${omitted}`
@@ -229,14 +256,14 @@ export function losoFolds(table: TableView, opts: Pick<SplitOptions, 'withKonvid
       `leave-one-source-out needs at least 2 nflx sources; the loaded data has ${lay.sources.length}` +
         (lay.sources.length ? ` (${lay.sources[0]})` : ''),
     )
-  const withKonvid = opts.withKonvid ?? lay.konvid.length > 0
-  if (withKonvid && lay.konvid.length === 0)
+  const withKonvid = opts.withKonvid ?? lay.konvidRows > 0
+  if (withKonvid && lay.konvidRows === 0)
     throw new SplitError('loso with konvid: no konvid rows are loaded (load the konvid files or train on nflx only)')
   const konvidRows = withKonvid ? rowsOf(lay.konvidKeyRows) : new Uint32Array()
   const others = lay.sources.length - 1
   return lay.sources.map((source) => {
     const trainRows = join(rowsOf([...lay.sourceRows].filter(([s]) => s !== source)), konvidRows)
-    const valRows = Uint32Array.from(lay.sourceRows.get(source)!)
+    const valRows = lay.sourceRows.get(source)!.slice()
     const konvidPart = withKonvid ? ` + all ${lay.konvidKeyRows.size} konvid clips` : ''
     const description =
       `loso fold ${source}: trained on the other ${others} nflx source${others === 1 ? '' : 's'}${konvidPart} ` +
