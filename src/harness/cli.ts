@@ -1,11 +1,11 @@
 // window.lab functions behind the Node-side ChromiumTrainer (src/node/chromiumTrainer.ts): the
 // command line's GPU work runs here, in the same engine the app uses (gpuTrainer, src/engine/start.ts).
-// The training data and jobs arrive as one binary body (fetched from a URL that Node answers
-// through page.route); every epoch event goes back through the function Node exposed as
-// window.__cliEpoch; the results return encoded (typed arrays as base64).
+// The training data and jobs arrive as a JSON header and binary pieces of bounded size (fetched
+// from URLs that Node answers through page.route, see transfer.ts); every epoch event goes back
+// through the function Node exposed as window.__cliEpoch; the results return encoded (typed arrays as base64).
 import { gpuTrainer } from '../engine/index.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/contract.ts'
-import { encodeValue, unpackBinary } from './transfer.ts'
+import { encodeValue, joinPieces, type PiecesHeader } from './transfer.ts'
 
 let trainer: Promise<Trainer> | null = null
 const controllers = new Map<number, AbortController>()
@@ -36,13 +36,23 @@ export interface CliTrainPayload {
 
 const EMPTY = new Float32Array(0)
 
+async function fetchOk(url: string): Promise<Response> {
+  const res = await fetch(url)
+  if (!res.ok) throw new Error(`training payload ${url}: HTTP ${res.status}`)
+  return res
+}
+
+/** The payload Node split at `url`: its header, then its pieces into preallocated arrays. */
+async function fetchPayload<T>(url: string): Promise<T> {
+  const header = (await (await fetchOk(`${url}/header`)).json()) as PiecesHeader
+  return joinPieces<T>(header, async (i) => (await fetchOk(`${url}/${i}`)).arrayBuffer())
+}
+
 /** Train run `run` (payload at `url`); resolves with the encoded TrainResult[] once every event was delivered. */
 export async function cliTrain(run: number, url: string): Promise<unknown> {
   if (!trainer) throw new Error('the GPU trainer is not open (call cliGpuOpen first)')
   const t = await trainer
-  const res = await fetch(url)
-  if (!res.ok) throw new Error(`training payload ${url}: HTTP ${res.status}`)
-  const p = unpackBinary<CliTrainPayload>(await res.arrayBuffer())
+  const p = await fetchPayload<CliTrainPayload>(url)
   const sink = (window as unknown as { __cliEpoch: EpochSink }).__cliEpoch
   const delivered: Promise<void>[] = []
   const ctl = new AbortController()

@@ -1,8 +1,8 @@
 // Moving typed arrays between Node and the harness page fast. Playwright serialises typed arrays
 // in page.evaluate arguments element by element (measured here: 2.6 s for 280k×6 floats, 10 s for
 // 27 row lists of 250k), while a binary HTTP body crosses in ~0.4 s. So:
-//   Node → page: packBinary(value) — one buffer: [u32 header length][header JSON][pad][arrays],
-//                served through page.route and fetched by the page, unpackBinary(buffer) there;
+//   Node → page: splitPieces(value) — a JSON header and the arrays' bytes in pieces of bounded
+//                size, served through page.route and fetched by the page, joinPieces there;
 //   page → Node: encodeValue(value) — typed arrays as base64 strings inside plain JSON (replies
 //                and per-epoch events carry a few thousand floats at most), decodeValue in Node.
 // Platform-neutral (no DOM, no Node APIs): btoa/atob and TextEncoder exist in both.
@@ -67,37 +67,6 @@ function restore(value: unknown, leaf: (r: Ref) => AnyTyped): unknown {
 
 const ALIGN = 8
 
-/** One buffer holding `value`'s structure (JSON) and every typed array's bytes, 8-byte aligned. */
-export function packBinary(value: unknown): Uint8Array {
-  const arrays: AnyTyped[] = []
-  let size = 0
-  const header = mapTyped(value, (a, kind) => {
-    const offset = size
-    arrays.push(a)
-    size += Math.ceil(a.byteLength / ALIGN) * ALIGN
-    return { $ta: kind, offset, length: a.length }
-  })
-  const json = new TextEncoder().encode(JSON.stringify(header))
-  const bodyStart = Math.ceil((4 + json.length) / ALIGN) * ALIGN
-  const out = new Uint8Array(bodyStart + size)
-  new DataView(out.buffer).setUint32(0, json.length, true)
-  out.set(json, 4)
-  let o = bodyStart
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), o)
-    o += Math.ceil(a.byteLength / ALIGN) * ALIGN
-  }
-  return out
-}
-
-/** The value packBinary packed; its typed arrays are views into `buf` (no copies). */
-export function unpackBinary<T = unknown>(buf: ArrayBuffer): T {
-  const n = new DataView(buf).getUint32(0, true)
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n)))
-  const bodyStart = Math.ceil((4 + n) / ALIGN) * ALIGN
-  return restore(header, (r) => new KINDS[r.$ta](buf, bodyStart + (r.offset ?? 0), r.length)) as T
-}
-
 function toBase64(bytes: Uint8Array): string {
   let s = ''
   const CHUNK = 0x8000
@@ -122,4 +91,70 @@ export function decodeValue<T = unknown>(value: unknown): T {
     const bytes = fromBase64(r.b64 ?? '')
     return new KINDS[r.$ta](bytes.buffer as ArrayBuffer, 0, r.length)
   }) as T
+}
+
+// ---- large payloads in bounded pieces ----------------------------------------------------------
+// One route.fulfill body is one DevTools message (base64), and a body of a few hundred MB closes
+// the page ("Target page, context or browser has been closed": what killed `train --device gpu`
+// on a 10M-row table; the sizes measured are in the README). So Node splits a payload into a small JSON header and pieces
+// of at most PIECE_BYTES, each a view of one typed array's bytes (no copy in Node); the page
+// fetches the header, allocates each typed array once and fetches the pieces into it.
+
+/** Default largest piece (bytes); well under the size that closes the page. */
+export const PIECE_BYTES = 16 << 20
+
+/** Where one piece's bytes go: typed array `array` of the header, from byte `at`. */
+interface PieceRef {
+  array: number
+  at: number
+  bytes: number
+}
+
+export interface PiecesHeader {
+  /** the value with typed arrays replaced by { $ta, length, array } */
+  value: unknown
+  arrays: { kind: Kind; length: number }[]
+  pieces: PieceRef[]
+}
+
+export interface Pieces {
+  header: PiecesHeader
+  /** piece i's bytes (views into the value's own arrays) */
+  piece(i: number): Uint8Array
+}
+
+/** Split `value` into a header and pieces of at most `maxPiece` bytes (a multiple of 8). */
+export function splitPieces(value: unknown, maxPiece = PIECE_BYTES): Pieces {
+  if (!(maxPiece >= ALIGN) || maxPiece % ALIGN) throw new RangeError(`piece size must be a positive multiple of ${ALIGN}, got ${maxPiece}`)
+  const arrays: AnyTyped[] = []
+  const kinds: PiecesHeader['arrays'] = []
+  const pieces: PieceRef[] = []
+  const header = mapTyped(value, (a, kind) => {
+    const array = arrays.length
+    arrays.push(a)
+    kinds.push({ kind, length: a.length })
+    for (let at = 0; at < a.byteLength; at += maxPiece) pieces.push({ array, at, bytes: Math.min(maxPiece, a.byteLength - at) })
+    return { $ta: kind, offset: array, length: a.length }
+  })
+  return {
+    header: { value: header, arrays: kinds, pieces },
+    piece(i) {
+      const p = pieces[i]
+      const a = arrays[p.array]
+      return new Uint8Array(a.buffer, a.byteOffset + p.at, p.bytes)
+    },
+  }
+}
+
+/** Rebuild the value from its header, fetching each piece (in order) with `fetchPiece`. */
+export async function joinPieces<T = unknown>(header: PiecesHeader, fetchPiece: (i: number) => Promise<ArrayBuffer>): Promise<T> {
+  const arrays = header.arrays.map((a) => new KINDS[a.kind](a.length))
+  for (let i = 0; i < header.pieces.length; i++) {
+    const p = header.pieces[i]
+    const bytes = new Uint8Array(await fetchPiece(i))
+    if (bytes.byteLength !== p.bytes) throw new Error(`payload piece ${i}: ${bytes.byteLength} bytes, expected ${p.bytes}`)
+    const a = arrays[p.array]
+    new Uint8Array(a.buffer, p.at, p.bytes).set(bytes)
+  }
+  return restore(header.value, (r) => arrays[r.offset ?? 0]) as T
 }

@@ -5,9 +5,11 @@
 //   const results = await t.train(data, jobs, { onEpoch, signal })      // same contract as CpuTrainer
 //   await t.close()
 //
-// Data and jobs cross as one binary body (page.route), not as page.evaluate arguments: measured
+// Data and jobs cross as binary bodies (page.route), not as page.evaluate arguments: measured
 // on this machine, Playwright's argument serialisation took 2.6 s for 280k×6 floats and 10 s for
-// 27 row lists of 250k rows, the binary route 0.4 s for the former. Epoch events come back
+// 27 row lists of 250k rows, the binary route 0.4 s for the former. A payload goes as a JSON
+// header plus pieces of bounded size (splitPieces), views of the arrays: a single body of a
+// 10M-row table closes the page, and the pieces cost Node no copy of the data. Epoch events come back
 // through page.exposeFunction as they happen. By default an event's checkpoint carries the
 // weights only at the job's last epoch (what runStudy needs to evaluate a fold early) and never
 // Adam's moments; each TrainResult still has the full last checkpoint. Pass
@@ -15,7 +17,7 @@
 import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { CliTrainPayload } from '../harness/cli.ts'
-import { decodeValue, packBinary } from '../harness/transfer.ts'
+import { decodeValue, splitPieces, type Pieces } from '../harness/transfer.ts'
 import { NoChromiumError, openHarness, type HarnessSession } from './browser.ts'
 import { chromiumPath, hasChromium } from './chromium.ts'
 import { harnessBuild } from './harnessBuild.ts'
@@ -60,7 +62,7 @@ function pageMessage(e: unknown): string {
 export class ChromiumTrainer implements Trainer {
   readonly kind = 'webgpu' as const
   private seq = 0
-  private readonly payloads = new Map<number, Uint8Array>()
+  private readonly payloads = new Map<number, Pieces>()
   private readonly sinks = new Map<number, (ev: EpochEvent) => void>()
   private closed = false
 
@@ -101,12 +103,18 @@ export class ChromiumTrainer implements Trainer {
 
   private async wire(): Promise<void> {
     const page = this.session.page
-    await page.route(`**${PAYLOAD_PATH}*`, async (route: Route) => {
-      const run = Number(new URL(route.request().url()).pathname.slice(PAYLOAD_PATH.length))
-      const body = this.payloads.get(run)
-      this.payloads.delete(run)
-      if (!body) return route.fulfill({ status: 404, body: 'no such payload' })
-      await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) })
+    await page.route(`**${PAYLOAD_PATH}**`, async (route: Route) => {
+      // /__cli/payload/<run>/header, then /__cli/payload/<run>/<piece>
+      const [run, part] = new URL(route.request().url()).pathname.slice(PAYLOAD_PATH.length).split('/')
+      const pieces = this.payloads.get(Number(run))
+      if (!pieces) return route.fulfill({ status: 404, body: 'no such payload' })
+      if (part === 'header') return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(pieces.header) })
+      const i = Number(part)
+      if (!(i >= 0 && i < pieces.header.pieces.length)) return route.fulfill({ status: 404, body: 'no such payload piece' })
+      const b = pieces.piece(i)
+      // the last piece fetched: the page holds the whole payload now
+      if (i === pieces.header.pieces.length - 1) this.payloads.delete(Number(run))
+      await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(b.buffer, b.byteOffset, b.byteLength) })
     })
     await page.exposeFunction('__cliEpoch', (run: number, ev: unknown) => {
       this.sinks.get(run)?.(decodeValue<EpochEvent>(ev))
@@ -117,7 +125,7 @@ export class ChromiumTrainer implements Trainer {
     if (this.closed) throw new ChromiumTrainerError('the headless Chromium trainer was closed')
     const run = ++this.seq
     const payload: CliTrainPayload = { data, jobs, resume: (opts.resume ?? null) as (Checkpoint | null)[] | null, checkpoints: this.checkpoints }
-    this.payloads.set(run, packBinary(payload))
+    this.payloads.set(run, splitPieces(payload))
     if (opts.onEpoch) this.sinks.set(run, opts.onEpoch)
     const page = this.session.page
     const cancel = () => void page.evaluate((r) => (window as unknown as LabWindow).lab.cliCancel(r), run).catch(() => {})
