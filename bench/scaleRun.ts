@@ -1,0 +1,89 @@
+// One measured path of the scale benchmark, run in its own Node process so that its peak memory
+// (the process' maximum resident set) belongs to that path alone:
+//   load: the CLI's reader (src/data ingest, the file read slice by slice) → FeatureTable
+//   gpu:  load, then one epoch of mlp_small through the CLI's GPU path (ChromiumTrainer: the WGSL
+//         engine in headless Chromium, the payload sent in pieces)
+//   cpu:  load, then one epoch with the CPU reference trainer (in this process)
+// The split is the CLI's default (netflix-source: one nflx source validates). Prints one JSON line.
+//   node scripts/run-ts.mjs bench/scaleRun.ts FILE load|gpu|cpu
+import { asyncBufferFromFile } from 'hyparquet'
+import { ingestSources } from '../src/data/ingest.ts'
+import { makeSplit } from '../src/data/splits.ts'
+import { archSpec, CANONICAL_FEATURES } from '../src/model/arch.ts'
+import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
+import { CpuTrainer } from '../src/model/trainCpu.ts'
+import type { Trainer } from '../src/model/trainer.ts'
+import { ChromiumTrainer } from '../src/node/chromiumTrainer.ts'
+
+export interface ScaleRunResult {
+  path: 'load' | 'gpu' | 'cpu'
+  rows: number
+  /** file → FeatureTable, including the whole-file sha256 */
+  loadMs: number
+  /** bytes the table holds for its rows (features, target, codes, frame index) */
+  tableBytes: number
+  /** the six features and the target alone */
+  featureBytes: number
+  /** resident set before anything was read (Node, the modules) and its peak over the run */
+  rssBeforeBytes: number
+  peakRssBytes: number
+  train?: {
+    trainer: string
+    trainRows: number
+    /** trainer start-up (browser, WebGPU device, pipelines) before train() */
+    startupMs: number
+    /** train() called → the first epoch's loss reported (data transfer and upload included) */
+    firstEpochMs: number
+    samplesPerSec: number
+    trainLoss: number
+  }
+}
+
+const peakRss = () => process.resourceUsage().maxRSS * 1024
+
+export default async function main(argv: string[]): Promise<number> {
+  const [file, path] = argv
+  if (!file || !['load', 'gpu', 'cpu'].includes(path)) throw new Error('usage: scaleRun.ts FILE load|gpu|cpu')
+  const rssBefore = process.memoryUsage().rss
+  const t0 = performance.now()
+  const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx' })
+  const loadMs = performance.now() - t0
+  if (errors.length) throw errors[0]
+  const result: ScaleRunResult = {
+    path: path as ScaleRunResult['path'],
+    rows: table.rows,
+    loadMs,
+    tableBytes: table.loadedBytes,
+    featureBytes: table.rows * 4 * (table.featureNames.length + 1),
+    rssBeforeBytes: rssBefore,
+    peakRssBytes: 0,
+  }
+  if (path !== 'load') {
+    const split = makeSplit(table, { mode: 'netflix-source' })
+    const data = tableToTrainData(table, CANONICAL_FEATURES)
+    const arch = archSpec('mlp_small', CANONICAL_FEATURES.length)
+    const job = makeJob({ id: 'scale', label: 'mlp_small seed 0', widths: arch.widths, seed: 0, scalerMode: 'standard', data, trainRows: split.trainRows, valRows: split.valRows, epochs: 1, batchSize: 256, lr: 1e-3 })
+    const s0 = performance.now()
+    const trainer: Trainer = path === 'gpu' ? await ChromiumTrainer.open({ onStatus: (m) => process.stderr.write(`${m}\n`) }) : new CpuTrainer()
+    const startupMs = performance.now() - s0
+    try {
+      let first = 0
+      let loss = NaN
+      const t1 = performance.now()
+      const [r] = await trainer.train(data, [job], {
+        onEpoch: (ev) => {
+          if (!first) first = performance.now() - t1
+          loss = ev.trainLoss
+        },
+      })
+      if (r.status !== 'done') throw new Error(`training ended ${r.status}: ${r.message}`)
+      result.train = { trainer: trainer.description, trainRows: split.trainRows.length, startupMs, firstEpochMs: first, samplesPerSec: split.trainRows.length / (first / 1000), trainLoss: loss }
+    } finally {
+      trainer.dispose()
+      if (trainer instanceof ChromiumTrainer) await trainer.close()
+    }
+  }
+  result.peakRssBytes = peakRss()
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+  return 0
+}
