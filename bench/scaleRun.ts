@@ -9,10 +9,11 @@
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
 import { makeSplit } from '../src/data/splits.ts'
-import { archSpec, CANONICAL_FEATURES } from '../src/model/arch.ts'
+import { CANONICAL_FEATURES } from '../src/base/features.ts'
+import { archSpec } from '../src/model/arch.ts'
 import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { Trainer } from '../src/model/trainer.ts'
+import type { Trainer } from '../src/model/contract.ts'
 import { ChromiumTrainer } from '../src/node/chromiumTrainer.ts'
 
 export interface ScaleRunResult {
