@@ -61,15 +61,22 @@ export function ensureChromium() {
 
 export const SYSTEM_PYTHON = '/usr/bin/python3'
 
-/** Debian's python3-onnx, for onnx.checker in the export tests. Optional: tests skip loudly without it. */
-export function ensurePythonOnnx() {
-  const ok = () => existsSync(SYSTEM_PYTHON) && spawnSync(SYSTEM_PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0
+/** `import module` in Debian's python, apt-installing `pkg` when missing (as root); says `without` otherwise. */
+function ensurePythonModule(module, pkg, without) {
+  const ok = () => existsSync(SYSTEM_PYTHON) && spawnSync(SYSTEM_PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0
   if (ok()) return true
   if (!isRoot()) {
-    say('python3-onnx is missing: the ONNX checker test will be skipped. Install: sudo apt-get install -y python3-onnx')
+    say(`${pkg} is missing: ${without}. Install: sudo apt-get install -y ${pkg}`)
     return false
   }
-  say('installing Debian python3-onnx (apt-get)…')
-  aptInstall(['python3-onnx'])
+  say(`installing Debian ${pkg} (apt-get)…`)
+  aptInstall([pkg])
   return ok()
 }
+
+/** Debian's python3-onnx, for onnx.checker in the export tests. Optional: tests skip loudly without it. */
+export const ensurePythonOnnx = () => ensurePythonModule('onnx', 'python3-onnx', 'the ONNX checker test will be skipped')
+
+/** Debian's python3-jsonschema, for the libvmaf fork's registry gate in the registry export test. */
+export const ensurePythonJsonschema = () =>
+  ensurePythonModule('jsonschema', 'python3-jsonschema', 'the registry gate test will fail')

@@ -1,9 +1,10 @@
 // `npm test`: set-up, type checks, unit tests (vitest), end-to-end tests (Playwright, headless Chromium + WebGPU).
-import { ensureChromium, ensureNodeModules, ensurePythonOnnx, run } from './setup.mjs'
+import { ensureChromium, ensureNodeModules, ensurePythonJsonschema, ensurePythonOnnx, run } from './setup.mjs'
 
 ensureNodeModules()
 const haveChromium = ensureChromium()
 ensurePythonOnnx()
+ensurePythonJsonschema()
 
 const steps = [
   ['type checks', 'npx', ['svelte-check', '--tsconfig', './tsconfig.app.json', '--fail-on-warnings'], true],

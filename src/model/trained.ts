@@ -34,6 +34,18 @@ export function unknownSplit(description = 'unknown: the model was made without 
   return { mode: 'unknown', description, trainSources: [], heldOutSources: [] }
 }
 
+/** Which data and which experiment run produced a model: written into its sidecar and registry notes. */
+export interface Provenance {
+  /** the corpora of the training rows, joined: "nflx", "konvid" or "nflx+konvid" */
+  dataset: string
+  /** experiment name (a preset such as "foxbird", or the user's) */
+  experiment?: string
+  /** arm id within the experiment, e.g. "b" or "mlp_medium" */
+  arm?: string
+  /** the fold: held-out source or the protocol's test set */
+  fold?: string
+}
+
 export interface TrainingRecord {
   seed: number
   epochs: number
@@ -50,6 +62,7 @@ export interface TrainingRecord {
   /** which trainer ran: GPU adapter description or "CPU reference" */
   device: string
   wallMs: number
+  provenance?: Provenance
 }
 
 export interface TrainedModel {

@@ -1,7 +1,8 @@
-// The sidecar `<id>.json`: the registry format of ../shared/upstream-models/vmaf_tiny_v2.json
-// (id, kind, onnx, opset, sha256, input/output names and shapes, features, input_mean/std, arch,
-// n_params, notes) plus our `widths` and `training` block. parseSidecar reads any registry
-// sidecar (ours or published ones) and says plainly what is wrong with a bad one.
+// The sidecar `<id>.json`: the registry format of the fork's tiny-model sidecars (id, kind, onnx,
+// opset, sha256, input/output names and shapes, features, input_mean/std, arch, n_params, notes)
+// plus our `widths`, the provenance (`dataset` with the input files' sha256, and the `experiment`,
+// `arm` and `fold` that produced the model) and the `training` block. parseSidecar reads any
+// registry sidecar (ours or published ones) and says plainly what is wrong with a bad one.
 import { describeWidths, paramCount } from '../model/arch.ts'
 import { unknownSplit, type SplitRecord, type TrainedModel } from '../model/trained.ts'
 import { SidecarError } from './errors.ts'
@@ -58,6 +59,13 @@ export interface Sidecar {
   widths?: number[]
   n_params?: number
   notes?: string
+  /** corpora of the training rows, e.g. "nflx+konvid" */
+  dataset?: string
+  /** the input files the training rows came from, with their sha256 */
+  dataset_files?: { name: string; sha256: string; rows: number }[]
+  experiment?: string
+  arm?: string
+  fold?: string
   training?: TrainingBlock
   /** published sidecars carry more (quant_mode, int8_sha256…): kept as they are */
   [extra: string]: unknown
@@ -88,6 +96,7 @@ export function sidecar(model: TrainedModel, onnxBytes: Uint8Array, metrics?: Gr
     arch: model.arch.name,
     widths: [...model.arch.widths],
     n_params: n,
+    ...provenanceFields(model),
     notes:
       `${model.id} — ${F} features + ${scalerText} + ${model.arch.name} ${describeWidths(model.arch.widths)} ` +
       `(${n} params), ${t.epochs} epochs Adam @ lr=${t.lr}, batch ${t.batchSize}, MSE, seed ${t.seed}; ` +
@@ -152,6 +161,19 @@ function checkSplitRecord(training: unknown, file: string): void {
   if (typeof (training as Record<string, unknown>).split !== 'string') throw new SidecarError(file, 'field "training.split" must be a string next to "training.split_record"')
 }
 
+function provenanceFields(model: TrainedModel): Partial<Sidecar> {
+  const p = model.training.provenance
+  if (!p) return {}
+  const out: Partial<Sidecar> = {
+    dataset: p.dataset,
+    dataset_files: model.training.inputFiles.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })),
+  }
+  if (p.experiment !== undefined) out.experiment = p.experiment
+  if (p.arm !== undefined) out.arm = p.arm
+  if (p.fold !== undefined) out.fold = p.fold
+  return out
+}
+
 export function sidecarJson(s: Sidecar): string {
   return JSON.stringify(s, null, 2) + '\n'
 }
@@ -172,7 +194,7 @@ export function parseSidecar(text: string, file = 'sidecar.json'): Sidecar {
   if (typeof s.id !== 'string' || !s.id) throw bad('id', 'a non-empty string')
   if (!Array.isArray(s.features) || !s.features.length || !s.features.every((f) => typeof f === 'string'))
     throw bad('features', 'a non-empty list of column names')
-  for (const k of ['onnx', 'input_name', 'output_name', 'sha256', 'kind', 'arch', 'notes'])
+  for (const k of ['onnx', 'input_name', 'output_name', 'sha256', 'kind', 'arch', 'notes', 'dataset', 'experiment', 'arm', 'fold'])
     if (s[k] !== undefined && typeof s[k] !== 'string') throw bad(k, 'a string')
   for (const k of ['input_shape', 'output_shape', 'input_mean', 'input_std', 'widths'])
     if (s[k] !== undefined && !isNumArray(s[k])) throw bad(k, 'a list of numbers')
