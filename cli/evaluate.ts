@@ -1,8 +1,8 @@
 // Evaluating a model on (some of) the loaded rows with an Evaluator (onnxruntime-node here), and
 // the per-source metrics the app's Evaluate tab shows: nflx rows by source, konvid clips pooled.
-import { gather } from '../src/data/gather.ts'
 import type { TableView } from '../src/data/table.ts'
-import { groupMetrics, groupRows, type GroupMetrics } from '../src/metrics/index.ts'
+import { sourceMetrics } from '../src/experiment/sourceMetrics.ts'
+import type { GroupMetrics } from '../src/metrics/index.ts'
 import type { Evaluator, OnnxModelSource } from '../src/onnx/evaluator.ts'
 
 export interface RowsEvaluation {
@@ -13,8 +13,6 @@ export interface RowsEvaluation {
   metrics: GroupMetrics
   rows: number
 }
-
-const pick = <T extends Float32Array | Uint32Array>(values: T, rows: Uint32Array | null): T => (rows ? gather(values, rows) : values)
 
 /** Predict `rows` (all rows when null) and score them per source. */
 export async function evaluateRows(
@@ -27,9 +25,7 @@ export async function evaluateRows(
   const n = rows ? rows.length : table.rows
   const x = table.matrix(features, rows ?? undefined)
   const out = await evaluator.run(model, x, n, features.length)
-  const groups = groupRows(table, 'source')
-  const metrics = groupMetrics(out.pred, pick(table.target(), rows), pick(groups.codes, rows), groups.names, { notInSummary: groups.pooled })
-  return { pred: out.pred, ep: out.ep, epReason: out.epReason, inferenceMs: out.inferenceMs, metrics, rows: n }
+  return { pred: out.pred, ep: out.ep, epReason: out.epReason, inferenceMs: out.inferenceMs, metrics: sourceMetrics(table, rows, out.pred), rows: n }
 }
 
 /** The contract's metrics block: per source and all rows. */

@@ -1,11 +1,11 @@
-// Training worker: a thin comlink adapter over a Trainer. It picks the WGSL engine when WebGPU
-// works here, else the CPU reference with a plain notice; streams per-epoch events back; and
+// Training worker: a thin comlink adapter over a Trainer. openTrainer('auto') picks the WGSL engine
+// when WebGPU works here, else the CPU reference with a plain notice; streams per-epoch events back; and
 // cancels through an AbortSignal (the trainers yield often enough to receive the message).
 // After a device loss the trainer is dropped, so the next run (a resume) asks for a new device.
 import * as Comlink from 'comlink'
-import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/contract.ts'
 import { gpuTrainer } from '../src/engine/index.ts'
+import { openTrainer } from '../src/experiment/openTrainer.ts'
 
 export interface TrainerInfo {
   kind: Trainer['kind']
@@ -18,14 +18,8 @@ let current: Promise<{ trainer: Trainer; info: TrainerInfo }> | null = null
 let controller: AbortController | null = null
 
 async function pick(): Promise<{ trainer: Trainer; info: TrainerInfo }> {
-  const gpu = await gpuTrainer()
-  if ('trainer' in gpu) {
-    const t = gpu.trainer
-    return { trainer: t, info: { kind: t.kind, description: t.description, notice: null } }
-  }
-  const t = new CpuTrainer()
-  const notice = `WebGPU unavailable: ${gpu.reason} — training on the CPU reference`
-  return { trainer: t, info: { kind: t.kind, description: t.description, notice } }
+  const { trainer, device, why, fellBack } = await openTrainer('auto', { openGpu: gpuTrainer })
+  return { trainer, info: { kind: trainer.kind, description: device, notice: fellBack ? why : null } }
 }
 
 function ensure() {

@@ -2,14 +2,15 @@
 // validated against LIMITS, then one seeded job per architecture × seed over the loaded table, on
 // the picked features and one train/validation split of src/data/splits.ts. Which split holds out
 // a source and which a konvid fraction is decided here, once.
-import { archSpec, type ArchName, type ArchSpec } from '../model/arch.ts'
+import { archSpec, describeWidths, type ArchName, type ArchSpec } from '../model/arch.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
 import type { ScalerMode, SplitRecord } from '../model/trained.ts'
 import type { TrainData, TrainJob } from '../model/contract.ts'
 import { CORPORA, type TableView } from '../data/table.ts'
 import { makeSplit, nflxSources, type Split, type SplitMode } from '../data/splits.ts'
 import { LIMITS, optimizerProblem, trainRunSizeProblem } from './limits.ts'
-import { splitRecord } from './records.ts'
+import { fileSafe, splitRecord, timestampedId } from './records.ts'
+import type { RunSpec } from './run.ts'
 
 /** The validation splits a single run offers: the split modes of splits.ts but loso (that is the
  *  study's), plus training on every row. */
@@ -222,4 +223,38 @@ export function trainRun(s: TrainSettings, table: TableView): TrainRun {
     }),
   )
   return { data, jobs, arch, features, seeds, scalerMode: s.scalerMode, split: splitRecord(table, split) }
+}
+
+export interface TrainSpecsInput {
+  archs: readonly ArchSpec[]
+  features: readonly string[]
+  seeds: readonly number[]
+  split: TrainSplit
+  record: SplitRecord
+  epochs: number
+  batchSize: number
+  lr: number
+  scalerMode: ScalerMode
+  createdAt?: Date
+}
+
+/** The pipeline's runs of a single training run: one per architecture × seed, all on one split. */
+export function trainRunSpecs(o: TrainSpecsInput): RunSpec[] {
+  const createdAt = o.createdAt ?? new Date()
+  const tag = fileSafe(o.split.name, 'split')
+  return o.archs.flatMap((arch) =>
+    o.seeds.map((seed) => ({
+      id: timestampedId(arch.name, seed, createdAt, tag),
+      label: `${arch.name} ${describeWidths(arch.widths)} seed ${seed}`,
+      arch,
+      features: o.features,
+      seed,
+      rows: o.split,
+      split: o.record,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      lr: o.lr,
+      scalerMode: o.scalerMode,
+    })),
+  )
 }

@@ -4,6 +4,7 @@
 // from URLs that Node answers through page.route, see transfer.ts); every epoch event goes back
 // through the function Node exposed as window.__cliEpoch; the results return encoded (typed arrays as base64).
 import { gpuTrainer } from '../engine/index.ts'
+import { openTrainer } from '../experiment/openTrainer.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/contract.ts'
 import { encodeValue, joinPieces, type PiecesHeader } from './transfer.ts'
 
@@ -14,10 +15,7 @@ type EpochSink = (run: number, event: unknown) => Promise<void>
 
 /** Request the GPU and compile the engine's pipelines; the adapter, or why there is none. */
 export async function cliGpuOpen(): Promise<{ ok: true; description: string } | { ok: false; reason: string }> {
-  trainer ??= gpuTrainer().then((g) => {
-    if ('trainer' in g) return g.trainer
-    throw new Error(g.reason)
-  })
+  trainer ??= openTrainer('gpu', { openGpu: gpuTrainer }).then((o) => o.trainer)
   try {
     return { ok: true, description: (await trainer).description }
   } catch (e) {

@@ -5,7 +5,7 @@ import { webEvaluator } from '../app/evalClient.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
 import { ingestSources, type SourceInput } from '../data/ingest.ts'
 import type { TableView } from '../data/table.ts'
-import { CpuTrainer } from '../model/trainCpu.ts'
+import { openTrainer } from '../experiment/openTrainer.ts'
 import type { Trainer } from '../model/contract.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
 import { gpuTrainer } from '../engine/index.ts'
@@ -66,12 +66,14 @@ function loadTable(urls: string[]): Promise<TableView> {
 }
 
 async function pickTrainer(kind: 'webgpu' | 'cpu'): Promise<Trainer> {
-  if (kind === 'cpu') return new CpuTrainer()
-  gpu ??= gpuTrainer().then((g) => {
-    if ('trainer' in g) return g.trainer
-    gpu = null
-    throw new Error(`no GPU trainer: ${g.reason}`)
-  })
+  if (kind === 'cpu') return (await openTrainer('cpu', { openGpu: gpuTrainer })).trainer
+  gpu ??= openTrainer('gpu', { openGpu: gpuTrainer }).then(
+    (o) => o.trainer,
+    (e: Error) => {
+      gpu = null
+      throw new Error(`no GPU trainer: ${e.message}`)
+    },
+  )
   return gpu
 }
 
