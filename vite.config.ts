@@ -22,7 +22,7 @@ export default defineConfig({
         // the app
         main: resolve(import.meta.dirname, 'index.html'),
         // a bare page exposing the engine, used by tests, benchmarks and the CLI through headless Chromium
-        harness: resolve(import.meta.dirname, 'harness.html'),
+        pageApi: resolve(import.meta.dirname, 'pageApi.html'),
       },
     },
   },

@@ -1,6 +1,6 @@
 // Inference speed of our exported mlp_small on 280,000 rows (the demo's nflx-like rows tiled):
 // onnxruntime-node (CPU EP) in this process, onnxruntime-web WASM and WebGPU in the app's eval
-// worker inside headless Chromium (openHarness). Plus session-creation time, cold and warm.
+// worker inside headless Chromium (openPageApi). Plus session-creation time, cold and warm.
 //   npm run bench:infer [-- --rows 280000 --repeat 5 --json out.json --dist dist]
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -13,7 +13,7 @@ import { fitScaler } from '../src/model/scaler.ts'
 import { unknownSplit, type TrainedModel } from '../src/model/trained.ts'
 import { exportOnnx } from '../src/onnx/export.ts'
 import type { EvalOutput, OnnxModelSource } from '../src/onnx/evaluator.ts'
-import { openHarness, ROOT } from '../src/node/browser.ts'
+import { openPageApi, ROOT } from '../src/node/browser.ts'
 import { createNodeEvaluator } from '../src/node/ortNode.ts'
 import { cpus, loadavg } from 'node:os'
 
@@ -76,7 +76,7 @@ export default async function main(argv: string[]): Promise<number> {
   }
 
   // onnxruntime-web in the app's eval worker
-  const h = await openHarness({ outDir: arg(argv, 'dist', 'dist') })
+  const h = await openPageApi({ outDir: arg(argv, 'dist', 'dist') })
   try {
     const page = h.page
     type Lab = Record<string, (...a: unknown[]) => Promise<any>>

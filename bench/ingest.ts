@@ -13,8 +13,8 @@ import { asyncBufferFromFile, parquetMetadata, parquetReadObjects } from 'hyparq
 import { compressors } from 'hyparquet-compressors'
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer'
 import type { CDPSession } from '@playwright/test'
-import { ROOT, openHarness } from '../src/node/browser.ts'
-import type { IngestRun } from '../src/harness/ingest.ts'
+import { ROOT, openPageApi } from '../src/node/browser.ts'
+import type { IngestRun } from '../src/pageApi/ingest.ts'
 
 const DEMO = ['nflx_like.parquet', 'konvid_like/part-000.parquet', 'konvid_like/part-001.parquet', 'konvid_like/part-002.parquet', 'konvid_like/part-003.parquet']
 const STRINGS = new Set(['corpus', 'source', 'key'])
@@ -189,7 +189,7 @@ export default async function main(argv: string[]): Promise<number> {
   const groups = parquetMetadata(file.slice().buffer).row_groups.length
   log(`file: ${rows.toLocaleString('en-US')} rows, ${groups} row groups, ${mb(file.length)}, 16 columns (the reader needs 11)`)
 
-  const session = await openHarness()
+  const session = await openPageApi()
   const results: Record<string, unknown>[] = []
   try {
     const { page } = session

@@ -4,7 +4,7 @@
 //   2. a 9-fold LOSO (combined corpus, arm b) on 280,000 rows resampled (seeded) from the demo rows.
 // Reference: nine sequential runs of the best PyTorch loop on this machine take ~110–125 s.
 //   npm run bench:loso -- [--trainer webgpu|cpu] [--seeds N] [--epochs N] [--rows N] [--only study|loso] [--out-dir dist] [--json]
-import { openHarness } from '../src/node/browser.ts'
+import { openPageApi } from '../src/node/browser.ts'
 
 function arg(argv: string[], name: string, def: string): string {
   const i = argv.indexOf(`--${name}`)
@@ -37,7 +37,7 @@ export default async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json')
   const log = (s: string) => process.stderr.write(s + '\n')
 
-  const session = await openHarness({ outDir: arg(argv, 'out-dir', 'dist'), onConsole: (l) => l.includes('[study]') && log(l) })
+  const session = await openPageApi({ outDir: arg(argv, 'out-dir', 'dist'), onConsole: (l) => l.includes('[study]') && log(l) })
   const results: Record<string, unknown> = { trainer, epochs }
   try {
     const run = (req: Record<string, unknown>) =>

@@ -15,8 +15,8 @@ import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
 import { TorchGenerator } from '../src/base/prng.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { TrainData, TrainJob } from '../src/model/contract.ts'
-import { openHarness } from '../src/node/browser.ts'
-import type { EngineTrainReply, EngineTrainRequest } from '../src/harness/engine.ts'
+import { openPageApi } from '../src/node/browser.ts'
+import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
 
 function arg(argv: string[], name: string, def: number): number {
@@ -111,7 +111,7 @@ export default async function main(argv: string[]): Promise<number> {
   const samples = rows * epochs
   log(`${arch}${options.disableSmall ? ' (generic kernel)' : ''}, batch 256, ${epochs} epochs × ${rows} rows; load average ${load0.toFixed(2)} (2 cores shared)`)
 
-  const session = await openHarness({ onConsole: (l) => (l.includes('error') ? log(l) : undefined) })
+  const session = await openPageApi({ onConsole: (l) => (l.includes('error') ? log(l) : undefined) })
   try {
     const page = session.page
     const t0 = performance.now()

@@ -24,7 +24,7 @@ async function openGpu(progress: Progress): Promise<GpuOpening> {
     const t = await ChromiumTrainer.open({ onStatus: (m) => progress.line(m), onConsole: debug })
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
     const { buildMs, browserMs, gpuMs } = t.startup
-    progress.line(`${t.description} ready in ${s(performance.now() - t0)} (harness build check ${s(buildMs)}, Chromium + page ${s(browserMs)}, WebGPU device + engine pipelines ${s(gpuMs)})`)
+    progress.line(`${t.description} ready in ${s(performance.now() - t0)} (page API build check ${s(buildMs)}, Chromium + page ${s(browserMs)}, WebGPU device + engine pipelines ${s(gpuMs)})`)
     return { trainer: t, close: () => t.close() }
   } catch (e) {
     if (e instanceof NoChromiumError || e instanceof NoAdapterError) return { reason: (e as Error).message }

@@ -1,6 +1,6 @@
 // The WGSL engine in headless Chromium (SwiftShader here), against PyTorch's trajectories and
 // against itself (together = alone, determinism, divergence, cancel, device loss, leaks).
-// Fixtures are read in Node and handed to the harness page (window.lab, src/harness/engine.ts).
+// Fixtures are read in Node and handed to the page API page (window.lab, src/pageApi/engine.ts).
 import { expect, test, type Page } from '@playwright/test'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
@@ -15,7 +15,7 @@ import { unflattenParams } from '../src/model/params.ts'
 import { predict } from '../src/model/forward.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { TrainData, TrainJob } from '../src/model/contract.ts'
-import type { EngineTrainReply, EngineTrainRequest } from '../src/harness/engine.ts'
+import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
 
 test.describe.configure({ mode: 'serial' })
@@ -24,7 +24,7 @@ let page: Page
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage()
   page.on('pageerror', (e) => console.log('[page error]', e.message))
-  await page.goto('/harness.html')
+  await page.goto('/pageApi.html')
   await page.waitForFunction(() => (window as unknown as { lab?: { ready?: boolean } }).lab?.ready === true)
 })
 test.afterAll(async () => page.close())

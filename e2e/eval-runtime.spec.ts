@@ -1,4 +1,4 @@
-// onnxruntime-web in the app's eval worker (through harness.html): our exports and the published
+// onnxruntime-web in the app's eval worker (through pageApi.html): our exports and the published
 // vmaf_tiny models load on the WebGPU and the WASM EP and agree with onnxruntime-node and with
 // our forward pass on 1,000 demo rows.
 import { readFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { agreement, outputScale, TOL } from '../test/onnx/tolerance.ts'
 type Lab = Record<string, (...a: any[]) => Promise<any>>
 
 async function harness(page: Page) {
-  await page.goto('/harness.html')
+  await page.goto('/pageApi.html')
   await page.waitForFunction(() => (window as any).lab?.ready === true)
   const env = await page.evaluate(() => ((window as any).lab as Lab).evalEnv())
   expect(env.webgpu, `no WebGPU adapter in the worker: ${env.adapter}`).toBe(true)

@@ -1,5 +1,5 @@
 // The FoxBird study end to end in headless Chromium (WebGPU on SwiftShader):
-//  1. acceptance (issue 5) through the harness page — the app's study path (GPU engine + splits +
+//  1. acceptance (issue 5) through the page API page — the app's study path (GPU engine + splits +
 //     ONNX export + onnxruntime-web evaluation) on the demo corpus, 5 seeds, against PyTorch's
 //     ../shared/fixtures/loso_torch_demo.json;
 //  2. once through the UI: the button, the tables, the call-out, the report download.
@@ -50,9 +50,9 @@ interface HarnessOutput {
   markdown: string
 }
 
-async function openHarness(page: Page) {
+async function openPageApi(page: Page) {
   page.on('console', (m) => m.text().startsWith('[study]') && console.log(m.text()))
-  await page.goto('/harness.html')
+  await page.goto('/pageApi.html')
   await page.waitForFunction(() => (window as unknown as { lab?: { ready?: boolean } }).lab?.ready === true)
 }
 
@@ -67,7 +67,7 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
 
   test('runs all 135 models: 3 arms × 9 folds × 5 seeds, (c) at 58 epochs', async ({ page }) => {
     test.setTimeout(900_000)
-    await openHarness(page)
+    await openPageApi(page)
     out = (await page.evaluate(
       (trainer) => (window as any).lab.studyRun({ settings: { arch: 'mlp_small', epochs: 30, batchSize: 256, lr: 1e-3, seeds: 5, scalerMode: 'standard' }, trainer }),
       TRAINER,

@@ -1,6 +1,6 @@
-// Evaluation worker: ONE long-lived worker holding onnxruntime-web, so its 28 MB wasm is fetched
+// Evaluation worker: ONE long-lived worker holding onnxruntime-web, so its wasm is fetched
 // and compiled once. `import('onnxruntime-web')` (the JSEP build) is the one variant that gives
-// both the WebGPU and the WASM EP from a single import (TOOLCHAIN.md); it loads on first use.
+// both the WebGPU and the WASM EP from a single import; it loads on first use.
 // A thin comlink adapter: model checks, EP choice and session caching live in src/onnx.
 import * as Comlink from 'comlink'
 import { crossCheck, type CrossCheck, type EvalOutput, type EvalRunOptions, type OnnxModelSource } from '../src/onnx/evaluator.ts'

@@ -5,17 +5,14 @@
 //   data.version   bumped on every change (throttled to a few Hz while a load streams in)
 //   data.loading, data.progress, data.messages (errors/warnings naming the file)
 // Loads run one after another; a bad file never touches what is already loaded.
-import * as Comlink from 'comlink'
-import { lazyWorker } from './lazyWorker.ts'
-import type { DataWorkerApi, WorkerSource } from '../../workers/data.worker.ts'
-import { chunkBuffers } from '../data/chunk.ts'
+import type { WorkerSource } from '../../workers/data.worker.ts'
+import { dataWorker, loadThroughWorker } from '../../workers/dataClient.ts'
 import { MissingColumnError, TargetMismatchError } from '../data/errors.ts'
 import { FeatureTable } from '../data/featureTable.ts'
-import { TableLoader, type DataMessage } from '../data/loader.ts'
+import type { DataMessage } from '../data/loader.ts'
 import type { Progress } from '../data/reader.ts'
 import { DEFAULT_TARGET } from '../data/schema.ts'
 import type { Corpus } from '../data/table.ts'
-
 import { DEMO_FILES } from '../experiment/demo.ts'
 
 export interface UiMessage extends DataMessage {
@@ -35,56 +32,6 @@ export const data = $state({
   corpus: 'nflx' as Corpus,
 })
 
-// ---- the worker -----------------------------------------------------------------------------
-
-export const dataWorker = lazyWorker<DataWorkerApi>(
-  () => new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'data' }),
-)
-
-/**
- * Stream sources through the data worker into `table` (no UI state involved): the app path,
- * also used by the harness to benchmark it.
- */
-export async function loadThroughWorker(
-  table: FeatureTable,
-  sources: WorkerSource[],
-  opts: { corpus?: Corpus; onProgress?: (p: Progress) => void; onMessage?: (m: DataMessage) => void; onChange?: () => void } = {},
-): Promise<TableLoader> {
-  const loader = new TableLoader(table, opts.onMessage)
-  // an exception here would only reach the worker (which ignores the replies): keep it and rethrow
-  let failure: unknown = null
-  const emit = (ev: Parameters<TableLoader['handle']>[0]) => {
-    if (failure) return
-    try {
-      loader.handle(ev)
-      if (ev.type === 'progress') opts.onProgress?.(ev.progress)
-      else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
-    } catch (e) {
-      failure = e
-    }
-    if (ev.type === 'chunk') {
-      // the rows are copied into the table: hand the buffers back to the worker for reuse
-      const buffers = chunkBuffers(ev.chunk)
-      return Comlink.transfer(buffers, buffers)
-    }
-  }
-  try {
-    await dataWorker().load(
-      sources,
-      {
-        target: table.targetName,
-        extras: [...table.extras],
-        corpus: opts.corpus,
-        known: table.files.map((f) => ({ sha256: f.sha256, name: f.name })),
-      },
-      Comlink.proxy(emit),
-    )
-  } finally {
-    loader.finish()
-  }
-  if (failure) throw failure
-  return loader
-}
 
 // ---- loading ----------------------------------------------------------------------------------
 

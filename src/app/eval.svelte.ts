@@ -8,7 +8,7 @@ import { groupMetrics, groupRows, type GroupMetrics, type Grouping } from '../me
 import type { EpChoice } from '../onnx/evaluator.ts'
 import { evalReport } from '../experiment/records.ts'
 import type { EvalEnv } from '../../workers/eval.worker.ts'
-import { evalWorker } from './evalClient.ts'
+import { evalWorker } from '../../workers/evalClient.ts'
 import { modelSource, registry, saveReport, type ModelEntry } from './models.svelte.ts'
 
 export interface EvalResult {

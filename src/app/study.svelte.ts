@@ -4,7 +4,7 @@
 // keeps what the panel shows: the plan, the runs as they finish, live loss curves, progress + ETA.
 import { data, loadDemo } from './data.svelte.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
-import { webEvaluator } from './evalClient.ts'
+import { webEvaluator } from '../../workers/evalClient.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import { plannedArms, studyAvailability, studySeeds } from '../study/plan.ts'

@@ -4,7 +4,7 @@
 // trains, the other is refused with a message naming the holder, and a cancel goes through the
 // holder's lease — it can never stop somebody else's run.
 import * as Comlink from 'comlink'
-import { lazyWorker } from './lazyWorker.ts'
+import { lazyWorker } from '../../workers/lazyWorker.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
 

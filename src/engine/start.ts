@@ -1,5 +1,5 @@
 // The WGSL engine ready to train, when this browser gives us a WebGPU device; otherwise the plain
-// reason, which callers show next to their CPU fallback. Used by the train worker and the harness.
+// reason, which callers show next to their CPU fallback. Used by the train worker and the page API.
 import type { Trainer } from '../model/contract.ts'
 import { requestGpu } from './device.ts'
 import { GpuTrainer } from './gpuTrainer.ts'

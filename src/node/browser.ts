@@ -1,4 +1,4 @@
-// Opens the built harness page (dist/harness.html) in headless Chromium with WebGPU, for the
+// Opens the built page API page (dist/pageApi.html) in headless Chromium with WebGPU, for the
 // benchmarks and the CLI: the GPU work runs in the browser, the caller stays in Node.
 // The page is served by Vite's preview server, so headers (COOP/COEP) match the app's.
 import { existsSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { chromiumArgs, chromiumPath, hasChromium } from './chromium.ts'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
-export interface HarnessSession {
+export interface PageApiSession {
   page: Page
   browser: Browser
   url: string
@@ -23,15 +23,15 @@ export class NoChromiumError extends Error {
 /** Build dist/ when it is missing (or when `rebuild` is set). */
 export async function ensureBuilt(opts: { outDir?: string; rebuild?: boolean } = {}): Promise<string> {
   const outDir = resolve(ROOT, opts.outDir ?? 'dist')
-  if (opts.rebuild || !existsSync(resolve(outDir, 'harness.html'))) {
+  if (opts.rebuild || !existsSync(resolve(outDir, 'pageApi.html'))) {
     await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
   }
   return outDir
 }
 
-export async function openHarness(
+export async function openPageApi(
   opts: { outDir?: string; rebuild?: boolean; onConsole?: (line: string) => void } = {},
-): Promise<HarnessSession> {
+): Promise<PageApiSession> {
   if (!hasChromium())
     throw new NoChromiumError(
       `Chromium not found at ${chromiumPath()}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`,
@@ -48,7 +48,7 @@ export async function openHarness(
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true })
   const page = await browser.newPage()
   if (opts.onConsole) page.on('console', (m) => opts.onConsole!(`[browser ${m.type()}] ${m.text()}`))
-  await page.goto(new URL('harness.html', url).href)
+  await page.goto(new URL('pageApi.html', url).href)
   await page.waitForFunction(() => (window as unknown as { lab?: { ready?: boolean } }).lab?.ready === true)
   return {
     page,

@@ -1,4 +1,4 @@
-// Where the system Chromium lives and the flags that give it WebGPU headless (see TOOLCHAIN.md).
+// Where the system Chromium lives and the flags that give it WebGPU headless (SwiftShader when there is no GPU).
 // Shared by Playwright's config, the benchmarks and the CLI so they all run the same browser.
 import { existsSync } from 'node:fs'
 

@@ -1,5 +1,5 @@
 // A Trainer for Node whose GPU work runs in headless Chromium: the same WGSL engine as the app
-// (src/engine's gpuTrainer), driven through the harness page (src/harness/cli.ts).
+// (src/engine's gpuTrainer), driven through the page API page (src/pageApi/cli.ts).
 //
 //   const t = await ChromiumTrainer.open({ onStatus: console.error })   // one browser per process
 //   const results = await t.train(data, jobs, { onEpoch, signal })      // same contract as CpuTrainer
@@ -16,11 +16,11 @@
 // `checkpoints: 'all'` for complete per-epoch checkpoints.
 import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
-import type { CliTrainPayload } from '../harness/cli.ts'
-import { decodeValue, splitPieces, type Pieces } from '../harness/transfer.ts'
-import { NoChromiumError, openHarness, type HarnessSession } from './browser.ts'
+import type { CliTrainPayload } from '../pageApi/cli.ts'
+import { decodeValue, splitPieces, type Pieces } from '../pageApi/transfer.ts'
+import { NoChromiumError, openPageApi, type PageApiSession } from './browser.ts'
 import { chromiumPath, hasChromium } from './chromium.ts'
-import { harnessBuild } from './harnessBuild.ts'
+import { pageApiBuild } from './pageApiBuild.ts'
 
 /** Chromium is there but gives no WebGPU adapter/device, or the engine cannot start on it. */
 export class GpuUnavailableError extends Error {
@@ -67,7 +67,7 @@ export class ChromiumTrainer implements Trainer {
   private closed = false
 
   private constructor(
-    private readonly session: HarnessSession,
+    private readonly session: PageApiSession,
     readonly description: string,
     private readonly checkpoints: 'final' | 'all',
     /** ms spent in open(): build check, browser + page, GPU device + pipelines */
@@ -79,10 +79,10 @@ export class ChromiumTrainer implements Trainer {
     // before the build (seconds): a missing browser is known at once
     if (!hasChromium()) throw new NoChromiumError(`Chromium not found at ${chromiumPath()}`)
     const t0 = performance.now()
-    const outDir = await harnessBuild(status)
+    const outDir = await pageApiBuild(status)
     const t1 = performance.now()
     status('starting headless Chromium…')
-    const session = await openHarness({ outDir, onConsole: opts.onConsole })
+    const session = await openPageApi({ outDir, onConsole: opts.onConsole })
     const t2 = performance.now()
     try {
       status('requesting a WebGPU device and compiling the engine…')

@@ -1,4 +1,4 @@
-// Ops the libvmaf fork's tiny-model loader accepts (../shared/DESIGN.md "ONNX contract").
+// Ops the libvmaf fork's tiny-model loader accepts (the ONNX contract, ARCHITECTURE.md).
 // Our exports use only Sub, Div, Gemm, Relu and Squeeze; models from elsewhere are checked
 // against the whole list and get a warning (not a refusal) for anything outside it.
 export const ALLOWED_OPS: ReadonlySet<string> = new Set([

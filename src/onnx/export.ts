@@ -1,4 +1,4 @@
-// TrainedModel → ONNX bytes the libvmaf tiny-model loader accepts (DESIGN.md "ONNX contract"):
+// TrainedModel → ONNX bytes the libvmaf tiny-model loader accepts (the ONNX contract, ARCHITECTURE.md):
 // opset 17, IR 8, input `features` float32 [N, F], output `vmaf` float32 [N], graph
 // Sub(mean) → Div(std) → (Gemm → Relu)* → Gemm → Squeeze, weights inline.
 // Deterministic: the bytes depend only on the weights, scaler, features and architecture — no

@@ -1,5 +1,5 @@
 // The study orchestration end to end in Node: CPU reference trainer + onnxruntime-node evaluator
-// on a small hand-made table (the same runStudy the app and the harness call).
+// on a small hand-made table (the same runStudy the app and the page API call).
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { predict } from '../../src/model/forward.ts'

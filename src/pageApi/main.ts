@@ -1,4 +1,4 @@
-// Entry of harness.html: exposes the engine and friends to Playwright (tests, benchmarks, CLI)
+// Entry of pageApi.html: exposes the engine and friends to Playwright (tests, benchmarks, CLI)
 // as window.lab. Each area contributes its own module; this file only gathers them.
 import * as engine from './engine.ts'
 import * as ingest from './ingest.ts'

@@ -1,7 +1,7 @@
 // window.lab functions for the ingest benchmark (bench/ingest.ts) and tests: stream a Blob into a
 // FeatureTable either in this page (the reader in-process) or through the app's data worker.
 // The Blob is fetched first (ingestPrepare) so the timed part is Blob → FeatureTable only.
-import { loadThroughWorker } from '../app/data.svelte.ts'
+import { loadThroughWorker } from '../../workers/dataClient.ts'
 import { FeatureTable } from '../data/featureTable.ts'
 import { ingestSources } from '../data/ingest.ts'
 import { blobBuffer } from '../data/sources.ts'

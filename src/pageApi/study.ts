@@ -1,7 +1,7 @@
 // window.lab functions of the study area, for Playwright tests, bench/loso.ts and the CLI: the
 // app's study path — the GPU engine (CPU reference on request), the splits, ONNX export and the
 // onnxruntime-web evaluation worker — driven from Node with plain JSON in and out.
-import { webEvaluator } from '../app/evalClient.ts'
+import { webEvaluator } from '../../workers/evalClient.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
 import { ingestSources, type SourceInput } from '../data/ingest.ts'
 import type { TableView } from '../data/table.ts'

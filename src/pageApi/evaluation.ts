@@ -1,7 +1,7 @@
 // window.lab functions of the evaluation area, for Playwright tests, bench/infer.ts and the CLI:
 // the same worker the app uses, driven with bytes and matrices passed from Node (Playwright
 // serialises typed arrays).
-import { evalWorker } from '../app/evalClient.ts'
+import { evalWorker } from '../../workers/evalClient.ts'
 import type { EpChoice, OnnxModelSource } from '../onnx/evaluator.ts'
 
 export interface EvalRunRequest {

@@ -1,6 +1,6 @@
 // Large payloads Node → page go as a header plus pieces of bounded size; the page rebuilds them.
 import { expect, test } from 'vitest'
-import { joinPieces, splitPieces } from '../../src/harness/transfer.ts'
+import { joinPieces, splitPieces } from '../../src/pageApi/transfer.ts'
 
 test('a value with typed arrays survives pieces of at most the given size, in fresh arrays', async () => {
   const x = Float32Array.from({ length: 1001 }, (_, i) => i / 7)

@@ -1,0 +1,59 @@
+// The main-thread handle on the data worker (workers/data.worker.ts) and the one way to stream
+// sources through it into a FeatureTable. Used by the app's data store and the page API.
+import * as Comlink from 'comlink'
+import { lazyWorker } from './lazyWorker.ts'
+import type { DataWorkerApi, WorkerSource } from './data.worker.ts'
+import { chunkBuffers } from '../src/data/chunk.ts'
+import type { FeatureTable } from '../src/data/featureTable.ts'
+import { TableLoader, type DataMessage } from '../src/data/loader.ts'
+import type { Progress } from '../src/data/reader.ts'
+import type { Corpus } from '../src/data/table.ts'
+
+export const dataWorker = lazyWorker<DataWorkerApi>(
+  () => new Worker(new URL('./data.worker.ts', import.meta.url), { type: 'module', name: 'data' }),
+)
+
+/**
+ * Stream sources through the data worker into `table` (no UI state involved): the app path,
+ * also used by the page API to benchmark it.
+ */
+export async function loadThroughWorker(
+  table: FeatureTable,
+  sources: WorkerSource[],
+  opts: { corpus?: Corpus; onProgress?: (p: Progress) => void; onMessage?: (m: DataMessage) => void; onChange?: () => void } = {},
+): Promise<TableLoader> {
+  const loader = new TableLoader(table, opts.onMessage)
+  // an exception here would only reach the worker (which ignores the replies): keep it and rethrow
+  let failure: unknown = null
+  const emit = (ev: Parameters<TableLoader['handle']>[0]) => {
+    if (failure) return
+    try {
+      loader.handle(ev)
+      if (ev.type === 'progress') opts.onProgress?.(ev.progress)
+      else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
+    } catch (e) {
+      failure = e
+    }
+    if (ev.type === 'chunk') {
+      // the rows are copied into the table: hand the buffers back to the worker for reuse
+      const buffers = chunkBuffers(ev.chunk)
+      return Comlink.transfer(buffers, buffers)
+    }
+  }
+  try {
+    await dataWorker().load(
+      sources,
+      {
+        target: table.targetName,
+        extras: [...table.extras],
+        corpus: opts.corpus,
+        known: table.files.map((f) => ({ sha256: f.sha256, name: f.name })),
+      },
+      Comlink.proxy(emit),
+    )
+  } finally {
+    loader.finish()
+  }
+  if (failure) throw failure
+  return loader
+}
