@@ -204,7 +204,7 @@ describe('bad input: exit code ≠ 0, one line on stderr, nothing on stdout', ()
       env: { CHROMIUM_PATH: '/nonexistent/chromium' },
     })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toMatch(/warning: Chromium not found.*CPU reference instead/)
+    expect(r.stderr).toMatch(/warning: WebGPU unavailable: Chromium not found.*CPU reference instead/)
     expect(JSON.parse(r.stdout).models[0].device).toBe('CPU reference (JS)')
   })
 })
