@@ -1,0 +1,25 @@
+// Messages between the WebAssembly trainer and its workers (Web Workers in the page,
+// worker_threads in Node), and the one interface both kinds of worker are wrapped in.
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
+
+export type ToWorker =
+  | { type: 'run'; run: number; data: TrainData; jobs: TrainJob[]; resume: (Checkpoint | null)[] | null; sliceMs: number }
+  | { type: 'abort'; run: number }
+
+export type FromWorker =
+  | { type: 'epoch'; run: number; ev: EpochEvent }
+  | { type: 'done'; run: number; results: TrainResult[] }
+  | { type: 'error'; run: number; name: string; message: string }
+
+/** A worker as the trainer sees it, whatever the platform. */
+export interface WorkerPort {
+  post(msg: ToWorker): void
+  /** sets the one message handler (a later call replaces it) */
+  onMessage(cb: (msg: FromWorker) => void): void
+  /** sets the one handler for the worker itself failing (script error, crash) */
+  onError(cb: (e: Error) => void): void
+  terminate(): void
+}
+
+/** Starts one worker running src/cpu/worker.ts's `serveRuns`. */
+export type SpawnWorker = () => WorkerPort

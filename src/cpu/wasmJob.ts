@@ -1,0 +1,171 @@
+// One job's run on a WebAssembly kernel: its state lives in the run's memory (src/cpu/layout.ts),
+// the epoch's order and Adam's per-step constants are written by this class, the steps run
+// inside the module. Same semantics as the CPU reference's job (src/model/trainCpu.ts): statuses,
+// messages, checkpoints after every epoch, resume.
+import { ADAM_DEFAULTS } from '../model/adam.ts'
+import { flattenParams } from '../model/params.ts'
+import { EpochShuffler, stepsPerEpoch, type Checkpoint, type EpochEvent, type JobStatus, type TrainJob, type TrainResult } from '../model/trainer.ts'
+import { checkCheckpoint, copyCheckpoint, jobResult } from '../model/trainChecks.ts'
+import type { Arena, KernelExports } from './kernel.ts'
+import type { JobLayout } from './layout.ts'
+
+export interface JobMemory {
+  memory: WebAssembly.Memory
+  arena: Arena
+  /** where the run's features and targets are */
+  x: number
+  y: number
+}
+
+/** Bytes a job needs in the run's memory, beyond its layout: row lists, order, per-step tables. */
+export function jobExtraBytes(job: TrainJob): number {
+  const steps = maxEpochSteps(job)
+  return 4 * (2 * job.trainRows.length + job.valRows.length) + 16 * steps + 64 * 4
+}
+
+function maxEpochSteps(job: TrainJob): number {
+  const n = job.order.kind === 'seeded' ? job.trainRows.length : Math.max(1, ...job.order.epochs.map((e) => e.length))
+  return stepsPerEpoch(n, job.batchSize)
+}
+
+export class WasmJob {
+  status: JobStatus | null = null
+  private message: string | undefined
+  private readonly base: number
+  private readonly rows: number
+  private readonly orderAt: number
+  private readonly valAt: number
+  private readonly constsAt: number
+  private readonly lossesAt: number
+  private readonly shuffler: EpochShuffler
+  private readonly orderView: Uint32Array
+  private step = 0
+  private epoch = 0
+  private pos = 0
+  private epochStep = 0
+  private epochRows = 0
+  private epochSse = 0
+  private readonly trainLoss: number[] = []
+  private readonly valLoss: number[] = []
+  private last: Checkpoint | null = null
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly L: JobLayout,
+    private readonly mem: JobMemory,
+    private readonly job: TrainJob,
+    private readonly index: number,
+    resume: Checkpoint | null,
+  ) {
+    const a = mem.arena
+    this.base = a.take(L.bytes)
+    this.rows = a.take(4 * job.trainRows.length)
+    this.orderAt = a.take(4 * job.trainRows.length)
+    this.valAt = a.take(4 * job.valRows.length)
+    const steps = maxEpochSteps(job)
+    this.constsAt = a.take(8 * steps)
+    this.lossesAt = a.take(8 * steps)
+    const buf = mem.memory.buffer
+    new Uint8Array(buf, this.base, L.bytes).fill(0)
+    new Int32Array(buf, this.base, 2).set([mem.x, mem.y])
+    const nf = L.widths[0]
+    new Float64Array(buf, this.base + L.mean, nf).set(job.scaler ? job.scaler.mean : new Array(nf).fill(0))
+    new Float64Array(buf, this.base + L.std, nf).set(job.scaler ? job.scaler.std : new Array(nf).fill(1))
+    new Uint32Array(buf, this.rows, job.trainRows.length).set(job.trainRows)
+    new Uint32Array(buf, this.valAt, job.valRows.length).set(job.valRows)
+    this.orderView = new Uint32Array(buf, this.orderAt, job.trainRows.length)
+    this.shuffler = new EpochShuffler(job)
+    this.f32(L.weights).set(flattenParams(job.init))
+    if (resume) {
+      checkCheckpoint(job, resume)
+      this.f32(L.weights).set(resume.params)
+      this.f32(L.adamM).set(resume.m)
+      this.f32(L.adamV).set(resume.v)
+      this.step = resume.step
+      this.epoch = resume.epoch
+      this.shuffler.skipTo(resume.epoch)
+      this.last = copyCheckpoint(resume)
+    }
+    if (this.epoch >= job.epochs) this.status = 'done'
+  }
+
+  /** A view of P float32 values at `offset` in this job's state block. */
+  private f32(offset: number): Float32Array {
+    return new Float32Array(this.mem.memory.buffer, this.base + offset, this.L.params)
+  }
+
+  beginEpoch(): void {
+    const seeded = this.job.order.kind === 'seeded'
+    const order = this.shuffler.next(seeded ? this.orderView : undefined)
+    if (!seeded) this.orderView.set(order)
+    this.epochRows = order.length
+    this.pos = 0
+    this.epochStep = 0
+    this.epochSse = 0
+    // Adam's per-step scalars, in float64 as torch's Python floats, then rounded to float32
+    const { beta1, beta2 } = ADAM_DEFAULTS
+    const steps = stepsPerEpoch(order.length, this.job.batchSize)
+    const consts = new Float32Array(this.mem.memory.buffer, this.constsAt, 2 * steps)
+    for (let s = 0; s < steps; s++) {
+      const t = this.step + s + 1
+      consts[2 * s] = -(this.job.lr / (1 - beta1 ** t))
+      consts[2 * s + 1] = Math.sqrt(1 - beta2 ** t)
+    }
+  }
+
+  /** Steps left in this epoch. */
+  get stepsLeft(): number {
+    return this.status === null ? stepsPerEpoch(this.epochRows - this.pos, this.job.batchSize) : 0
+  }
+
+  /** Runs up to `max` steps of this epoch; a non-finite loss stops the job (diverged). */
+  trainSteps(max: number): void {
+    const n = Math.min(max, this.stepsLeft)
+    if (n <= 0) return
+    const o = 8 * this.epochStep
+    const done = this.k.train(this.base, this.rows, this.orderAt, this.pos, n, this.epochRows, this.constsAt + o, this.lossesAt + o)
+    const losses = new Float64Array(this.mem.memory.buffer, this.lossesAt + o, n)
+    const bs = this.job.batchSize
+    for (let s = 0; s < done; s++) {
+      const count = Math.min(bs, this.epochRows - this.pos)
+      this.epochSse += losses[s] * count
+      this.pos += count
+    }
+    this.step += done
+    this.epochStep += done
+    if (done < n) {
+      this.step++
+      this.status = 'diverged'
+      this.message = `${this.job.label} diverged in epoch ${this.epoch + 1} (step ${this.step}): the training loss became ${losses[done]}; kept the weights of epoch ${this.epoch}`
+    }
+  }
+
+  endEpoch(): EpochEvent {
+    this.epoch++
+    const trainLoss = this.pos > 0 ? this.epochSse / this.pos : NaN
+    const nv = this.job.valRows.length
+    const valLoss = nv > 0 ? this.k.validate(this.base, this.valAt, nv) / nv : NaN
+    this.trainLoss.push(trainLoss)
+    this.valLoss.push(valLoss)
+    this.last = {
+      epoch: this.epoch,
+      step: this.step,
+      params: this.f32(this.L.weights).slice(),
+      m: this.f32(this.L.adamM).slice(),
+      v: this.f32(this.L.adamV).slice(),
+    }
+    if (this.epoch >= this.job.epochs) this.status = 'done'
+    return { job: this.index, epoch: this.epoch, trainLoss, valLoss, checkpoint: copyCheckpoint(this.last) }
+  }
+
+  cancel(): void {
+    this.status = 'cancelled'
+    this.message = `${this.job.label} cancelled after epoch ${this.epoch}`
+  }
+
+  result(): TrainResult {
+    const { status, message, trainLoss, valLoss, last } = this
+    const params = status === 'done' ? this.f32(this.L.weights).slice() : null
+    return jobResult(this.job, { status, message, params, trainLoss, valLoss, last })
+  }
+}
