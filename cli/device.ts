@@ -1,9 +1,10 @@
-// --device: gpu = the WGSL engine in headless Chromium (ChromiumTrainer), cpu = the CPU reference
-// trainer in this process, auto = gpu when it starts, else cpu with a notice. With gpu, a missing
+// --device: gpu = the WGSL engine in headless Chromium (ChromiumTrainer), cpu = the WebAssembly
+// SIMD trainer on worker_threads (src/cpu, one worker per core), auto = gpu when it starts, else cpu with a notice. With gpu, a missing
 // Chromium or adapter is an error that says how to get one; falling back is only done when asked.
 import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
 import { NoChromiumError } from '../src/node/browser.ts'
 import { ChromiumTrainer, GpuUnavailableError as NoAdapterError } from '../src/node/chromiumTrainer.ts'
+import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 import { DeviceError } from './errors.ts'
 import type { Progress } from './progress.ts'
 
@@ -13,7 +14,7 @@ export type { OpenedTrainer }
 
 const HOW_TO_GET_A_GPU =
   'install Debian\'s Chromium ("apt-get install -y chromium", or set CHROMIUM_PATH to a Chromium/Chrome binary); ' +
-  'WebGPU then runs on its SwiftShader adapter even without a GPU. Or pass --device cpu (CPU reference trainer) ' +
+  'WebGPU then runs on its SwiftShader adapter even without a GPU. Or pass --device cpu (the WebAssembly CPU trainer) ' +
   'or --device auto (GPU when available, else CPU)'
 
 /** The WGSL engine in headless Chromium, or why there is none (other failures throw). */
@@ -34,7 +35,7 @@ async function openGpu(progress: Progress): Promise<GpuOpening> {
 
 export async function openTrainer(device: Device, progress: Progress): Promise<OpenedTrainer> {
   try {
-    const opened = await open(device, { openGpu: () => openGpu(progress) })
+    const opened = await open(device, { openGpu: () => openGpu(progress), openCpu: () => nodeWasmTrainer() })
     if (opened.fellBack) progress.warn(`${opened.why} (--device auto)`)
     return opened
   } catch (e) {

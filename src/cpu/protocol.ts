@@ -1,6 +1,6 @@
 // Messages between the WebAssembly trainer and its workers (Web Workers in the page,
 // worker_threads in Node), and the one interface both kinds of worker are wrapped in.
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 
 export type ToWorker =
   | { type: 'run'; run: number; data: TrainData; jobs: TrainJob[]; resume: (Checkpoint | null)[] | null; sliceMs: number }

@@ -2,7 +2,7 @@
 // features and targets once, then each job's block), jobs round-robin one epoch at a time like
 // the CPU reference, yielding to the event loop every `sliceMs` so a cancel is seen promptly.
 // A worker of the pool (src/cpu/worker.ts) runs its share of a run's jobs with this.
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import { checkJob } from '../model/trainChecks.ts'
 import { yieldNow } from '../model/yieldNow.ts'
 import { Arena, compiledKernel, instantiate, memoryFor, type KernelExports } from './kernel.ts'

@@ -1,4 +1,4 @@
-// WasmTrainer: the Trainer contract (src/model/trainer.ts) on WebAssembly SIMD kernels, its jobs
+// WasmTrainer: the Trainer contract (src/model/contract.ts) on WebAssembly SIMD kernels, its jobs
 // spread over workers. Folds and seeds are independent, so each job runs whole on one worker;
 // a job's arithmetic never depends on which worker runs it or what else runs there, so the
 // results are bit-identical for any worker count (tested). With `workers: 0` (or no way to
@@ -8,7 +8,7 @@
 // the features and targets are copied once into shared memory that every worker reads;
 // otherwise each worker gets its own structured-clone copy.
 import { paramCount } from '../model/arch.ts'
-import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/trainer.ts'
+import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import { checkCheckpoint, checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
 import type { FromWorker, SpawnWorker, WorkerPort } from './protocol.ts'
 import { runJobs } from './runner.ts'

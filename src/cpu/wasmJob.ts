@@ -1,11 +1,11 @@
 // One job's run on a WebAssembly kernel: its state lives in the run's memory (src/cpu/layout.ts),
 // the epoch's order and Adam's per-step constants are written by this class, the steps run
-// inside the module. Same semantics as the CPU reference's job (src/model/trainCpu.ts): statuses,
-// messages, checkpoints after every epoch, resume.
+// inside the module. Statuses, messages, checkpoints and resume are JobProgress's, as for the
+// CPU reference and the GPU engine.
 import { ADAM_DEFAULTS } from '../model/adam.ts'
 import { flattenParams } from '../model/params.ts'
-import { EpochShuffler, stepsPerEpoch, type Checkpoint, type EpochEvent, type JobStatus, type TrainJob, type TrainResult } from '../model/trainer.ts'
-import { checkCheckpoint, copyCheckpoint, jobResult } from '../model/trainChecks.ts'
+import { stepsPerEpoch, type Checkpoint, type EpochEvent, type TrainJob, type TrainResult } from '../model/contract.ts'
+import { JobProgress } from '../model/jobProgress.ts'
 import type { Arena, KernelExports } from './kernel.ts'
 import type { JobLayout } from './layout.ts'
 
@@ -28,35 +28,28 @@ function maxEpochSteps(job: TrainJob): number {
   return stepsPerEpoch(n, job.batchSize)
 }
 
-export class WasmJob {
-  status: JobStatus | null = null
-  private message: string | undefined
+export class WasmJob extends JobProgress {
   private readonly base: number
   private readonly rows: number
   private readonly orderAt: number
   private readonly valAt: number
   private readonly constsAt: number
   private readonly lossesAt: number
-  private readonly shuffler: EpochShuffler
   private readonly orderView: Uint32Array
-  private step = 0
-  private epoch = 0
   private pos = 0
   private epochStep = 0
   private epochRows = 0
   private epochSse = 0
-  private readonly trainLoss: number[] = []
-  private readonly valLoss: number[] = []
-  private last: Checkpoint | null = null
 
   constructor(
     private readonly k: KernelExports,
     private readonly L: JobLayout,
     private readonly mem: JobMemory,
-    private readonly job: TrainJob,
-    private readonly index: number,
+    job: TrainJob,
+    index: number,
     resume: Checkpoint | null,
   ) {
+    super(index, job, resume)
     const a = mem.arena
     this.base = a.take(L.bytes)
     this.rows = a.take(4 * job.trainRows.length)
@@ -74,19 +67,11 @@ export class WasmJob {
     new Uint32Array(buf, this.rows, job.trainRows.length).set(job.trainRows)
     new Uint32Array(buf, this.valAt, job.valRows.length).set(job.valRows)
     this.orderView = new Uint32Array(buf, this.orderAt, job.trainRows.length)
-    this.shuffler = new EpochShuffler(job)
-    this.f32(L.weights).set(flattenParams(job.init))
+    this.f32(L.weights).set(resume ? resume.params : flattenParams(job.init))
     if (resume) {
-      checkCheckpoint(job, resume)
-      this.f32(L.weights).set(resume.params)
       this.f32(L.adamM).set(resume.m)
       this.f32(L.adamV).set(resume.v)
-      this.step = resume.step
-      this.epoch = resume.epoch
-      this.shuffler.skipTo(resume.epoch)
-      this.last = copyCheckpoint(resume)
     }
-    if (this.epoch >= job.epochs) this.status = 'done'
   }
 
   /** A view of P float32 values at `offset` in this job's state block. */
@@ -133,39 +118,23 @@ export class WasmJob {
     }
     this.step += done
     this.epochStep += done
-    if (done < n) {
-      this.step++
-      this.status = 'diverged'
-      this.message = `${this.job.label} diverged in epoch ${this.epoch + 1} (step ${this.step}): the training loss became ${losses[done]}; kept the weights of epoch ${this.epoch}`
-    }
+    if (done < n) this.lossDiverged(this.epoch + 1, this.step + 1, losses[done])
   }
 
   endEpoch(): EpochEvent {
-    this.epoch++
-    const trainLoss = this.pos > 0 ? this.epochSse / this.pos : NaN
     const nv = this.job.valRows.length
-    const valLoss = nv > 0 ? this.k.validate(this.base, this.valAt, nv) / nv : NaN
-    this.trainLoss.push(trainLoss)
-    this.valLoss.push(valLoss)
-    this.last = {
-      epoch: this.epoch,
+    return this.completeEpoch({
+      trainLoss: this.pos > 0 ? this.epochSse / this.pos : NaN,
+      valLoss: nv > 0 ? this.k.validate(this.base, this.valAt, nv) / nv : NaN,
       step: this.step,
       params: this.f32(this.L.weights).slice(),
       m: this.f32(this.L.adamM).slice(),
       v: this.f32(this.L.adamV).slice(),
-    }
-    if (this.epoch >= this.job.epochs) this.status = 'done'
-    return { job: this.index, epoch: this.epoch, trainLoss, valLoss, checkpoint: copyCheckpoint(this.last) }
+    })
   }
 
-  cancel(): void {
-    this.status = 'cancelled'
-    this.message = `${this.job.label} cancelled after epoch ${this.epoch}`
-  }
-
-  result(): TrainResult {
-    const { status, message, trainLoss, valLoss, last } = this
-    const params = status === 'done' ? this.f32(this.L.weights).slice() : null
-    return jobResult(this.job, { status, message, params, trainLoss, valLoss, last })
+  /** The job's result: the final weights when it finished, else its last checkpoint's. */
+  override result(): TrainResult {
+    return super.result(this.status === 'done' ? this.f32(this.L.weights).slice() : null)
   }
 }

@@ -42,16 +42,19 @@ export interface EngineChoice {
  */
 export function chooseEngine(gpu: { ok: true } | { ok: false; reason: string }): EngineChoice {
   if (gpu.ok) return { engine: 'gpu', why: 'auto: the WebGPU engine is available' }
-  return { engine: 'cpu', why: `WebGPU unavailable: ${gpu.reason} — training on the CPU reference instead` }
+  return { engine: 'cpu', why: `WebGPU unavailable: ${gpu.reason}` }
 }
 
 export interface OpenTrainerOptions {
   /** how this platform opens its GPU engine; called at most once */
   openGpu: () => Promise<GpuOpening>
+  /** how this platform opens its CPU trainer (the WebAssembly one on workers); default the CPU reference */
+  openCpu?: () => Trainer
 }
 
-function cpuTrainer(why: string, fellBack: boolean): OpenedTrainer {
-  const trainer = new CpuTrainer()
+function cpuTrainer(reason: string, fellBack: boolean, open?: () => Trainer): OpenedTrainer {
+  const trainer = open ? open() : new CpuTrainer()
+  const why = fellBack ? `${reason} — training on the ${trainer.description} instead` : reason
   return { trainer, device: trainer.description, why, fellBack, startupMs: 0, close: async () => trainer.dispose() }
 }
 
@@ -68,7 +71,7 @@ function gpuOpened(g: Extract<GpuOpening, { trainer: Trainer }>, why: string, st
 
 /** A trainer for `policy`; throws GpuUnavailableError (with the reason) when gpu was asked for and none opens. */
 export async function openTrainer(policy: TrainerPolicy, opts: OpenTrainerOptions): Promise<OpenedTrainer> {
-  if (policy === 'cpu') return cpuTrainer('the CPU reference was asked for', false)
+  if (policy === 'cpu') return cpuTrainer('the CPU trainer was asked for', false, opts.openCpu)
   const t0 = performance.now()
   const g = await opts.openGpu()
   const ms = performance.now() - t0
@@ -79,5 +82,5 @@ export async function openTrainer(policy: TrainerPolicy, opts: OpenTrainerOption
   const choice = chooseEngine('trainer' in g ? { ok: true } : { ok: false, reason: g.reason })
   if (choice.engine === 'gpu' && 'trainer' in g) return gpuOpened(g, choice.why, ms)
   if ('trainer' in g) await (g.close ?? (async () => g.trainer.dispose()))()
-  return cpuTrainer(choice.why, true)
+  return cpuTrainer(choice.why, true, opts.openCpu)
 }

@@ -70,7 +70,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-describe('vmaf-tiny-lab train (CPU reference)', () => {
+describe('vmaf-tiny-lab train (CPU, WebAssembly)', () => {
   it('writes ONNX + sidecar + reports per model; the JSON contract holds and its metrics are the ONNX predictions on the validation rows', async () => {
     const out = join(tmp, 'train')
     const r = await runCli([
@@ -113,11 +113,11 @@ describe('vmaf-tiny-lab train (CPU reference)', () => {
       expect(side.training.val_rows).toBe(split.valRows.length)
       expect(readFileSync(m.report_md, 'utf8')).toContain(`| NightGrain | ${m.metrics.per_source.NightGrain.plcc.toFixed(4)} |`)
     }
-    expect(r.stderr).toContain('CPU reference')
+    expect(r.stderr).toContain('CPU WebAssembly SIMD')
   })
 })
 
-describe('vmaf-tiny-lab loso (CPU reference)', () => {
+describe('vmaf-tiny-lab loso (CPU, WebAssembly)', () => {
   it('sweeps the combined corpus when konvid is loaded: {"runs":{"loso":RUN}}, seed means per fold', async () => {
     const r = await runCli(['loso', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '1', '--seed', '3', '--seeds', '2', '--device', 'cpu', '--out-dir', join(tmp, 'loso'), '--json'])
     expect(r.code, r.stderr).toBe(0)
@@ -204,8 +204,8 @@ describe('bad input: exit code ≠ 0, one line on stderr, nothing on stdout', ()
       env: { CHROMIUM_PATH: '/nonexistent/chromium' },
     })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stderr).toMatch(/warning: WebGPU unavailable: Chromium not found.*CPU reference instead/)
-    expect(JSON.parse(r.stdout).models[0].device).toBe('CPU reference (JS)')
+    expect(r.stderr).toMatch(/warning: WebGPU unavailable: Chromium not found.* — training on the CPU WebAssembly SIMD \(\d+ workers?\) instead/)
+    expect(JSON.parse(r.stdout).models[0].device).toMatch(/^CPU WebAssembly SIMD \(\d+ workers?\)$/)
   })
 })
 

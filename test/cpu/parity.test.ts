@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { kernelSource } from '../../src/cpu/kernelSource.ts'
 import { WasmTrainer } from '../../src/cpu/trainer.ts'
 import { flattenParams, unflattenParams } from '../../src/model/params.ts'
-import type { EpochEvent, TrainData, TrainJob } from '../../src/model/trainer.ts'
+import type { EpochEvent, TrainData, TrainJob } from '../../src/model/contract.ts'
 import { FIXTURES, flattenFixture, loadTorchFixture, type TorchFixture } from '../helpers/torchFixture.ts'
 
 const ABS = 1e-5

@@ -7,7 +7,7 @@ import { initParams } from '../../src/model/init.ts'
 import { makeJob } from '../../src/model/jobs.ts'
 import { flattenParams } from '../../src/model/params.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
-import type { Checkpoint, TrainData, TrainJob, TrainResult } from '../../src/model/trainer.ts'
+import type { Checkpoint, TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { loadTorchFixture } from '../helpers/torchFixture.ts'
 
