@@ -12,6 +12,8 @@ import { runStudy } from '../study/run.ts'
 import { studyReportJson, studyReportMarkdown } from '../study/report.ts'
 import { readShare, shareUrl } from '../study/share.ts'
 import { summarizeStudy } from '../study/stats.ts'
+import { studyExperimentSummary } from '../study/experimentSummary.ts'
+import type { ExperimentSummary } from '../experiment/summary.ts'
 import { studyZip } from '../study/zip.ts'
 import {
   ARMS,
@@ -90,6 +92,10 @@ class StudyState {
 
   summary: StudySummary | null = $derived(
     this.plan ? summarizeStudy(this.plan.folds, plannedArms(this.plan), studySeeds(this.plan.settings), this.runs) : null,
+  )
+  /** the generic statistics: CIs, paired Δs with bootstrap CIs and sign-flip p, convergence */
+  experiment: ExperimentSummary | null = $derived(
+    this.plan && data.table ? studyExperimentSummary(this.plan, this.runs, data.table.target()) : null,
   )
 }
 

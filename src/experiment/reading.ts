@@ -22,7 +22,8 @@ export function scopeText(s: ExperimentSummary): string {
   return `${plural(arms.length, 'arm')} over ${plural(folds.size, 'fold')} × ${seeds} (${plural(runs, 'run')})`
 }
 
-function unconvergedText(s: ExperimentSummary): string | null {
+/** The convergence warning, or null when every run converged. */
+export function convergenceWarning(s: ExperimentSummary): string | null {
   const all = Object.values(s.arms).flatMap((a) => a.unconverged)
   if (all.length === 0) return null
   const total = Object.values(s.arms).reduce((n, a) => n + a.folds.reduce((m, f) => m + f.seeds.length, 0), 0)
@@ -70,10 +71,12 @@ function multipleText(cs: readonly ComparisonResult[]): string | null {
   const tested = cs.filter((c) => c.p !== null)
   if (tested.length < 2) return null
   const bar = ALPHA / tested.length
-  const pass = tested.filter((c) => c.p! < bar).map((c) => `${c.b} − ${c.a}`)
+  const pass = tested.filter((c) => c.p! < bar && !c.unconverged).map((c) => `${c.b} − ${c.a}`)
+  const skipped = tested.some((c) => c.unconverged)
   return (
     `With ${tested.length} comparisons, a Bonferroni bar of p < ${fmtP(bar)} is passed by ` +
-    (pass.length ? pass.join(', ') : 'none of them')
+    (pass.length ? pass.join(', ') : 'none of them') +
+    (skipped ? ' (comparisons from runs that did not converge do not count)' : '')
   )
 }
 
@@ -81,7 +84,7 @@ export function experimentReading(s: ExperimentSummary): string {
   const arms = Object.entries(s.arms).filter(([, a]) => a.folds.length)
   if (arms.length === 0) return 'No fold has finished yet.'
   const parts = [`${s.experiment}: ${scopeText(s)}.`]
-  const warn = unconvergedText(s)
+  const warn = convergenceWarning(s)
   if (warn) parts.push(`${warn}.`)
   parts.push(arms.map(([id, a]) => armText(id, a)).join('; ') + '.')
   const comparisons = s.comparisons.map(comparisonText)

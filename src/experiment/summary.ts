@@ -2,8 +2,10 @@
 // per arm the per-fold means over seeds, the metrics pooled over all test rows, the mean and
 // population std across folds and a 95% t-interval of the mean PLCC; per compared pair the paired
 // Δ PLCC with a hierarchical bootstrap CI and an exact sign-flip p; and the computed reading.
-// Convergence of every run is judged by src/model/convergence.ts, so the reading never presents an
-// unconverged run as a finding.
+// Convergence of every run is judged by src/model/convergence.ts on its training curve, so the
+// reading never presents an unconverged run as a finding. The RMSE it is given is the training
+// RMSE (√ of the last epoch's training MSE), not the held-out one: a held-out fold that generalises
+// badly (the outlier a LOSO study is looking for) is a finding, not a run that failed to train.
 import { convergenceOf } from '../model/convergence.ts'
 import { experimentReading } from './reading.ts'
 import { mean, meanOfFoldMeans, pairedBootstrapCi, populationStd, signFlipPValue, tInterval } from './statistics.ts'
@@ -135,6 +137,12 @@ function byFold<T extends { fold: string; seed: number }>(outcomes: readonly T[]
   return folds
 }
 
+/** The run's convergence: its loss curve and its training RMSE. */
+export function runConvergence(o: Pick<Outcome, 'trainLoss'>) {
+  const last = [...o.trainLoss].reverse().find((l) => Number.isFinite(l))
+  return convergenceOf({ trainLoss: o.trainLoss, ...(last === undefined ? {} : { rmse: Math.sqrt(last) }) })
+}
+
 function foldResult(source: string, runs: readonly Outcome[], unconverged: ReadonlySet<Outcome>): FoldResult {
   return {
     source,
@@ -150,7 +158,7 @@ function armResult(label: string, outcomes: readonly Outcome[], pooled: readonly
   const unconverged: Unconverged[] = []
   const failed = new Set<Outcome>()
   for (const o of outcomes) {
-    const c = convergenceOf({ trainLoss: o.trainLoss, rmse: o.rmse })
+    const c = runConvergence(o)
     if (!c.converged) {
       unconverged.push({ fold: o.fold, seed: o.seed, reason: c.reason })
       failed.add(o)
@@ -186,7 +194,7 @@ export function pairedDeltas(a: readonly Outcome[], b: readonly Outcome[]): { so
       const rb = runsB.find((r) => r.seed === ra.seed)
       if (!rb || !Number.isFinite(ra.plcc) || !Number.isFinite(rb.plcc)) continue
       deltas.push(rb.plcc - ra.plcc)
-      for (const r of [ra, rb]) if (!convergenceOf({ trainLoss: r.trainLoss, rmse: r.rmse }).converged) unconverged = true
+      for (const r of [ra, rb]) if (!runConvergence(r).converged) unconverged = true
     }
     if (deltas.length) out.push({ source, deltas, unconverged })
   }

@@ -124,13 +124,20 @@ describe('the reading', () => {
     expect(s.reading).not.toMatch(/lowest fold [A-Z]/)
     expect(s.reading).toContain('with 2 folds the sign-flip test cannot go below p = 0.50')
     expect(s.reading).toContain('not a finding')
+    expect(s.reading).not.toContain('With 1 comparisons')
   })
-  it('flags RMSE above 10 VMAF points even when the loss fell', () => {
-    const bad = outcomes(['a']).map((o) => (o.fold === folds[3] ? { ...o, rmse: 43.9 } : o))
+  it('flags a training RMSE above 10 VMAF points even when the loss fell', () => {
+    const bad = outcomes(['a']).map((o) => (o.fold === folds[3] ? { ...o, trainLoss: [900, 400, 150] } : o))
     const s = summarizeExperiment(input({ outcomes: bad, comparisons: [] }))
     expect(s.arms.a.unconverged.map((u) => u.fold)).toEqual(seeds.map(() => folds[3]))
-    expect(s.reading).toContain('RMSE 43.9 is above 10 VMAF points')
+    expect(s.reading).toContain('RMSE 12.2 is above 10 VMAF points')
     expect(s.reading).toContain('lowest fold not named')
+  })
+  it('names a badly generalising fold: a held-out RMSE above 10 from a run that trained is a finding', () => {
+    const outlier = outcomes(['a']).map((o) => (o.fold === folds[3] ? { ...o, rmse: 14 } : o))
+    const s = summarizeExperiment(input({ outcomes: outlier, comparisons: [] }))
+    expect(s.arms.a.unconverged).toEqual([])
+    expect(s.reading).toContain(`lowest fold ${folds[3]}`)
   })
   it('says when nothing has finished', () => {
     expect(summarizeExperiment(input({ outcomes: [], pooled: [] })).reading).toBe('No fold has finished yet.')
