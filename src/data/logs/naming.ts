@@ -101,3 +101,27 @@ export function metricColumns(raw: readonly string[]): Map<string, string> {
   for (const name of raw) if (!out.has(name) && !taken.has(name)) out.set(name, name)
   return out
 }
+
+export interface SourcePreviewRow {
+  name: string
+  key: string
+  source: string
+  by: SourceOfLog['by']
+}
+
+/** What a rule makes of these log names (at most `limit` of them), or why the pattern is refused. */
+export function sourcePreview(names: readonly string[], patternText: string, limit = 8): { rows: SourcePreviewRow[]; error: string | null } {
+  let pattern: SourcePattern = null
+  let error: string | null = null
+  if (patternText.trim())
+    try {
+      pattern = sourcePattern(patternText)
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e)
+    }
+  const rows = names
+    .filter((n) => logFormatOf(n) !== null)
+    .slice(0, limit)
+    .map((name) => ({ name, key: logKeyOf(name), ...logSourceOf(name, pattern) }))
+  return { rows, error }
+}
