@@ -2,7 +2,9 @@
 // worker (one clip per log, sources from the file names), the source rule is previewed and changed,
 // a broken log is named and leaves the rows, "Save as parquet" gives one file that loads back the
 // same, and a 100,000-frame log is parsed in the worker while the page keeps painting.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { sharedPath } from '../test/helpers/shared.ts'
 
@@ -90,7 +92,10 @@ test('a 100,000-frame JSON log is parsed in the worker without freezing the page
     }
     requestAnimationFrame(tick)
   })
-  await page.setInputFiles('#file', { name: 'Long__clip.json', mimeType: 'application/json', buffer: Buffer.from(body) })
+  // from a file on disk: a buffer would be handed to the page as base64 and decoded on its main thread
+  const path = join(mkdtempSync(join(tmpdir(), 'vmaf-logs-')), 'Long__clip.json')
+  writeFileSync(path, body)
+  await page.setInputFiles('#file', path)
   const before = await page.evaluate(() => {
     const w = window as unknown as { maxGap: number }
     const g = w.maxGap

@@ -20,7 +20,14 @@ export const dataWorker = lazyWorker<DataWorkerApi>(
 export async function loadThroughWorker(
   table: FeatureTable,
   sources: WorkerSource[],
-  opts: { corpus?: Corpus; onProgress?: (p: Progress) => void; onMessage?: (m: DataMessage) => void; onChange?: () => void } = {},
+  opts: {
+    corpus?: Corpus
+    /** libvmaf logs: the pattern naming their sources (null: the default rule) */
+    sourcePattern?: string | null
+    onProgress?: (p: Progress) => void
+    onMessage?: (m: DataMessage) => void
+    onChange?: () => void
+  } = {},
 ): Promise<TableLoader> {
   const loader = new TableLoader(table, opts.onMessage)
   // an exception here would only reach the worker (which ignores the replies): keep it and rethrow
@@ -47,6 +54,7 @@ export async function loadThroughWorker(
         target: table.targetName,
         extras: [...table.extras],
         corpus: opts.corpus,
+        sourcePattern: opts.sourcePattern,
         known: table.files.map((f) => ({ sha256: f.sha256, name: f.name })),
       },
       Comlink.proxy(emit),

@@ -30,6 +30,8 @@ export const data = $state({
   messages: [] as UiMessage[],
   /** corpus tag for files without a `corpus` column, chosen at drop time */
   corpus: 'nflx' as Corpus,
+  /** libvmaf logs: the pattern naming their sources ('' = the default rule, see data/logs/naming.ts) */
+  sourcePattern: '',
 })
 
 
@@ -91,6 +93,7 @@ async function run(sources: WorkerSource[], corpus: Corpus, target?: string, rep
   try {
     await loadThroughWorker(table, sources, {
       corpus,
+      sourcePattern: data.sourcePattern || null,
       onProgress: (p) => (data.progress = p),
       onMessage: (m) => say(m, byName.get(m.file)),
       onChange: () => {
@@ -154,7 +157,18 @@ export function retryWithTarget(messageId: number, target: string): Promise<void
 export function setExtras(extras: string[]): Promise<void> {
   const current = data.table
   if (!current) return Promise.resolve()
-  const next = new FeatureTable(current.targetName, extras)
+  return reloadInto(new FeatureTable(current.targetName, extras))
+}
+
+/** Name the sources of libvmaf logs with this pattern ('' = the default rule) and reload every loaded file. */
+export function setSourcePattern(pattern: string): Promise<void> {
+  data.sourcePattern = pattern
+  const current = data.table
+  if (!current) return Promise.resolve()
+  return reloadInto(new FeatureTable(current.targetName, current.extras))
+}
+
+function reloadInto(next: FeatureTable): Promise<void> {
   const entries = [...loadedEntries]
   loadedEntries.length = 0
   // one batch per corpus tag, in the original order of the tags
