@@ -113,3 +113,24 @@ test('a 100,000-frame JSON log is parsed in the worker without freezing the page
   console.log(`longest main-thread frame gap while parsing a ${n.toLocaleString('en-US')}-frame log: ${gap.toFixed(0)} ms`)
   expect(gap).toBeLessThan(1_000)
 })
+
+test('json/, xml/, csv/ and json_extra/ folders: 864 frames each, and the whole-table means of the manifest', async ({ page }) => {
+  const manifest = JSON.parse(readFileSync(sharedPath('data/libvmaf_logs/manifest.json'), 'utf8')) as {
+    files: { format: string; frames: number; means: Record<string, number> }[]
+  }
+  const columns: [string, string][] = [['integer_adm2', 'adm2'], ['integer_vif_scale0', 'vif_scale0'], ['integer_motion2', 'motion2'], ['vmaf', 'vmaf']]
+  for (const folder of ['json', 'xml', 'csv', 'json_extra']) {
+    await page.goto('/')
+    await page.setInputFiles('#folder', sharedPath('data/libvmaf_logs', folder))
+    await ready(page, 864)
+    expect((await sources(page)).sort(), folder).toEqual([['Fractal', '288'], ['Gears', '288'], ['Plasma', '288']])
+    const entries = manifest.files.filter((f) => f.format === folder)
+    for (const [metric, column] of columns) {
+      // every log has 48 frames: the table's mean is the mean of the logs' means
+      const mean = entries.reduce((s, f) => s + f.means[metric] * f.frames, 0) / entries.reduce((s, f) => s + f.frames, 0)
+      const shown = await page.locator(`[data-testid=features] tr[data-feature=${column}] td`).nth(2).innerText()
+      const decimals = shown.split('.')[1]?.length ?? 0
+      expect(Math.abs(Number(shown) - mean), `${folder} ${column}: ${shown} vs ${mean}`).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-9)
+    }
+  }
+})
