@@ -63,7 +63,7 @@ function treeCpuSeconds(root: number | undefined): number {
 const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor((a.length - 1) / 2)]
 
 /** The demo corpus's rows, resampled with replacement to `rows` rows (seeded: the same every time). */
-async function benchData(rows: number): Promise<TrainData> {
+export async function benchData(rows: number): Promise<TrainData> {
   const file = await asyncBufferFromFile(sharedPath('data', 'nflx_like.parquet'))
   const { table } = await ingestSources([{ kind: 'buffer', name: 'nflx_like.parquet', file }], { strict: true })
   const src = tableToTrainData(table, CANONICAL_FEATURES)
@@ -80,7 +80,7 @@ async function benchData(rows: number): Promise<TrainData> {
   return { x, y, nFeatures: nf }
 }
 
-function benchJobs(data: TrainData, n: number, epochs: number, arch: string): TrainJob[] {
+export function benchJobs(data: TrainData, n: number, epochs: number, arch: string): TrainJob[] {
   const rows = data.y.length
   const all = Uint32Array.from({ length: rows }, (_, i) => i)
   const { widths } = archSpec(arch, data.nFeatures)

@@ -8,15 +8,13 @@ import { makeSplit } from '../src/data/splits.ts'
 import { loadDemo } from '../test/study/demoTable.ts'
 import { plcc } from '../src/metrics/correlation.ts'
 import { readJson } from '../test/helpers/shared.ts'
-import { flattenFixture, loadTorchFixture, type TorchFixture } from '../test/helpers/torchFixture.ts'
-import { initParams } from '../src/model/init.ts'
-import { fitScaler } from '../src/model/scaler.ts'
-import { unflattenParams } from '../src/model/params.ts'
+import { flattenFixture, loadTorchFixture } from '../test/helpers/torchFixture.ts'
 import { predict } from '../src/model/forward.ts'
 import { CpuTrainer } from '../src/model/trainCpu.ts'
-import type { TrainData, TrainJob } from '../src/model/contract.ts'
+import type { TrainData } from '../src/model/contract.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
+import { bits, fixtureData, fixtureJob, longFx, mixedJobs, seededJob, worst } from './engineJobs.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -31,42 +29,6 @@ test.afterAll(async () => page.close())
 
 function train(req: EngineTrainRequest): Promise<EngineTrainReply> {
   return page.evaluate((r) => (window as any).lab.engineTrain(r), req)
-}
-
-// ---- PyTorch fixtures -------------------------------------------------------------------------
-
-function fixtureData(fx: TorchFixture): TrainData {
-  return { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: fx.widths[0] }
-}
-
-/** Replays the fixture: its init and scaler, one "epoch" per recorded batch (a checkpoint per step). */
-function fixtureJob(fx: TorchFixture, id = fx.arch): TrainJob {
-  const n = fx.x.length
-  return {
-    id,
-    label: id,
-    widths: fx.widths,
-    init: unflattenParams(fx.widths, Float32Array.from(flattenFixture(fx.init))),
-    scaler: fx.scaler,
-    trainRows: Uint32Array.from({ length: n }, (_, i) => i),
-    valRows: new Uint32Array(0),
-    epochs: fx.batches.length,
-    batchSize: fx.batch_size,
-    lr: fx.lr,
-    order: { kind: 'explicit', epochs: fx.batches.map((b) => Uint32Array.from(b)) },
-  }
-}
-
-/** Largest violation of |a − b| ≤ 1e-5 or ≤ 1e-4·|b| (≤ 0 means within bounds), and where. */
-function worst(ours: ArrayLike<number>, torch: ArrayLike<number>): { excess: number; at: number; ours: number; torch: number } {
-  expect(ours.length).toBe(torch.length)
-  let w = { excess: -Infinity, at: -1, ours: NaN, torch: NaN }
-  for (let i = 0; i < torch.length; i++) {
-    const d = Math.abs(ours[i] - torch[i])
-    const excess = Math.min(d - 1e-5, d - 1e-4 * Math.abs(torch[i]))
-    if (!(excess <= w.excess)) w = { excess, at: i, ours: ours[i], torch: torch[i] }
-  }
-  return w
 }
 
 const FIXTURES = ['linear', 'mlp_small', 'mlp_medium', 'mlp_large'] as const
@@ -119,43 +81,6 @@ test('mlp_small_long: 129 steps over 10,800 rows end within bounds of PyTorch (b
 })
 
 // ---- the engine against itself ---------------------------------------------------------------
-
-const longFx = () => loadTorchFixture('mlp_small_long')
-
-/** Seeded jobs on the 10,800 demo rows: `arch` widths, rows `from`..`to` for training, the rest to validate. */
-function seededJob(data: TrainData, o: { id: string; widths: number[]; seed: number; epochs: number; lr?: number; fold?: number; raw?: boolean }): TrainJob {
-  const n = data.y.length
-  const fold = o.fold ?? -1
-  const all = Array.from({ length: n }, (_, i) => i)
-  const trainRows = Uint32Array.from(all.filter((i) => i % 5 !== fold))
-  const valRows = Uint32Array.from(all.filter((i) => i % 5 === fold))
-  return {
-    id: o.id,
-    label: `model ${o.id}`,
-    widths: o.widths,
-    init: initParams(o.widths, o.seed),
-    scaler: o.raw ? null : fitScaler(data.x, data.nFeatures, trainRows),
-    trainRows,
-    valRows,
-    epochs: o.epochs,
-    batchSize: 256,
-    lr: o.lr ?? 1e-3,
-    order: { kind: 'seeded', seed: o.seed },
-  }
-}
-
-function mixedJobs(data: TrainData, epochs: number): TrainJob[] {
-  return [
-    seededJob(data, { id: 'small-a', widths: [6, 16, 8, 1], seed: 0, epochs, fold: 0 }),
-    seededJob(data, { id: 'small-b', widths: [6, 16, 8, 1], seed: 1, epochs, fold: 3, lr: 3e-3 }),
-    seededJob(data, { id: 'small-raw', widths: [6, 12, 5, 1], seed: 2, epochs, raw: true }),
-    seededJob(data, { id: 'medium', widths: [6, 64, 32, 1], seed: 3, epochs, fold: 1 }),
-    seededJob(data, { id: 'linear', widths: [6, 1], seed: 4, epochs, fold: 2 }),
-    seededJob(data, { id: 'deep', widths: [6, 20, 9, 7, 5, 1], seed: 5, epochs: epochs + 1, fold: 4 }),
-  ]
-}
-
-const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(a).buffer))
 
 test('several models trained together give exactly the weights each gives alone; same seed → same bits', async () => {
   const data = fixtureData(longFx())

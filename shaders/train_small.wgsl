@@ -43,7 +43,7 @@ struct Net {
 }
 
 // One model's training state as stored. Loading and storing whole structs (rather than vec4 by
-// vec4) halves SwiftShader's compile time for this kernel.
+// vec4) cuts SwiftShader's compile time for this kernel (src/engine/README.md).
 struct Trio { p: Net, m: Net, v: Net }
 
 // ---- one sample ------------------------------------------------------------------------------

@@ -42,7 +42,9 @@ export const HEADER_U32 = HEADER_FIELDS.length
 /**
  * The architecture block (MODELS, at the header's archOff): L layers; per layer its input width in
  * vec4 (IN4[L] = 1 is the output), its first parameter vec4, its activation and its error-term
- * offsets in a sample's scratch slot; the slot size T4 and the parameter count P4 (vec4 units).
+ * offsets in a sample's scratch slot; the slot size T4 and the parameter count P4 (vec4 units);
+ * per layer its first parameter block and the number of blocks NB (a block is a 4×4 weight block,
+ * a bias vec4 or an output weight vec4: the unit one lane updates).
  */
 export const ARCH_FIELDS = [
   { name: 'L', count: 1 },
@@ -52,6 +54,8 @@ export const ARCH_FIELDS = [
   { name: 'DOFF', count: 6 },
   { name: 'T4', count: 1 },
   { name: 'P4', count: 1 },
+  { name: 'BOFF', count: 5 },
+  { name: 'NB', count: 1 },
 ] as const
 
 export type ArchName = (typeof ARCH_FIELDS)[number]['name']
@@ -95,18 +99,24 @@ export const BINDINGS: Record<BindingName, Binding> = {
 export const SPAN_BYTES = 8
 export const SPAN_STRIDE = 256
 
-export type KernelName = 'small' | 'any'
+export type KernelName = 'small' | 'any' | 'tiled'
 
 export interface KernelAbi {
   /** the bindings the kernel's module declares, in binding order */
   bindings: readonly BindingName[]
   /** WGSL type overrides (the small kernel reads STATE as whole structs) */
   types?: Partial<Record<BindingName, string>>
+  /** u32 constants the host relies on too, generated into the module */
+  constants?: Record<string, number>
 }
+
+/** Parameter blocks each lane of the tiled kernel owns (its registers hold their sums and Adam moments). */
+export const TILED_BLOCKS_PER_LANE = 4
 
 export const KERNEL_ABI: Record<KernelName, KernelAbi> = {
   small: { bindings: ['X', 'Y', 'ROWS', 'MODELS', 'STATE', 'OUT', 'SPAN'], types: { STATE: 'array<Trio>' } },
   any: { bindings: ['X', 'Y', 'ROWS', 'MODELS', 'STATE', 'OUT', 'SPAN', 'SCRATCH'] },
+  tiled: { bindings: ['X', 'Y', 'ROWS', 'MODELS', 'STATE', 'OUT', 'SPAN'], constants: { GPL: TILED_BLOCKS_PER_LANE } },
 }
 
 const f32 = new Float32Array(1)
@@ -146,6 +156,12 @@ const ACCESS: Record<GPUBufferBindingType, string> = {
   uniform: 'uniform',
 }
 
+function wgslConstants(kernel: KernelName): string {
+  return Object.entries(KERNEL_ABI[kernel].constants ?? {})
+    .map(([name, v]) => `const ${name}: u32 = ${v}u;`)
+    .join('\n')
+}
+
 function wgslBindings(kernel: KernelName): string {
   const abi = KERNEL_ABI[kernel]
   return abi.bindings
@@ -164,6 +180,7 @@ export function wgslPrelude(kernel: KernelName): string {
     wgslBindings(kernel),
     wgslHeader(),
     wgslArch(),
+    wgslConstants(kernel),
     '// ---- end of the generated part ----',
   ].join('\n')
 }
@@ -171,11 +188,11 @@ export function wgslPrelude(kernel: KernelName): string {
 const DIRECTIVE = /^\s*(enable|requires|diagnostic)\b[^;]*;\s*$/
 
 /**
- * The module to compile: the kernel's leading directives (`enable subgroups;` must come before
- * any declaration), then the generated prelude, then the rest of the kernel.
+ * The module to compile: the kernel's directives (`enable subgroups;` must come before any
+ * declaration), then the generated prelude, then the kernel's files in order.
  */
-export function kernelSource(kernel: KernelName, source: string): string {
-  const lines = source.split('\n')
+export function kernelSource(kernel: KernelName, sources: readonly string[]): string {
+  const lines = sources.join('\n').split('\n')
   const directives = lines.filter((l) => DIRECTIVE.test(l))
   const body = lines.filter((l) => !DIRECTIVE.test(l))
   return [...directives, wgslPrelude(kernel), ...body].join('\n')

@@ -1,8 +1,9 @@
 // Getting a WebGPU device: in the app from a worker's navigator.gpu, in tests/bench/CLI from headless
 // Chromium's. We ask for the adapter's own limits (not the defaults) where the engine can use
-// them: bigger storage buffers hold bigger data sets; the kernels themselves stay within the
-// default limits (≤ 256 invocations, no workgroup memory beyond a few hundred bytes, 8 storage
-// buffers), so they also run on a compatibility-mode device.
+// them: bigger storage buffers hold bigger data sets, and the tiled kernel sizes its workgroup
+// memory (a model's parameters plus a tile of samples) from maxComputeWorkgroupStorageSize. The
+// kernels need no more than the default limits (≤ 256 invocations, 8 storage buffers), so they
+// also run on a compatibility-mode device.
 
 export type GpuRequest = { ok: true; device: GPUDevice; adapter: string } | { ok: false; reason: string }
 
@@ -13,6 +14,7 @@ const WANTED_LIMITS = [
   'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX',
   'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
 ] as const
 
 /** "vendor / architecture (description)", with a note for software adapters. */

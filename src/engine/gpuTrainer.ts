@@ -16,18 +16,15 @@ import { JobProgress } from '../model/jobProgress.ts'
 import { BufferSet } from './buffers.ts'
 import { EngineError } from './errors.ts'
 import { KernelGroup, type EpochRows, type Member, type MemberResult, type SharedData } from './kernelGroup.ts'
-import { fitsSmall, vec4s, type KernelKind } from './layout.ts'
+import { kernelFor } from './kernelChoice.ts'
+import { vec4s } from './layout.ts'
+import type { KernelName } from './abi.ts'
 import { padRows } from './rows.ts'
 import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 
 export interface GpuTrainerOptions extends PipelineOptions {
   /** optimizer steps per dispatch (default: sized so a dispatch stays in the milliseconds) */
   stepsPerDispatch?: number
-}
-
-/** Which kernel trains a job's architecture (exposed for tests and the benchmark). */
-export function kernelFor(widths: readonly number[], pipes: EnginePipelines): KernelKind {
-  return pipes.small && fitsSmall(widths) ? 'small' : 'any'
 }
 
 /** One job on the GPU: its progress (shared with the CPU trainer) and its epochs in flight. */
@@ -230,7 +227,7 @@ export class GpuTrainer implements Trainer {
   }
 
   private makeKernelGroups(buffers: BufferSet, states: JobState[], shared: SharedData): KernelGroup[] {
-    const byKind = new Map<KernelKind, Member[]>()
+    const byKind = new Map<KernelName, Member[]>()
     states.forEach((s, index) => {
       if (s.status !== null) return
       const job = s.job
@@ -244,7 +241,7 @@ export class GpuTrainer implements Trainer {
       byKind.set(kind, list)
     })
     return [...byKind].map(([kind, members]) => {
-      const pipes = kind === 'small' ? this.pipelines.small! : this.pipelines.any
+      const pipes = kind === 'small' ? this.pipelines.small! : kind === 'tiled' ? this.pipelines.tiled! : this.pipelines.any
       return new KernelGroup(this.device, buffers, pipes, kind, members, shared, this.opts.stepsPerDispatch)
     })
   }

@@ -1,7 +1,8 @@
 // The WGSL training engine: platform-neutral (it receives a GPUDevice and never touches the DOM).
 // See src/engine/README.md for the design and the measured speed; abi.ts for the kernels' interface.
 export { requestGpu, describeAdapter, type GpuRequest } from './device.ts'
-export { GpuTrainer, kernelFor, type GpuTrainerOptions } from './gpuTrainer.ts'
+export { GpuTrainer, type GpuTrainerOptions } from './gpuTrainer.ts'
+export { kernelFor, tiledSamples } from './kernelChoice.ts'
 export { gpuPredict } from './predict.ts'
 export { gpuTrainer } from './start.ts'
 export { engineMemory } from './buffers.ts'

@@ -5,10 +5,10 @@
 // Members never share memory or sums, so a model trained with others is bit-identical to the
 // same model trained alone.
 import type { TrainJob } from '../model/contract.ts'
-import { ARCH_U32, bindGroupEntries, HEADER_U32, SPAN_STRIDE } from './abi.ts'
+import { ARCH_U32, bindGroupEntries, HEADER_U32, SPAN_STRIDE, type KernelName } from './abi.ts'
 import type { BufferSet } from './buffers.ts'
 import { EngineError } from './errors.ts'
-import { layoutFor, pack, unpack, type KernelKind, type ModelLayout } from './layout.ts'
+import { layoutFor, pack, unpack, type ModelLayout } from './layout.ts'
 import { SCALER_U32, scratchShape, writeAdamTable, writeArch, writeEpochHeader, writeScaler } from './modelTable.ts'
 import type { KernelPipelines } from './pipelines.ts'
 
@@ -105,7 +105,7 @@ export class KernelGroup {
     private readonly device: GPUDevice,
     buffers: BufferSet,
     private readonly pipes: KernelPipelines,
-    readonly kind: KernelKind,
+    readonly kind: KernelName,
     readonly members: Member[],
     shared: SharedData,
     stepsPerDispatch?: number,

@@ -1,10 +1,10 @@
 // How a model's parameters sit in the engine's STATE buffer: every width rounded up to a multiple
-// of 4 and stored as vec4 / mat4x4 blocks (see the header of shaders/train_any.wgsl). Padding is
+// of 4 and stored as vec4 / mat4x4 blocks (see the header of shaders/mlp_common.wgsl). Padding is
 // zero and stays zero during training, so the padded model computes exactly what the real one
-// does. Both kernels use this layout; the small kernel always uses the padded shape 8→16→8→1.
+// does. All kernels use this layout; the small kernel always uses the padded shape 8→16→8→1.
 import { layerOffsets } from '../model/params.ts'
+import type { KernelName } from './abi.ts'
 
-export type KernelKind = 'small' | 'any'
 
 /** The unrolled kernel's fixed shape (train_small.wgsl): models up to 8 → 16 → 8 → 1. */
 export const SMALL_SHAPE = [8, 16, 8, 1] as const
@@ -44,7 +44,7 @@ export function modelLayout(widths: readonly number[], storage: readonly number[
   return lay
 }
 
-export function layoutFor(kind: KernelKind, widths: readonly number[]): ModelLayout {
+export function layoutFor(kind: KernelName, widths: readonly number[]): ModelLayout {
   return modelLayout(widths, kind === 'small' ? SMALL_SHAPE : widths)
 }
 

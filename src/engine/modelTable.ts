@@ -53,6 +53,25 @@ export function writeArch(table: Uint32Array, at: number, lay: ModelLayout): voi
   for (let l = 1; l <= L; l++) table[at + archOffset('DOFF') + l] = dOff[l]
   table[at + archOffset('T4')] = T4
   table[at + archOffset('P4')] = lay.P4
+  const { first, count } = blockShape(lay)
+  for (let l = 0; l < L; l++) table[at + archOffset('BOFF') + l] = first[l]
+  table[at + archOffset('NB')] = count
+}
+
+/**
+ * The parameter blocks one lane updates (tiled kernel): per hidden layer out4 × in4 weight blocks
+ * then out4 bias vec4; the output layer's in4 weight vec4 then its bias. First block per layer, and
+ * the total.
+ */
+export function blockShape(lay: ModelLayout): { first: number[]; count: number } {
+  const L = lay.widths.length - 1
+  const first: number[] = []
+  let n = 0
+  for (let l = 0; l < L; l++) {
+    first.push(n)
+    n += l + 1 < L ? lay.in4[l + 1] * lay.in4[l] + lay.in4[l + 1] : lay.in4[l] + 1
+  }
+  return { first, count: n }
 }
 
 /**

@@ -46,6 +46,10 @@ export async function engineInfo(options: GpuTrainerOptions = {}) {
     subgroupMinSize: info?.subgroupMinSize ?? null,
     smallWorkgroup: s.trainer.pipelines.small?.wg ?? null,
     anyWorkgroup: s.trainer.pipelines.any.wg,
+    tiledWorkgroup: s.trainer.pipelines.tiled?.wg ?? null,
+    tiledWorkgroupVec4: s.trainer.pipelines.tiled?.wgmVec4 ?? null,
+    software: s.trainer.software,
+    maxComputeWorkgroupStorageSize: s.device.limits.maxComputeWorkgroupStorageSize,
     hardwareConcurrency: navigator.hardwareConcurrency,
   }
 }

@@ -22,10 +22,16 @@ import {
 } from '../../src/engine/abi.ts'
 import { writeEpochHeader } from '../../src/engine/modelTable.ts'
 
-const SOURCES: Record<KernelName, string> = {
-  small: readFileSync(new URL('../../shaders/train_small.wgsl', import.meta.url), 'utf8'),
-  any: readFileSync(new URL('../../shaders/train_any.wgsl', import.meta.url), 'utf8'),
+const read = (name: string) => readFileSync(new URL(`../../shaders/${name}`, import.meta.url), 'utf8')
+const common = read('mlp_common.wgsl')
+/** Each kernel's module as pipelines.ts builds it: its files in order. */
+const FILES: Record<KernelName, string[]> = {
+  small: [read('train_small.wgsl')],
+  any: [common, read('train_any.wgsl')],
+  tiled: [common, read('train_tiled.wgsl')],
 }
+const SOURCES = Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, f.join('\n')])) as Record<KernelName, string>
+const KERNELS = ['small', 'any', 'tiled'] as const
 
 const stripComments = (s: string) => s.replace(/\/\/[^\n]*/g, '')
 
@@ -51,7 +57,7 @@ function abiMismatches(kernel: KernelName, source: string): string[] {
 }
 
 describe('kernel sources against src/engine/abi.ts', () => {
-  for (const kernel of ['small', 'any'] as const) {
+  for (const kernel of KERNELS) {
     it(`${kernel}: uses only declared header fields, offsets and bindings, and declares none itself`, () => {
       expect(abiMismatches(kernel, SOURCES[kernel])).toEqual([])
       // and it does use the interface (so the checks above looked at real code)
@@ -59,6 +65,12 @@ describe('kernel sources against src/engine/abi.ts', () => {
       expect(SOURCES[kernel]).toMatch(/MODELS\[h\.tabOff/)
     })
   }
+
+  it('the tiled kernel uses the constants abi.ts generates for it and declares none itself', () => {
+    expect(wgslPrelude('tiled')).toContain(`const GPL: u32 = ${KERNEL_ABI.tiled.constants!.GPL}u;`)
+    expect(stripComments(SOURCES.tiled)).not.toMatch(/\b(const|override)\s+GPL\b/)
+    expect(SOURCES.tiled).toMatch(/array<mat4x4f, GPL>/)
+  })
 
   it('the checker catches a kernel that redeclares or invents part of the interface', () => {
     const bad = `${SOURCES.any}
@@ -76,7 +88,7 @@ describe('kernel sources against src/engine/abi.ts', () => {
   })
 
   it('directives stay first; the prelude comes before the kernel body', () => {
-    const src = kernelSource('small', SOURCES.small)
+    const src = kernelSource('small', FILES.small)
     const lines = src.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('//'))
     expect(lines[0]).toBe('enable subgroups;')
     expect(src.indexOf('struct Header')).toBeLessThan(src.indexOf('fn forward('))
@@ -147,7 +159,7 @@ describe('architecture block and bindings', () => {
     expect(o).toBeLessThanOrEqual(32)
   })
 
-  for (const kernel of ['small', 'any'] as const) {
+  for (const kernel of KERNELS) {
     it(`${kernel}: generated @bindings and the bind-group layout come from the same table`, () => {
       const prelude = wgslPrelude(kernel)
       const declared = [...prelude.matchAll(/@binding\((\d+)\) var<([^>]+)> ([A-Z]+): ([^;]+);/g)].map((m) => ({
