@@ -18,10 +18,15 @@ export interface TrainData {
  * How each epoch orders the training rows.
  * - seeded: PyTorch's recipe — torch.manual_seed(seed), the model's init draws, then each epoch
  *   one DataLoader(shuffle=True) permutation of the job's training rows.
+ * - randperm: a plain training loop's order — one torch.Generator seeded with `seed` (independent
+ *   of the model's init), and each epoch one torch.randperm(n, generator=g) of the training rows.
  * - explicit: given orders (positions into trainRows), one array per epoch; used to replay the
  *   fixtures' batch orders. Each array's length may be anything up to trainRows.length.
  */
-export type EpochOrder = { kind: 'seeded'; seed: number } | { kind: 'explicit'; epochs: Uint32Array[] }
+export type EpochOrder =
+  | { kind: 'seeded'; seed: number }
+  | { kind: 'randperm'; seed: number }
+  | { kind: 'explicit'; epochs: Uint32Array[] }
 
 export interface TrainJob {
   id: string
@@ -106,6 +111,8 @@ export class EpochShuffler {
       this.gen = new TorchGenerator(job.order.seed)
       const draws = paramCount(job.widths) // nn.Linear init draws one 32-bit value per parameter
       for (let i = 0; i < draws; i++) this.gen.random()
+    } else if (job.order.kind === 'randperm') {
+      this.gen = new TorchGenerator(job.order.seed)
     } else {
       this.gen = null
     }
@@ -119,6 +126,7 @@ export class EpochShuffler {
   /** The next epoch's order: positions into trainRows (not row ids). */
   next(out?: Uint32Array): Uint32Array {
     const e = this.epoch++
+    if (this.gen && this.job.order.kind === 'randperm') return this.gen.randperm(this.job.trainRows.length, out)
     if (this.gen) return this.gen.dataLoaderEpoch(this.job.trainRows.length, out)
     const order = (this.job.order as { kind: 'explicit'; epochs: Uint32Array[] }).epochs
     if (e >= order.length) throw new Error(`explicit order has ${order.length} epochs, epoch ${e + 1} requested`)

@@ -18,6 +18,9 @@ export interface MakeJobOptions {
   epochs: number
   batchSize: number
   lr: number
+  /** each epoch's order: 'dataloader' (default) replays torch.manual_seed + model + DataLoader(shuffle=True);
+   *  'randperm' a torch.Generator(seed) drawing one randperm per epoch (see EpochOrder) */
+  shuffle?: 'dataloader' | 'randperm'
 }
 
 /** A seeded job: torch.manual_seed(seed) init, scaler fitted on trainRows ('standard') or none ('raw'). */
@@ -33,7 +36,7 @@ export function makeJob(o: MakeJobOptions): TrainJob {
     epochs: o.epochs,
     batchSize: o.batchSize,
     lr: o.lr,
-    order: { kind: 'seeded', seed: o.seed },
+    order: o.shuffle === 'randperm' ? { kind: 'randperm', seed: o.seed } : { kind: 'seeded', seed: o.seed },
   }
 }
 

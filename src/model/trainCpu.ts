@@ -106,8 +106,9 @@ class JobRun extends JobProgress {
 
   beginEpoch(): void {
     const n = this.job.trainRows.length
-    if (this.job.order.kind === 'seeded' && this.order.length !== n) this.order = new Uint32Array(n)
-    this.order = this.shuffler.next(this.job.order.kind === 'seeded' ? this.order : undefined)
+    const drawn = this.job.order.kind !== 'explicit'
+    if (drawn && this.order.length !== n) this.order = new Uint32Array(n)
+    this.order = this.shuffler.next(drawn ? this.order : undefined)
     this.pos = 0
     this.epochSse = 0
     this.epochRows = 0
