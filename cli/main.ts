@@ -5,6 +5,7 @@
 import { CliUsageError, Flags, helpText, parseFlags, type CommandHelp } from './args.ts'
 import { EVAL_HELP, evalCommand } from './commands/eval.ts'
 import { LOSO_HELP, losoCommand } from './commands/loso.ts'
+import { STUDY_HELP, studyCommand } from './commands/study.ts'
 import { TRAIN_HELP, trainCommand } from './commands/train.ts'
 import { EXIT, exitCode, oneLine } from './errors.ts'
 import { Progress } from './progress.ts'
@@ -16,6 +17,7 @@ type Command = (flags: Flags, progress: Progress, signal: AbortSignal) => Promis
 const COMMANDS: Record<string, { help: CommandHelp; run: Command }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   loso: { help: LOSO_HELP, run: losoCommand },
+  study: { help: STUDY_HELP, run: studyCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
 }
 
@@ -44,7 +46,7 @@ export default async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name]
   if (!cmd) {
-    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso or eval; see ${PROG} --help)\n`)
+    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso, study or eval; see ${PROG} --help)\n`)
     return EXIT.usage
   }
 

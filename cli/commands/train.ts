@@ -19,6 +19,7 @@ import { loadTable } from '../data.ts'
 import { openTrainer } from '../device.ts'
 import { InterruptedError } from '../errors.ts'
 import { contractMetrics } from '../evaluate.ts'
+import { writeRegistryDir } from '../registry.ts'
 import { metricsTable, printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, RUN_SPECS, VAL_MODES } from '../settings.ts'
@@ -39,6 +40,7 @@ export const TRAIN_HELP: CommandHelp = {
     { name: 'konvid-val-fraction', kind: 'value', meta: 'F', help: 'fraction of konvid clips held out (konvid-holdout modes), whole clips, seeded', def: '0.1' },
     { name: 'seed', kind: 'value', meta: 'S', help: 'seed of the init, the shuffles and the konvid holdout (torch.manual_seed)', def: '0' },
     { name: 'seeds', kind: 'value', meta: 'N', help: 'train N models with seeds S, S+1, … S+N-1', def: '1' },
+    { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' },
     ...RUN_SPECS,
   ],
   examples: [
@@ -52,6 +54,7 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
   // every flag is checked before anything is loaded
   const model = readModelSettings(flags, true)
   const run = readRunSettings(flags)
+  const registryOut = flags.string('registry-out')
   const valMode = flags.choice<Exclude<SplitMode, 'loso'>>('val-mode', VAL_MODES, 'netflix-source')
   const valSource = flags.string('val-source')
   const fraction = flags.has('konvid-val-fraction') ? flags.number('konvid-val-fraction', 0.1, 0, 1) : undefined
@@ -127,6 +130,7 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
       texts.push(`${trained.id} (${arch.name} ${describeWidths(arch.widths)}, seed ${spec.seed}, ${o.steps} steps)\n  ${paths.onnx}\n  ${paths.sidecar}\n  ${paths.report_md}\n\n${metricsTable(metrics)}\n`)
     }
     progress.line(`trained ${out.length} of ${specs.length} model${specs.length > 1 ? 's' : ''} in ${(res.trainMs / 1000).toFixed(1)} s on ${opened.trainer.description}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))
+    if (registryOut && res.outcomes.length) progress.line(`registry: ${writeRegistryDir(registryOut, res.outcomes)}`)
     if (run.json) printJson({ models: out })
     else printText(`Validation metrics (${split.description}):\n\n${texts.join('\n')}`)
     return res.failures.length ? 1 : 0

@@ -5,7 +5,7 @@ import { CORPORA, type TableView } from '../data/table.ts'
 import type { GroupMetrics } from '../metrics/index.ts'
 import type { ArchSpec } from '../model/arch.ts'
 import type { ModelParams } from '../model/params.ts'
-import type { InputFileRef, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
+import type { InputFileRef, Provenance, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
 import type { TrainJob } from '../model/contract.ts'
 import type { EvalReport } from '../onnx/report.ts'
 
@@ -67,6 +67,8 @@ export interface TrainedModelInput {
   device: string
   wallMs: number
   createdAt?: Date
+  /** which data and experiment run produced it (sidecar and registry) */
+  provenance?: Provenance
 }
 
 /** The TrainedModel (what export, the registry and the reports take) of a finished job. */
@@ -93,6 +95,7 @@ export function trainedModel(o: TrainedModelInput): TrainedModel {
       valLoss: [...o.valLoss],
       device: o.device,
       wallMs: Math.round(o.wallMs),
+      ...(o.provenance ? { provenance: { ...o.provenance } } : {}),
     },
   }
 }

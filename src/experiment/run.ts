@@ -13,10 +13,11 @@ import { metrics, type Metrics } from '../metrics/index.ts'
 import type { ArchSpec } from '../model/arch.ts'
 import { makeJob, tableToTrainData } from '../model/jobs.ts'
 import { unflattenParams, type ModelParams } from '../model/params.ts'
-import type { ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
+import type { Provenance, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
 import type { EpochEvent, JobStatus, TrainData, Trainer, TrainJob, TrainResult } from '../model/contract.ts'
 import type { EpChoice, Evaluator } from '../onnx/evaluator.ts'
 import { exportOnnx } from '../onnx/export.ts'
+import { trainingDataset } from '../onnx/registry.ts'
 import { trainedModel } from './records.ts'
 
 /** The rows one run trains on and is tested on. */
@@ -42,6 +43,10 @@ export interface RunSpec {
   batchSize: number
   lr: number
   scalerMode: ScalerMode
+  /** each epoch's order (makeJob's shuffle; default 'dataloader') */
+  shuffle?: 'dataloader' | 'randperm'
+  /** the experiment, arm and fold that produce it (the dataset is taken from its training rows) */
+  provenance?: Omit<Provenance, 'dataset'>
 }
 
 /** A run trained, exported and evaluated. */
@@ -136,6 +141,7 @@ function jobOf(r: RunSpec, data: TrainData): TrainJob {
     epochs: r.epochs,
     batchSize: r.batchSize,
     lr: r.lr,
+    shuffle: r.shuffle,
   })
 }
 
@@ -192,6 +198,7 @@ export async function runExperiment(
         valLoss: losses[i].val,
         device: deps.trainer.description,
         wallMs: finishedAt[i] - t0,
+        provenance: { dataset: trainingDataset(table, spec.rows.trainRows), ...spec.provenance },
       })
       const onnx = exportOnnx(model)
       const rows = spec.rows.valRows

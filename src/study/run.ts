@@ -62,6 +62,7 @@ function runSpec(table: TableView, plan: StudyPlan, r: PlannedRun, idPrefix: str
     batchSize: s.batchSize,
     lr: s.lr,
     scalerMode: s.scalerMode,
+    provenance: { experiment: idPrefix, arm: r.arm, fold: r.fold },
   }
 }
 
