@@ -66,7 +66,8 @@ export function pointsOf(modelId: string): Points | null {
   return points.get(modelId) ?? null
 }
 
-function fail(text: string) {
+/** Show an error in the Evaluate panel's messages. */
+export function fail(text: string) {
   evaluation.errors = [...evaluation.errors, { id: nextError++, text }]
 }
 

@@ -1,6 +1,7 @@
-// Save bytes or text as a file through a temporary object URL.
-export function download(name: string, content: string | Uint8Array, type: string): void {
-  const blob = new Blob([content as BlobPart], { type })
+// Save bytes or text (or text in pieces: a large CSV is never one string) as a file through a
+// temporary object URL.
+export function download(name: string, content: string | Uint8Array | string[], type: string): void {
+  const blob = new Blob(Array.isArray(content) ? content : [content as BlobPart], { type })
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

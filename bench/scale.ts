@@ -1,0 +1,165 @@
+// The scale benchmark (issue 12): a K150K-class corpus (default 10M rows, ~150 sources, ~40k
+// clips, 1M-row groups; bench/scaleCorpus.ts, written once into out/bench-scale/ and reused),
+// then each path on it:
+//   cli-load  the CLI's reader in its own Node process (bench/scaleRun.ts load)
+//   app-load  the real app in headless Chromium: the file set on the Data tab's file input, until
+//             the panel says ready with every row (worker decode + main-thread table + panel)
+//   gpu       CLI GPU path: load, then 1 epoch of mlp_small via ChromiumTrainer (own process)
+//   cpu       CLI CPU path: load, then 1 epoch with the CPU reference trainer (own process)
+// Memory: the peak resident set of the Node process (cli-load, gpu, cpu) and of the page's
+// renderer process, which also runs its workers (app-load), each over its level before reading.
+// Writes bench/results/scale-<date>.json (date, machine, load average before and after each path).
+//   npm run bench:scale [-- --rows N] [--paths cli-load,app-load,gpu,cpu]
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { resolve } from 'node:path'
+import { chromium } from '@playwright/test'
+import { preview } from 'vite'
+import { ROOT, ensureBuilt } from '../src/node/browser.ts'
+import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
+import { SCALE_DEFAULTS, writeScaleCorpus, type ScaleCorpusSpec } from './scaleCorpus.ts'
+import type { ScaleRunResult } from './scaleRun.ts'
+
+const PATHS = ['cli-load', 'app-load', 'gpu', 'cpu'] as const
+type PathName = (typeof PATHS)[number]
+
+const load = () => loadavg().map((x) => Number(x.toFixed(2)))
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`
+
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 ? argv[i + 1] : undefined
+}
+
+/** One path of bench/scaleRun.ts in a child Node process (its own peak memory). */
+function runChild(file: string, path: 'load' | 'gpu' | 'cpu'): ScaleRunResult {
+  const out = execFileSync(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), 'bench/scaleRun.ts', file, path], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  })
+  return JSON.parse(out.trim().split('\n').pop()!) as ScaleRunResult
+}
+
+/** Peak and current resident set (bytes) of a process, from /proc (Linux). */
+function procMemory(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (k: string) => Number(status.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) * 1024
+  return { peak: kb('VmHWM'), now: kb('VmRSS') }
+}
+
+/** The renderer processes among the descendants of `root` (the pages', not the browser UI's). */
+function renderers(root: number): number[] {
+  const parent = new Map<number, number>()
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x)))
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {
+      // gone meanwhile
+    }
+  const under = (pid: number) => {
+    for (let p = parent.get(pid), hops = 0; p && hops < 10; p = parent.get(p), hops++) if (p === root) return true
+    return false
+  }
+  return [...parent.keys()].filter((pid) => {
+    if (!under(pid)) return false
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return cmd.includes('--type=renderer') && !cmd.includes('--top-chrome-webui')
+  })
+}
+
+interface AppLoad {
+  rows: number
+  loadMs: number
+  rowsPerSec: number
+  rendererBeforeBytes: number
+  rendererPeakBytes: number
+}
+
+/** The real app: set the file on the Data tab's input and wait for every row. */
+async function appLoad(file: string, rows: number): Promise<AppLoad> {
+  const outDir = await ensureBuilt({ outDir: 'dist' })
+  const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } })
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true })
+  try {
+    const page = await browser.newPage()
+    await page.goto(new URL('?tab=data', server.resolvedUrls!.local[0]).href)
+    await page.getByTestId('data-panel').waitFor()
+    // the browser is a child of this process (Playwright launches it directly)
+    const pids = renderers(process.pid)
+    const before = pids.reduce((s, p) => s + procMemory(p).now, 0)
+    const t0 = performance.now()
+    await page.setInputFiles('#file', file)
+    await page.waitForFunction(
+      (n) => {
+        const el = document.querySelector('[data-testid=data-panel]')
+        return el?.getAttribute('data-status') === 'ready' && el.getAttribute('data-rows') === String(n)
+      },
+      rows,
+      { timeout: 1_200_000, polling: 100 },
+    )
+    const loadMs = performance.now() - t0
+    const peak = pids.reduce((s, p) => s + procMemory(p).peak, 0)
+    return { rows, loadMs, rowsPerSec: rows / (loadMs / 1000), rendererBeforeBytes: before, rendererPeakBytes: peak }
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}
+
+export default async function main(argv: string[]): Promise<number> {
+  const rows = Number(option(argv, 'rows') ?? SCALE_DEFAULTS.rows)
+  const paths = (option(argv, 'paths') ?? PATHS.join(',')).split(',') as PathName[]
+  for (const p of paths) if (!PATHS.includes(p)) throw new Error(`unknown path ${p} (${PATHS.join(', ')})`)
+  const spec: ScaleCorpusSpec = { ...SCALE_DEFAULTS, rows, keys: Math.max(1, Math.round((rows * SCALE_DEFAULTS.keys) / SCALE_DEFAULTS.rows)) }
+  const corpus = await writeScaleCorpus(spec, { log: (s) => console.log(s) })
+  console.log(`corpus: ${corpus.path} (${mb(corpus.bytes)}${corpus.built ? `, written in ${(corpus.ms / 1000).toFixed(0)} s` : ', reused'})`)
+
+  const results: Record<string, unknown> = {}
+  const loadAvg: Record<string, { before: number[]; after: number[] }> = {}
+  for (const p of paths) {
+    const before = load()
+    console.log(`${p} … (load average ${before.join(' ')})`)
+    if (p === 'app-load') {
+      const r = await appLoad(corpus.path, rows)
+      results[p] = r
+      console.log(`  ${(r.loadMs / 1000).toFixed(1)} s, ${(r.rowsPerSec / 1e6).toFixed(2)} M rows/s; renderer ${mb(r.rendererBeforeBytes)} → peak ${mb(r.rendererPeakBytes)}`)
+    } else {
+      const r = runChild(corpus.path, p === 'cli-load' ? 'load' : p)
+      results[p] = { ...r, rowsPerSec: r.rows / (r.loadMs / 1000) }
+      console.log(`  load ${(r.loadMs / 1000).toFixed(1)} s (${(r.rows / r.loadMs / 1e3).toFixed(2)} M rows/s); Node ${mb(r.rssBeforeBytes)} → peak ${mb(r.peakRssBytes)}; table ${mb(r.tableBytes)}`)
+      if (r.train)
+        console.log(`  ${r.train.trainer}: start-up ${(r.train.startupMs / 1000).toFixed(1)} s, train() → first epoch ${(r.train.firstEpochMs / 1000).toFixed(1)} s, ${(r.train.samplesPerSec / 1e6).toFixed(2)} M samples/s`)
+    }
+    loadAvg[p] = { before, after: load() }
+  }
+
+  const date = new Date().toISOString()
+  const out = {
+    bench: 'scale',
+    date,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memBytes: totalmem(), gpu: 'none (WebGPU on SwiftShader)', loadAvg },
+    corpus: {
+      ...spec,
+      bytes: corpus.bytes,
+      writer: 'hyparquet-writer ParquetWriter, SNAPPY (no zstd compressor is available to it in Node 20), dictionary where it halves a column',
+      path: corpus.path.slice(ROOT.length + 1),
+    },
+    timed: {
+      'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
+      'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, hash worker, main-thread table and panel)',
+      gpu: 'load as cli-load; then ChromiumTrainer start-up, and train() → first epoch loss (payload in pieces, GPU upload, 1 epoch)',
+      cpu: 'load as cli-load; then train() → first epoch loss on the CPU reference trainer',
+    },
+    results,
+  }
+  const dir = resolve(ROOT, 'bench/results')
+  mkdirSync(dir, { recursive: true })
+  const file = resolve(dir, `scale-${date.slice(0, 10)}.json`)
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
+  console.log(`wrote ${file.slice(ROOT.length + 1)}`)
+  return 0
+}
