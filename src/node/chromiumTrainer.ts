@@ -17,7 +17,7 @@
 import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { CliTrainPayload } from '../pageApi/cli.ts'
-import { decodeValue, splitPieces, type Pieces } from '../pageApi/transfer.ts'
+import { decodeValue, PIECE_BYTES, splitPieces, type Pieces } from '../pageApi/transfer.ts'
 import { NoChromiumError, openPageApi, type PageApiSession } from './browser.ts'
 import { chromiumPath, hasChromium } from './chromium.ts'
 import { pageApiBuild } from './pageApiBuild.ts'
@@ -65,6 +65,10 @@ export class ChromiumTrainer implements Trainer {
   private readonly payloads = new Map<number, Pieces>()
   private readonly sinks = new Map<number, (ev: EpochEvent) => void>()
   private closed = false
+  /** largest payload piece sent to the page (bytes, a multiple of 8) */
+  pieceBytes = PIECE_BYTES
+  /** the last run's payload: how many pieces, how many bytes in all */
+  lastPayload: { pieces: number; bytes: number } | null = null
 
   private constructor(
     private readonly session: PageApiSession,
@@ -125,7 +129,9 @@ export class ChromiumTrainer implements Trainer {
     if (this.closed) throw new ChromiumTrainerError('the headless Chromium trainer was closed')
     const run = ++this.seq
     const payload: CliTrainPayload = { data, jobs, resume: (opts.resume ?? null) as (Checkpoint | null)[] | null, checkpoints: this.checkpoints }
-    this.payloads.set(run, splitPieces(payload))
+    const pieces = splitPieces(payload, this.pieceBytes)
+    this.payloads.set(run, pieces)
+    this.lastPayload = { pieces: pieces.header.pieces.length, bytes: pieces.header.pieces.reduce((n, p) => n + p.bytes, 0) }
     if (opts.onEpoch) this.sinks.set(run, opts.onEpoch)
     const page = this.session.page
     const cancel = () => void page.evaluate((r) => (window as unknown as LabWindow).lab.cliCancel(r), run).catch(() => {})
