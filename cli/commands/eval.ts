@@ -11,6 +11,8 @@ import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
+import { predictionsFormat, writePredictions } from '../predictions.ts'
+import { predictionTable } from '../../src/metrics/predictions.ts'
 import { CliInputError } from '../errors.ts'
 import { contractMetrics, evaluateRows } from '../evaluate.ts'
 import { metricsTable, printJson, printText, writeOut } from '../output.ts'
@@ -28,12 +30,14 @@ export const EVAL_HELP: CommandHelp = {
     { name: 'model', kind: 'value', meta: 'PATH', help: 'the .onnx file (its .onnx.data and sidecar .json are looked up beside it)' },
     ...DATA_SPECS,
     { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'also write the metrics report (<model>.report.json + .md) there' },
+    { name: 'predictions', kind: 'value', meta: 'FILE', help: 'also write one row per evaluated frame (source, key, frame_index, vmaf, predicted) to FILE.parquet or FILE.csv' },
     { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
     { name: 'quiet', kind: 'flag', help: 'no progress output' },
   ],
   examples: [
     'npx vmaf-tiny-lab eval --model ../shared/upstream-models/vmaf_tiny_v2.onnx',
     'npx vmaf-tiny-lab eval --model out/train/mlp_small-seed0-….onnx --data public/demo/nflx_like.parquet --json',
+    'npx vmaf-tiny-lab eval --model ../shared/upstream-models/vmaf_tiny_v2.onnx --predictions out/v2.predictions.parquet',
   ],
 }
 
@@ -50,6 +54,8 @@ export async function evalCommand(flags: Flags, progress: Progress): Promise<num
   const modelPath = flags.string('model')
   if (!modelPath) throw new CliUsageError('--model PATH is required')
   const outDir = flags.string('out-dir')
+  const predictionsPath = flags.string('predictions')
+  if (predictionsPath !== undefined) predictionsFormat(predictionsPath)
   if (!existsSync(modelPath)) throw new CliInputError(`${modelPath}: no such file (given to --model)`)
 
   const source = await readModelFile(modelPath)
@@ -80,10 +86,15 @@ export async function evalCommand(flags: Flags, progress: Progress): Promise<num
       inferenceMs: ev.inferenceMs,
       metrics: ev.metrics,
     })
-    let written: { report: string; report_md: string } | null = null
+    let written: { report?: string; report_md?: string; predictions?: string } | null = null
     if (outDir) {
       const base = resolve(outDir, report.model.id)
       written = { report: writeOut(`${base}.report.json`, reportJson(report)), report_md: writeOut(`${base}.report.md`, reportMarkdown(report)) }
+    }
+    if (predictionsPath !== undefined) {
+      const path = await writePredictions(predictionsPath, predictionTable(table, [{ name: report.model.id, pred: ev.pred }]))
+      written = { ...(written ?? {}), predictions: path }
+      progress.line(`per-frame predictions (${ev.rows.toLocaleString('en-US')} rows): ${path}`)
     }
     progress.line(`${ev.rows.toLocaleString('en-US')} rows on ${ev.ep} (onnxruntime-node) in ${ev.inferenceMs.toFixed(1)} ms`)
     if (flags.bool('json'))
