@@ -3,9 +3,15 @@
 // corrupt .onnx → clear error with earlier results kept; reload → models still listed.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test, type Locator, type Page } from '@playwright/test'
 import { inspectOnnx } from '../src/onnx/index.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
+
+/** Open a model card's downloads menu and pick one of its items. */
+async function pick(model: Locator, item: string) {
+  await model.getByTestId('downloads').click()
+  await model.getByTestId(item).click()
+}
 
 const upstream = (f: string) => sharedPath('upstream-models', f)
 
@@ -42,7 +48,7 @@ test('published models: evaluate on WebGPU, compare, broken files get clear erro
   await page.getByTestId('model-file-input').setInputFiles([upstream('vmaf_tiny_v2.onnx'), upstream('vmaf_tiny_v2.json')])
   const v2 = page.locator('[data-testid=model-item][data-name=vmaf_tiny_v2]')
   await expect(v2).toContainText('features: adm2, vif_scale0, vif_scale1, vif_scale2, vif_scale3, motion2 (sidecar)')
-  await expect(v2).toContainText('6→16→8→1 MLP, scaler inside')
+  await expect(v2).toContainText('6→16→8→1 MLP · 257 weights, scaler inside')
   await expect(v2.getByTestId('evaluate-model')).toBeEnabled({ timeout: 60_000 }) // enabled once the demo has loaded
 
   await page.getByTestId('ep-select').selectOption('webgpu')
@@ -73,16 +79,16 @@ test('published models: evaluate on WebGPU, compare, broken files get clear erro
 
   // broken inputs: clear errors naming the file; everything shown before stays
   await page.getByTestId('model-file-input').setInputFiles({ name: 'corrupt.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model, just text') })
-  await expect(page.getByTestId('eval-error').filter({ hasText: 'corrupt.onnx: not an ONNX model' })).toBeVisible()
+  await expect(page.locator('[data-testid=eval-messages] li[data-level=error]').filter({ hasText: 'corrupt.onnx: not an ONNX model' })).toBeVisible()
   await page.getByTestId('model-file-input').setInputFiles([upstream('vmaf_tiny_v1_medium.onnx')])
-  await expect(page.getByTestId('eval-error').filter({ hasText: 'vmaf_tiny_v1_medium.onnx: its weights live in the external file "mlp_medium_final.onnx.data"' })).toBeVisible()
+  await expect(page.locator('[data-testid=eval-messages] li[data-level=error]').filter({ hasText: 'vmaf_tiny_v1_medium.onnx: its weights live in the external file "mlp_medium_final.onnx.data"' })).toBeVisible()
   await expect(page.getByTestId('model-item')).toHaveCount(2)
   await expect(page.getByTestId('compare-model')).toHaveCount(2)
   await expect(sourceRows(page)).toHaveCount(9)
 
   // downloads: report JSON and Markdown carry the same numbers
-  const [json] = await Promise.all([page.waitForEvent('download'), v2.getByTestId('download-report-json').click()])
-  const [md] = await Promise.all([page.waitForEvent('download'), v2.getByTestId('download-report-md').click()])
+  const [json] = await Promise.all([page.waitForEvent('download'), pick(v2, 'download-report-json')])
+  const [md] = await Promise.all([page.waitForEvent('download'), pick(v2, 'download-report-md')])
   const report = JSON.parse(readFileSync(await json.path(), 'utf8'))
   const text = readFileSync(await md.path(), 'utf8')
   expect(report.ep).toBe('webgpu')
@@ -93,7 +99,7 @@ test('published models: evaluate on WebGPU, compare, broken files get clear erro
   await page.reload()
   await openEval(page)
   await expect(page.getByTestId('model-item')).toHaveCount(2)
-  await expect(v2.getByTestId('model-last-report')).toContainText(`PLCC ${report.metrics.all.plcc.toFixed(4)}`)
+  await expect(v2.getByTestId('model-last-report')).toContainText(`PLCC ${report.metrics.all.plcc.toFixed(3)}`)
   await v2.getByRole('button', { name: /vmaf_tiny_v2/ }).click()
   await expect(page.getByTestId('saved-report').getByTestId('source-row')).toHaveCount(9)
 
@@ -116,7 +122,7 @@ test('train → export → evaluate on WebGPU; compare with vmaf_tiny_v2; corrup
   await expect(trained).toBeVisible({ timeout: 30_000 })
   const trainedId = await trained.getAttribute('data-model-id')
   const download = page.waitForEvent('download')
-  await trained.getByTestId('download-onnx').click()
+  await pick(trained, 'download-onnx')
   const onnxPath = await (await download).path()
   const info = inspectOnnx(readFileSync(onnxPath), 'download.onnx')
   expect(info.inputs[0]).toMatchObject({ name: 'features', shape: ['N', 6] })
@@ -135,7 +141,7 @@ test('train → export → evaluate on WebGPU; compare with vmaf_tiny_v2; corrup
   await expect(page.getByTestId('eval-scatter').locator('canvas')).toBeVisible()
 
   // its sidecar: registry format + training block with the metrics just computed
-  const [sideDl] = await Promise.all([page.waitForEvent('download'), trained.getByTestId('download-sidecar').click()])
+  const [sideDl] = await Promise.all([page.waitForEvent('download'), pick(trained, 'download-sidecar')])
   const side = JSON.parse(readFileSync(await sideDl.path(), 'utf8'))
   expect(side).toMatchObject({ id: trainedId, kind: 'fr', opset: 17, input_name: 'features', input_shape: [-1, 6], output_name: 'vmaf', arch: 'mlp_small', n_params: 257 })
   expect(side.sha256).toBe(createHash('sha256').update(readFileSync(onnxPath)).digest('hex'))
@@ -160,7 +166,7 @@ test('train → export → evaluate on WebGPU; compare with vmaf_tiny_v2; corrup
 
   // a corrupt .onnx: clear error naming the file; the results stay
   await page.getByTestId('model-file-input').setInputFiles({ name: 'corrupt.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model, just text') })
-  await expect(page.getByTestId('eval-error').filter({ hasText: 'corrupt.onnx: not an ONNX model' })).toBeVisible()
+  await expect(page.locator('[data-testid=eval-messages] li[data-level=error]').filter({ hasText: 'corrupt.onnx: not an ONNX model' })).toBeVisible()
   await expect(page.getByTestId('compare-model')).toHaveCount(2)
   await expect(sourceRows(page)).toHaveCount(9)
   await expect(page.getByTestId('model-item')).toHaveCount(2)

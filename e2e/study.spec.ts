@@ -193,8 +193,12 @@ test('the study through the UI: one click on an empty app loads the demo, fills 
 
   // the share link carries the settings and the data URLs
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+  const before = page.url()
   await page.getByTestId('study-share').click()
-  await expect(page).toHaveURL(/tab=study.*data=demo%2Fnflx_like\.parquet.*arch=mlp_small.*epochs=30.*seeds=1/)
+  const link = /tab=study.*data=demo%2Fnflx_like\.parquet.*arch=mlp_small.*epochs=30.*seeds=1/
+  await expect(page.getByTestId('study-share-url')).toHaveValue(link)
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(link)
+  expect(page.url()).toBe(before) // copied, not written into the address bar
 })
 
 test('a shared link restores the settings; with only nflx loaded, (b) and (c) are off with a reason', async ({ page }) => {

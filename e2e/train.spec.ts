@@ -4,9 +4,15 @@
 // the app says so plainly and trains on the CPU reference.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, expect, test, type Page } from '@playwright/test'
+import { chromium, expect, test, type Locator, type Page } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 import { inspectOnnx } from '../src/onnx/inspect.ts'
+
+/** Open a model card's downloads menu and pick one of its items. */
+async function pick(model: Locator, item: string) {
+  await model.getByTestId('downloads').click()
+  await model.getByTestId(item).click()
+}
 
 const SIX = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2']
 
@@ -88,11 +94,11 @@ test('extra columns train as features: an 8-feature model exports, lists its fea
   await page.locator('[data-tab=eval]').click()
   const model = page.locator('[data-testid=model-item][data-origin=trained][data-model-id^="mlp_small-seed0-"]')
   await expect(model).toHaveCount(1, { timeout: 30_000 })
-  await expect(model).toContainText('[N, 8]')
+  await expect(model).toContainText('8→16→8→1 MLP')
   await expect(model).toContainText(`features: ${eight.join(', ')}`)
-  const [onnxDl] = await Promise.all([page.waitForEvent('download'), model.getByTestId('download-onnx').click()])
+  const [onnxDl] = await Promise.all([page.waitForEvent('download'), pick(model, 'download-onnx')])
   expect(inspectOnnx(readFileSync(await onnxDl.path()), 'm.onnx').inputs[0]).toMatchObject({ name: 'features', shape: ['N', 8] })
-  const [sideDl] = await Promise.all([page.waitForEvent('download'), model.getByTestId('download-sidecar').click()])
+  const [sideDl] = await Promise.all([page.waitForEvent('download'), pick(model, 'download-sidecar')])
   const side = JSON.parse(readFileSync(await sideDl.path(), 'utf8'))
   expect(side).toMatchObject({ features: eight, input_shape: [-1, 8], arch: 'mlp_small' })
   expect(side.training.split).toMatch(/^netflix-source: /)
@@ -100,7 +106,7 @@ test('extra columns train as features: an 8-feature model exports, lists its fea
   // not yet meaningful — test/app/trainPlan.test.ts checks ORT against our forward pass)
   await model.getByTestId('evaluate-model').click()
   await expect(page.getByTestId('eval-panel')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
-  await expect(model.getByTestId('model-last-report')).toHaveText(/PLCC -?[01]\.\d{4} on 20,072 rows/)
+  await expect(model.getByTestId('model-last-report')).toHaveText(/PLCC -?[01]\.\d{3} on all 20,072 rows/)
 })
 
 test('a konvid-holdout run says which clips validate', async ({ page }) => {
@@ -173,7 +179,7 @@ test('a lost GPU device is reported and the run resumes from the last completed 
       }
     })
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'interrupted', { timeout: 60_000 })
-  await expect(page.getByTestId('train-message')).toContainText(/device was lost after epoch \d+.*Resume continues/)
+  await expect(page.getByTestId('train-messages')).toContainText(/device was lost after epoch \d+.*Resume continues/)
   await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'device-lost')
   const [kept] = await losses(page)
   expect(kept.length).toBeGreaterThanOrEqual(2)

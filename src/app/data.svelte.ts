@@ -1,10 +1,13 @@
 // The loaded data for every panel (main thread). Parquet is decoded in workers/data.worker.ts; this
 // module only applies the worker's chunks to a FeatureTable (src/data/loader.ts) and keeps the
 // reactive state the panels read:
-//   data.table     the FeatureTable (a TableView), null before anything loaded
-//   data.version   bumped on every change (throttled to a few Hz while a load streams in)
-//   data.loading, data.progress, data.messages (errors/warnings naming the file)
+//   data.table      the FeatureTable (a TableView, it grows in place), null before anything loaded
+//   data.contents   what is in it now — rows, files, features, a key of the files — replaced on
+//                   every change (a few times a second while a load streams in), so whatever
+//                   reads it follows the table
+//   data.loading, data.progress; problems go to the notice queue (area "data"), naming the file.
 // Loads run one after another; a bad file never touches what is already loaded.
+import { notices } from './notices.svelte.ts'
 import type { WorkerSource } from '../../workers/data.worker.ts'
 import { dataWorker, loadThroughWorker } from '../../workers/dataClient.ts'
 import { MissingColumnError, TargetMismatchError } from '../data/errors.ts'
@@ -12,190 +15,212 @@ import { FeatureTable } from '../data/featureTable.ts'
 import type { DataMessage } from '../data/loader.ts'
 import type { Progress } from '../data/reader.ts'
 import { DEFAULT_TARGET } from '../data/schema.ts'
-import type { Corpus } from '../data/table.ts'
+import type { Corpus, LoadedFile } from '../data/table.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
 
-export interface UiMessage extends DataMessage {
-  id: number
-  /** numeric columns the user may pick as the target instead (missing-target errors) */
-  targetChoices?: string[]
+/** What the table holds, as plain values (a new object whenever the table changed). */
+export interface TableContents {
+  rows: number
+  files: readonly LoadedFile[]
+  featureNames: readonly string[]
+  extras: readonly string[]
+  extrasAvailable: readonly string[]
+  targetName: string
+  /** the loaded files' sha256s in order: equal keys mean the same rows (evaluations stay valid) */
+  filesKey: string
 }
 
-export const data = $state({
-  /** replaced, never proxied: FeatureTable is a class instance */
-  table: null as FeatureTable | null,
-  version: 0,
-  loading: false,
-  progress: null as Progress | null,
-  messages: [] as UiMessage[],
-  /** corpus tag for files without a `corpus` column, chosen at drop time */
-  corpus: 'nflx' as Corpus,
-  /** libvmaf logs: the pattern naming their sources ('' = the default rule, see data/logs/naming.ts) */
-  sourcePattern: '',
-})
+function contentsOf(t: FeatureTable): TableContents {
+  return {
+    rows: t.rows,
+    files: [...t.files],
+    featureNames: [...t.featureNames],
+    extras: [...t.extras],
+    extrasAvailable: [...t.extrasAvailable],
+    targetName: t.targetName,
+    filesKey: t.files.map((f) => f.sha256).join(','),
+  }
+}
 
-
-// ---- loading ----------------------------------------------------------------------------------
+// ---- the store --------------------------------------------------------------------------------
 
 interface Entry {
   source: WorkerSource
   corpus: Corpus
 }
 
-/** Sources of the loaded files (to reload them with other extras), and of files that failed on a missing target. */
-const loadedEntries: Entry[] = []
-const retryable = new Map<number, Entry>()
-let queue: Promise<void> = Promise.resolve()
-let nextId = 1
+interface LoadRequest {
+  sources: WorkerSource[]
+  corpus: Corpus
+  /** switch an empty table to this target column */
+  target?: string
+  /** load into this table and swap it in when done (a reload with other extra columns) */
+  replace?: FeatureTable
+}
 
-function say(m: DataMessage, entry?: Entry): void {
-  const ui: UiMessage = { ...m, id: nextId++ }
-  if (m.error instanceof MissingColumnError && m.error.targetMissing && entry) {
-    ui.targetChoices = m.error.targetCandidates
-    retryable.set(ui.id, entry)
+class DataStore {
+  /** replaced, never proxied: FeatureTable is a class instance that grows in place */
+  table = $state.raw<FeatureTable | null>(null)
+  contents = $state.raw<TableContents | null>(null)
+  loading = $state(false)
+  progress = $state.raw<Progress | null>(null)
+  /** corpus tag for files without a `corpus` column, chosen at drop time */
+  corpus = $state<Corpus>('nflx')
+  /** libvmaf logs: the pattern naming their sources ('' = the default rule, see data/logs/naming.ts) */
+  sourcePattern = $state('')
+
+  /** Sources of the loaded files (to reload them with other extras). */
+  private loaded: Entry[] = []
+  private queue: Promise<void> = Promise.resolve()
+
+  /** Load dropped or picked files; `corpus` tags files that have no `corpus` column. */
+  loadFiles(files: File[], corpus: Corpus = this.corpus): Promise<void> {
+    return this.enqueue({ sources: files.map((f) => ({ kind: 'blob', name: f.name, blob: f })), corpus })
   }
-  data.messages = [...data.messages, ui]
-}
 
-function bump(): void {
-  data.version++
-}
-
-/** Run one load after the others; `target` switches an empty table to another target column. */
-function enqueue(sources: WorkerSource[], corpus: Corpus, target?: string, replace?: FeatureTable): Promise<void> {
-  queue = queue.then(() => run(sources, corpus, target, replace)).catch((e) => {
-    say({ level: 'error', file: sources.map((s) => s.name).join(', '), text: `loading failed: ${e instanceof Error ? e.message : e}` })
-  })
-  return queue
-}
-
-async function run(sources: WorkerSource[], corpus: Corpus, target?: string, replace?: FeatureTable): Promise<void> {
-  if (!sources.length) return
-  let table = replace ?? data.table
-  const wanted = target ?? table?.targetName ?? DEFAULT_TARGET
-  if (table && table.targetName !== wanted) {
-    if (table.rows > 0) {
-      for (const s of sources) {
-        const e = new TargetMismatchError(s.name, wanted, table.targetName)
-        say({ level: 'error', file: s.name, text: e.detail, error: e })
-      }
-      return
-    }
-    table = null
+  /** Load parquet files from URLs (absolute, or relative to the page). */
+  loadUrls(urls: string[], corpus: Corpus = this.corpus): Promise<void> {
+    const clean = urls.map((u) => u.trim()).filter(Boolean)
+    return this.enqueue({ sources: clean.map((u) => ({ kind: 'url', name: u, url: new URL(u, document.baseURI).href })), corpus })
   }
-  table ??= new FeatureTable(wanted, [])
-  if (!replace) data.table = table
 
-  const byName = new Map(sources.map((s) => [s.name, { source: s, corpus }]))
-  data.loading = true
-  data.progress = null
-  let last = 0
-  try {
-    await loadThroughWorker(table, sources, {
-      corpus,
-      sourcePattern: data.sourcePattern || null,
-      onProgress: (p) => (data.progress = p),
-      onMessage: (m) => say(m, byName.get(m.file)),
-      onChange: () => {
-        // repaint while streaming, but not for every chunk of a large file
-        const now = performance.now()
-        if (now - last > 250) {
-          last = now
-          if (!replace) bump()
-        }
-      },
+  /** The bundled demo corpus: nflx-like plus the four konvid-like shards (their `corpus` column tags them). */
+  loadDemo(): Promise<void> {
+    return this.loadUrls([...DEMO_FILES])
+  }
+
+  /** `?data=URL,URL` in the page address loads those files on start. */
+  loadFromPageUrl(): Promise<void> | null {
+    const param = new URL(location.href).searchParams.get('data')
+    return param ? this.loadUrls(param.split(',')) : null
+  }
+
+  /** Reload every loaded file with these extra feature columns (the table is swapped when done). */
+  setExtras(extras: string[]): Promise<void> {
+    const current = this.table
+    if (!current) return Promise.resolve()
+    return this.reloadInto(new FeatureTable(current.targetName, extras))
+  }
+
+  /** Name the sources of libvmaf logs with this pattern ('' = the default rule) and reload every loaded file. */
+  setSourcePattern(pattern: string): Promise<void> {
+    this.sourcePattern = pattern
+    const current = this.table
+    if (!current) return Promise.resolve()
+    return this.reloadInto(new FeatureTable(current.targetName, current.extras))
+  }
+
+  /** Reload every loaded file into `next`, which is swapped in when done. */
+  private reloadInto(next: FeatureTable): Promise<void> {
+    const entries = [...this.loaded]
+    this.loaded = []
+    // one batch per corpus tag, in the original order of the tags
+    let p = Promise.resolve()
+    for (const tag of new Set(entries.map((e) => e.corpus)))
+      p = this.enqueue({ sources: entries.filter((e) => e.corpus === tag).map((e) => e.source), corpus: tag, replace: next })
+    return p
+  }
+
+  cancelLoad(): void {
+    if (this.loading) void dataWorker().cancel()
+  }
+
+  clear(): void {
+    this.table = null
+    this.contents = null
+    this.loaded = []
+    notices.clear('data')
+  }
+
+  /** Run one load after the others. */
+  private enqueue(req: LoadRequest): Promise<void> {
+    this.queue = this.queue
+      .then(() => this.run(req))
+      .catch((e) => {
+        const text = `loading failed: ${e instanceof Error ? e.message : e}`
+        notices.say('data', { level: 'error', subject: req.sources.map((s) => s.name).join(', '), text })
+      })
+    return this.queue
+  }
+
+  private say(m: DataMessage, entry?: Entry): void {
+    const missingTarget = m.error instanceof MissingColumnError && m.error.targetMissing && entry
+    const id: number = notices.say('data', {
+      level: m.level,
+      subject: m.file,
+      text: m.text,
+      error: m.error,
+      fix: missingTarget
+        ? {
+            label: 'Use as target',
+            action: 'Load with this target',
+            choices: (m.error as MissingColumnError).targetCandidates ?? [],
+            apply: (target) => {
+              notices.dismiss(id)
+              void this.enqueue({ sources: [entry.source], corpus: entry.corpus, target })
+            },
+          }
+        : undefined,
     })
-    for (const f of table.files) {
-      const e = byName.get(f.name)
-      if (e && !loadedEntries.some((x) => x.source.name === f.name)) loadedEntries.push(e)
+  }
+
+  private async run(req: LoadRequest): Promise<void> {
+    const { sources, corpus, replace } = req
+    if (!sources.length) return
+    const mark = notices.mark()
+    let table = replace ?? this.table
+    const wanted = req.target ?? table?.targetName ?? DEFAULT_TARGET
+    if (table && table.targetName !== wanted) {
+      if (table.rows > 0) {
+        for (const s of sources) {
+          const e = new TargetMismatchError(s.name, wanted, table.targetName)
+          notices.say('data', { level: 'error', subject: s.name, text: e.detail, error: e })
+        }
+        return
+      }
+      table = null
     }
-  } finally {
-    if (replace) data.table = replace
-    data.loading = false
-    bump()
+    table ??= new FeatureTable(wanted, [])
+    if (!replace) this.table = table
+
+    const byName = new Map(sources.map((s) => [s.name, { source: s, corpus }]))
+    this.loading = true
+    this.progress = null
+    let last = 0
+    const publish = (t: FeatureTable) => {
+      const next = contentsOf(t)
+      // only a real change reaches the panels (a rejected file changes nothing)
+      const prev = this.contents
+      if (!prev || prev.rows !== next.rows || prev.filesKey !== next.filesKey || prev.featureNames.join() !== next.featureNames.join()
+        || prev.extrasAvailable.join() !== next.extrasAvailable.join() || prev.targetName !== next.targetName)
+        this.contents = next
+    }
+    try {
+      await loadThroughWorker(table, sources, {
+        corpus,
+        sourcePattern: this.sourcePattern || null,
+        onProgress: (p) => (this.progress = p),
+        onMessage: (m) => this.say(m, byName.get(m.file)),
+        onChange: () => {
+          // repaint while streaming, but not for every chunk of a large file
+          const now = performance.now()
+          if (!replace && now - last > 250) {
+            last = now
+            publish(table)
+          }
+        },
+      })
+      for (const f of table.files) {
+        const e = byName.get(f.name)
+        if (e && !this.loaded.some((x) => x.source.name === f.name)) this.loaded.push(e)
+      }
+    } finally {
+      if (replace) this.table = replace
+      this.loading = false
+      publish(this.table ?? table)
+      notices.settle('data', mark)
+    }
   }
 }
 
-/** Load dropped or picked files; `corpus` tags files that have no `corpus` column. */
-export function loadFiles(files: File[], corpus: Corpus = data.corpus): Promise<void> {
-  return enqueue(
-    files.map((f) => ({ kind: 'blob', name: f.name, blob: f })),
-    corpus,
-  )
-}
-
-/** Load parquet files from URLs (absolute, or relative to the page). */
-export function loadUrls(urls: string[], corpus: Corpus = data.corpus): Promise<void> {
-  const clean = urls.map((u) => u.trim()).filter(Boolean)
-  return enqueue(
-    clean.map((u) => ({ kind: 'url', name: u, url: new URL(u, document.baseURI).href })),
-    corpus,
-  )
-}
-
-/** The bundled demo corpus: nflx-like plus the four konvid-like shards (their `corpus` column tags them). */
-export function loadDemo(): Promise<void> {
-  return loadUrls([...DEMO_FILES])
-}
-
-/** `?data=URL,URL` in the page address loads those files on start. */
-export function loadFromPageUrl(): Promise<void> | null {
-  const param = new URL(location.href).searchParams.get('data')
-  return param ? loadUrls(param.split(',')) : null
-}
-
-/** Reload the file of a missing-target error with another column as the target. */
-export function retryWithTarget(messageId: number, target: string): Promise<void> {
-  const entry = retryable.get(messageId)
-  if (!entry) return Promise.resolve()
-  retryable.delete(messageId)
-  dismiss(messageId)
-  return enqueue([entry.source], entry.corpus, target)
-}
-
-/** Reload every loaded file with these extra feature columns (the table is swapped when done). */
-export function setExtras(extras: string[]): Promise<void> {
-  const current = data.table
-  if (!current) return Promise.resolve()
-  return reloadInto(new FeatureTable(current.targetName, extras))
-}
-
-/** Name the sources of libvmaf logs with this pattern ('' = the default rule) and reload every loaded file. */
-export function setSourcePattern(pattern: string): Promise<void> {
-  data.sourcePattern = pattern
-  const current = data.table
-  if (!current) return Promise.resolve()
-  return reloadInto(new FeatureTable(current.targetName, current.extras))
-}
-
-function reloadInto(next: FeatureTable): Promise<void> {
-  const entries = [...loadedEntries]
-  loadedEntries.length = 0
-  // one batch per corpus tag, in the original order of the tags
-  const tags = [...new Set(entries.map((e) => e.corpus))]
-  let p = Promise.resolve()
-  for (const tag of tags)
-    p = enqueue(
-      entries.filter((e) => e.corpus === tag).map((e) => e.source),
-      tag,
-      undefined,
-      next,
-    )
-  return p
-}
-
-export function cancelLoad(): void {
-  if (data.loading) void dataWorker().cancel()
-}
-
-export function clearData(): void {
-  data.table = null
-  data.messages = []
-  loadedEntries.length = 0
-  retryable.clear()
-  bump()
-}
-
-export function dismiss(messageId: number): void {
-  data.messages = data.messages.filter((m) => m.id !== messageId)
-}
+export const data = new DataStore()

@@ -1,7 +1,8 @@
-// Evaluation state: runs registry models on the loaded rows in the eval worker, computes the
-// metrics, keeps the latest result per model (for the tables and the scatter) and saves each
-// report with the registry. One evaluation at a time; errors name the model file and leave
-// earlier results in place.
+// Evaluation state: runs registry models on the loaded rows in the eval worker, keeps each model's
+// predictions for every row, and derives the metrics on the rows asked for — the rows the model did
+// not train on (its split's held-out rows), or all rows — for the tables and the scatter. Each
+// report is saved with the registry. One evaluation at a time; errors name the model file, go to
+// the notice queue and leave earlier results in place.
 import type { TableView } from '../data/table.ts'
 import { sha256Hex } from '../data/sha256.ts'
 import { groupMetrics, groupRows, type GroupMetrics, type Grouping } from '../metrics/index.ts'
@@ -9,7 +10,9 @@ import type { EpChoice } from '../onnx/evaluator.ts'
 import { evalReport } from '../experiment/records.ts'
 import type { EvalEnv } from '../../workers/eval.worker.ts'
 import { evalWorker } from '../../workers/evalClient.ts'
-import { modelSource, registry, saveReport, type ModelEntry } from './models.svelte.ts'
+import { models, type ModelEntry } from './models.svelte.ts'
+import { notices } from './notices.svelte.ts'
+import { rowScope, type RowScope, type ScopeName } from './rowScope.ts'
 
 export interface EvalResult {
   modelId: string
@@ -18,11 +21,15 @@ export interface EvalResult {
   epReason: string
   sessionMs: number
   inferenceMs: number
-  rows: number
   grouping: Grouping
-  metrics: GroupMetrics
-  /** the table version the predictions belong to */
-  dataVersion: number
+  /** metrics on every loaded row */
+  all: GroupMetrics
+  /** the rows the model did not train on, per its split; null when its split is unknown */
+  scope: RowScope
+  /** metrics on scope's held-out rows (null: unknown split, or no held-out rows loaded) */
+  heldOut: GroupMetrics | null
+  /** the loaded files' key the predictions belong to (data.contents.filesKey) */
+  filesKey: string
   at: string
 }
 
@@ -41,50 +48,8 @@ export interface Points {
   codes: Uint32Array
   names: string[]
   pooled: Set<string>
-}
-
-export const evaluation = $state({
-  env: null as EvalEnv | null,
-  envError: null as string | null,
-  ep: 'auto' as EpChoice,
-  grouping: 'source' as Grouping,
-  /** 'idle' | 'running' | 'done' | 'error' — the state of the last request */
-  status: 'idle' as 'idle' | 'running' | 'done' | 'error',
-  /** what is running now, e.g. "vmaf_tiny_v2 on webgpu" */
-  activity: '',
-  results: {} as Record<string, EvalResult>,
-  crossChecks: {} as Record<string, CrossCheckResult>,
-  errors: [] as { id: number; text: string }[],
-  /** bumped whenever `points` changes */
-  pointsVersion: 0,
-})
-
-const points = new Map<string, Points>()
-let nextError = 1
-
-export function pointsOf(modelId: string): Points | null {
-  return points.get(modelId) ?? null
-}
-
-/** Show an error in the Evaluate panel's messages. */
-export function fail(text: string) {
-  evaluation.errors = [...evaluation.errors, { id: nextError++, text }]
-}
-
-export function dismissError(id: number) {
-  evaluation.errors = evaluation.errors.filter((e) => e.id !== id)
-}
-
-/** Load onnxruntime-web in the worker ahead of time (the panel calls this when it is first shown). */
-export async function warmUp(): Promise<EvalEnv | null> {
-  if (evaluation.env) return evaluation.env
-  try {
-    evaluation.env = await evalWorker().env()
-    evaluation.envError = null
-  } catch (e) {
-    evaluation.envError = `onnxruntime-web could not start: ${(e as Error).message}`
-  }
-  return evaluation.env
+  /** 1 where the model did not train on the row (all 1 when its split is unknown) */
+  heldOut: Uint8Array
 }
 
 /** Identifies the loaded data set in saved reports: the sha256s of its files. */
@@ -100,89 +65,165 @@ function featuresFor(e: ModelEntry, table: TableView): string[] {
   return want
 }
 
-/** Evaluate the given models, one after the other; each one that fails says why and the rest go on. */
-export async function evaluate(table: TableView, version: number, modelIds: readonly string[]): Promise<void> {
-  if (evaluation.status === 'running') return
-  evaluation.status = 'running'
-  let failed = false
-  const groups = groupRows(table, evaluation.grouping)
-  const target = table.target()
-  const key = dataKey(table)
-  // models reading the same features share one row-major copy (it is cloned, not moved, to the worker)
-  const matrices = new Map<string, Float32Array>()
-  for (const id of modelIds) {
-    const e = registry.list.find((m) => m.id === id)
-    if (!e) continue
-    evaluation.activity = `${e.name} on ${evaluation.ep}`
+/** The points on the rows where `keep` is 1. */
+function subset(p: Points, keep: Uint8Array): Points {
+  let n = 0
+  for (let i = 0; i < keep.length; i++) n += keep[i]
+  const pred = new Float32Array(n)
+  const target = new Float32Array(n)
+  const codes = new Uint32Array(n)
+  for (let i = 0, k = 0; i < keep.length; i++)
+    if (keep[i]) {
+      pred[k] = p.pred[i]
+      target[k] = p.target[i]
+      codes[k++] = p.codes[i]
+    }
+  return { ...p, pred, target, codes, heldOut: new Uint8Array(n).fill(1) }
+}
+
+/** Metrics on the rows where `keep` is 1 (null when there are none). */
+function metricsOn(p: Points, keep: Uint8Array): GroupMetrics | null {
+  const s = subset(p, keep)
+  return s.pred.length ? groupMetrics(s.pred, s.target, s.codes, s.names, { notInSummary: s.pooled }) : null
+}
+
+class EvalStore {
+  env = $state.raw<EvalEnv | null>(null)
+  envError = $state<string | null>(null)
+  ep = $state<EpChoice>('auto')
+  grouping = $state<Grouping>('source')
+  /** which rows the tables show: the held-out rows of each model (the honest default), or all */
+  rows = $state<ScopeName>('held-out')
+  /** the state of the last request */
+  status = $state<'idle' | 'running' | 'done' | 'error'>('idle')
+  /** what is running now, e.g. "vmaf_tiny_v2 on webgpu" */
+  activity = $state('')
+  results = $state.raw<Record<string, EvalResult>>({})
+  crossChecks = $state.raw<Record<string, CrossCheckResult>>({})
+
+  /** kept out of $state (large typed arrays); `results` changes whenever one of these does */
+  private points = new Map<string, Points>()
+
+  pointsOf(modelId: string): Points | null {
+    return this.points.get(modelId) ?? null
+  }
+
+  /** The points the scatter shows under the current row switch. */
+  shownPoints(modelId: string): Points | null {
+    const p = this.points.get(modelId)
+    const r = this.results[modelId]
+    if (!p || !r) return null
+    return this.rows === 'all' || r.scope.kind === 'unknown' ? p : subset(p, p.heldOut)
+  }
+
+  /** The metrics the tables show for a result under the current row switch. */
+  shown(r: EvalResult): GroupMetrics | null {
+    return this.rows === 'all' || r.scope.kind === 'unknown' ? r.all : r.heldOut
+  }
+
+  /** Load onnxruntime-web in the worker ahead of time (the panel calls this when it is first shown). */
+  async warmUp(): Promise<EvalEnv | null> {
+    if (this.env) return this.env
+    try {
+      this.env = await evalWorker().env()
+      this.envError = null
+    } catch (e) {
+      this.envError = `onnxruntime-web could not start: ${(e as Error).message}`
+    }
+    return this.env
+  }
+
+  /** Evaluate the given models, one after the other; each one that fails says why and the rest go on. */
+  async evaluate(table: TableView, filesKey: string, modelIds: readonly string[]): Promise<void> {
+    if (this.status === 'running') return
+    this.status = 'running'
+    const mark = notices.mark()
+    let failed = false
+    const groups = groupRows(table, this.grouping)
+    const target = table.target()
+    const key = dataKey(table)
+    // models reading the same features share one row-major copy (it is cloned, not moved, to the worker)
+    const matrices = new Map<string, Float32Array>()
+    for (const id of modelIds) {
+      const e = models.list.find((m) => m.id === id)
+      if (!e) continue
+      this.activity = `${e.name} on ${this.ep}`
+      try {
+        const features = featuresFor(e, table)
+        let x = matrices.get(features.join())
+        if (!x) matrices.set(features.join(), (x = table.matrix(features)))
+        const out = await evalWorker().run(models.source(id), x, table.rows, features.length, { ep: this.ep })
+        const scope = rowScope(models.splitOf(id), table)
+        const p: Points = { pred: out.pred, target, codes: groups.codes, names: groups.names, pooled: groups.pooled, heldOut: scope.heldOut }
+        const all = groupMetrics(out.pred, target, groups.codes, groups.names, { notInSummary: groups.pooled })
+        const heldOut = scope.kind === 'unknown' ? null : metricsOn(p, scope.heldOut)
+        this.points.set(id, p)
+        const at = new Date().toISOString()
+        this.results = {
+          ...this.results,
+          [id]: {
+            modelId: id, name: e.name, ep: out.ep, epReason: out.epReason, sessionMs: out.sessionMs, inferenceMs: out.inferenceMs,
+            grouping: this.grouping, all, scope, heldOut, filesKey, at,
+          },
+        }
+        const report = evalReport({
+          model: { id: e.name, name: e.fileName, sha256: e.sha256, input_name: e.inputName, output_name: e.outputName, features },
+          ep: out.ep,
+          table,
+          rows: table.rows,
+          grouping: this.grouping,
+          inferenceMs: out.inferenceMs,
+          metrics: all,
+          evaluatedAt: new Date(at),
+        })
+        await models.saveReport(id, key, report)
+      } catch (err) {
+        failed = true
+        notices.say('eval', { level: 'error', text: (err as Error).message })
+      }
+    }
+    this.activity = ''
+    this.status = failed ? 'error' : 'done'
+    notices.settle('eval', mark)
+    if (!this.env) void this.warmUp()
+  }
+
+  /** Run one model on both EPs and report the largest difference. */
+  async crossCheck(table: TableView, modelId: string): Promise<void> {
+    const e = models.list.find((m) => m.id === modelId)
+    if (!e || this.status === 'running') return
+    this.status = 'running'
+    this.activity = `cross-check of ${e.name}: webgpu and wasm`
+    const mark = notices.mark()
     try {
       const features = featuresFor(e, table)
-      let x = matrices.get(features.join())
-      if (!x) matrices.set(features.join(), (x = table.matrix(features)))
-      const out = await evalWorker().run(modelSource(id), x, table.rows, features.length, { ep: evaluation.ep })
-      const metrics = groupMetrics(out.pred, target, groups.codes, groups.names, { notInSummary: groups.pooled })
-      points.set(id, { pred: out.pred, target, codes: groups.codes, names: groups.names, pooled: groups.pooled })
-      const at = new Date().toISOString()
-      evaluation.results = {
-        ...evaluation.results,
-        [id]: {
-          modelId: id, name: e.name, ep: out.ep, epReason: out.epReason, sessionMs: out.sessionMs,
-          inferenceMs: out.inferenceMs, rows: table.rows, grouping: evaluation.grouping, metrics, dataVersion: version, at,
+      const r = await evalWorker().crossCheck(models.source(modelId), table.matrix(features), table.rows, features.length)
+      this.crossChecks = {
+        ...this.crossChecks,
+        [modelId]: {
+          modelId, maxAbsDiff: r.maxAbsDiff, rows: table.rows,
+          webgpu: { ep: r.webgpu.ep, inferenceMs: r.webgpu.inferenceMs },
+          wasm: { ep: r.wasm.ep, inferenceMs: r.wasm.inferenceMs },
         },
       }
-      evaluation.pointsVersion++
-      const report = evalReport({
-        model: { id: e.name, name: e.fileName, sha256: e.sha256, input_name: e.inputName, output_name: e.outputName, features },
-        ep: out.ep,
-        table,
-        rows: table.rows,
-        grouping: evaluation.grouping,
-        inferenceMs: out.inferenceMs,
-        metrics,
-        evaluatedAt: new Date(at),
-      })
-      await saveReport(id, key, report)
+      this.status = 'done'
     } catch (err) {
-      failed = true
-      fail((err as Error).message)
+      notices.say('eval', { level: 'error', text: (err as Error).message })
+      this.status = 'error'
+    } finally {
+      this.activity = ''
+      notices.settle('eval', mark)
     }
   }
-  evaluation.activity = ''
-  evaluation.status = failed ? 'error' : 'done'
-  if (!evaluation.env) void warmUp()
-}
 
-/** Run one model on both EPs and report the largest difference. */
-export async function crossCheck(table: TableView, modelId: string): Promise<void> {
-  const e = registry.list.find((m) => m.id === modelId)
-  if (!e || evaluation.status === 'running') return
-  evaluation.status = 'running'
-  evaluation.activity = `cross-check of ${e.name}: webgpu and wasm`
-  try {
-    const features = featuresFor(e, table)
-    const r = await evalWorker().crossCheck(modelSource(modelId), table.matrix(features), table.rows, features.length)
-    evaluation.crossChecks = {
-      ...evaluation.crossChecks,
-      [modelId]: {
-        modelId, maxAbsDiff: r.maxAbsDiff, rows: table.rows,
-        webgpu: { ep: r.webgpu.ep, inferenceMs: r.webgpu.inferenceMs },
-        wasm: { ep: r.wasm.ep, inferenceMs: r.wasm.inferenceMs },
-      },
-    }
-    evaluation.status = 'done'
-  } catch (err) {
-    fail((err as Error).message)
-    evaluation.status = 'error'
-  } finally {
-    evaluation.activity = ''
+  /** Forget a deleted model's results. */
+  forget(modelId: string): void {
+    const { [modelId]: _r, ...results } = this.results
+    const { [modelId]: _c, ...checks } = this.crossChecks
+    this.points.delete(modelId)
+    this.results = results
+    this.crossChecks = checks
   }
 }
 
-/** Forget a deleted model's results. */
-export function forget(modelId: string) {
-  const { [modelId]: _r, ...results } = evaluation.results
-  const { [modelId]: _c, ...checks } = evaluation.crossChecks
-  evaluation.results = results
-  evaluation.crossChecks = checks
-  points.delete(modelId)
-  evaluation.pointsVersion++
-}
+export const evaluation = new EvalStore()

@@ -2,8 +2,9 @@
 // live in src/study (runStudy); this module wires it to the app's pieces — the loaded table
 // (data.svelte.ts), the train worker (GPU engine, CPU fallback) and the evaluation worker — and
 // keeps what the panel shows: the plan, the runs as they finish, live loss curves, progress + ETA.
-import { data, loadDemo } from './data.svelte.ts'
+import { data } from './data.svelte.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
+import { notices } from './notices.svelte.ts'
 import { webEvaluator } from '../../workers/evalClient.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
@@ -136,7 +137,7 @@ export function armCurves(arm: Arm): (number | null)[][] {
 
 /** What the loaded data allows (for the panel's buttons and explanations). */
 export function availability() {
-  void data.version
+  void data.contents
   return studyAvailability(data.table)
 }
 
@@ -163,10 +164,10 @@ export async function runFoxBird(): Promise<void> {
     if (!data.table || data.table.rows === 0) {
       study.status = 'loading-data'
       study.phase = 'loading the demo corpus'
-      const before = data.messages.length
-      await loadDemo()
+      const before = notices.mark()
+      await data.loadDemo()
       if (!data.table || data.table.rows === 0) {
-        const why = data.messages.slice(before).filter((m) => m.level === 'error').map((m) => `${m.file}: ${m.text}`)
+        const why = notices.of('data').filter((m) => m.id >= before && m.level === 'error').map((m) => `${m.subject}: ${m.text}`)
         throw new Error(`the demo corpus did not load${why.length ? `: ${why.join('; ')}` : ' (see the Data tab)'}`)
       }
     }
@@ -267,8 +268,7 @@ export function zipBytes(): Uint8Array | null {
  * name never contains a slash), so names with a slash are the shareable ones.
  */
 export function sharableData(): { urls: string[]; local: string[] } {
-  void data.version
-  const files = data.table?.files ?? []
+  const files = data.contents?.files ?? []
   const urls = files.map((f) => f.name).filter((n) => n.includes('/'))
   return { urls: urls.length || files.length ? urls : [...DEMO_FILES], local: files.map((f) => f.name).filter((n) => !n.includes('/')) }
 }

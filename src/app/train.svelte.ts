@@ -9,7 +9,8 @@ import { DEFAULT_KONVID_FRACTION, PREFERRED_HOLDOUT, nflxSources } from '../data
 import type { TableView } from '../data/table.ts'
 import type { TrainerInfo } from '../../workers/train.worker.ts'
 import { data } from './data.svelte.ts'
-import { addTrainedModel } from './models.svelte.ts'
+import { models } from './models.svelte.ts'
+import { notices } from './notices.svelte.ts'
 import { trainRun, type TrainRun, type TrainSettings } from '../experiment/trainRun.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 
@@ -30,7 +31,10 @@ export interface ModelRun {
 interface RunContext extends TrainRun {
   table: TableView
   checkpoints: (Checkpoint | null)[]
+  /** training time of the run's earlier sessions (before a cancel or a lost device) */
   wallMs: number
+  /** when the run started: a resumed run's models keep their ids (and replace their earlier selves) */
+  startedAt: Date
 }
 
 function describeError(e: unknown): string {
@@ -55,18 +59,16 @@ class TrainStore {
   device = $state<TrainerInfo | null>(null)
   phase = $state<RunPhase>('idle')
   runs = $state<ModelRun[]>([])
-  /** the latest problem in plain words (settings, device loss, divergence…) */
-  message = $state<string | null>(null)
   /** epochs each model of the run trains */
   epochs = $state(0)
   /** model-epochs done and planned over all models of the run (for progress and ETA) */
   epochsDone = $state(0)
   epochsTotal = $state(0)
-  /** ms since the run (or resume) started, updated per epoch */
+  /** ms of training so far, over every session of the run (a resume carries on counting), per epoch */
   elapsedMs = $state(0)
   /** ms left, estimated from the epochs so far */
   etaMs = $state<number | null>(null)
-  /** models that finished training (also handed to the registry) */
+  /** models of this session's runs in the registry: finished, or stopped early at their last completed epoch */
   finished = $state.raw<TrainedModel[]>([])
   /** what the current run trains: architecture, input features, plain-language split */
   runInfo = $state.raw<{ arch: string; widths: number[]; features: string[]; split: string } | null>(null)
@@ -105,7 +107,7 @@ class TrainStore {
     return trainWorker.prepare().then(
       (info) => (this.device = info),
       (e) => {
-        this.message = `could not start the training worker: ${describeError(e)}`
+        notices.say('train', { level: 'error', text: `could not start the training worker: ${describeError(e)}` })
         throw e
       },
     )
@@ -132,21 +134,21 @@ class TrainStore {
   async start(): Promise<void> {
     if (this.running) return
     if (this.busyReason) {
-      this.message = this.busyReason
+      notices.say('train', { level: 'error', text: this.busyReason })
       return
     }
     const table = data.table
     if (!table || table.rows === 0) {
-      this.message = 'load data first (Data tab)'
+      notices.say('train', { level: 'error', text: 'load data first (Data tab)' })
       return
     }
     let ctx: RunContext
     try {
       const settings = { ...$state.snapshot(this.settings), features: this.pickedFeatures(table) }
-      ctx = { ...trainRun(settings, table), table, checkpoints: [], wallMs: 0 }
+      ctx = { ...trainRun(settings, table), table, checkpoints: [], wallMs: 0, startedAt: new Date() }
       ctx.checkpoints = ctx.jobs.map(() => null)
     } catch (e) {
-      this.message = describeError(e)
+      notices.say('train', { level: 'error', text: describeError(e) })
       return
     }
     this.context = ctx
@@ -168,7 +170,7 @@ class TrainStore {
     const ctx = this.context
     if (!ctx || this.running) return
     if (this.busyReason) {
-      this.message = this.busyReason
+      notices.say('train', { level: 'error', text: this.busyReason })
       return
     }
     const resume = ctx.checkpoints.map((c, j) => (this.runs[j].status === 'done' ? null : c))
@@ -188,7 +190,7 @@ class TrainStore {
     try {
       this.lease = trainWorker.acquire('train')
     } catch (e) {
-      this.message = describeError(e)
+      notices.say('train', { level: 'error', text: describeError(e) })
       return
     }
     this.cancelRequested = false
@@ -204,13 +206,14 @@ class TrainStore {
     const idx = only ?? ctx.jobs.map((_, j) => j)
     const jobs = idx.map((j) => ctx.jobs[j])
     const resumeFrom = resume ? idx.map((j) => resume[j]) : undefined
-    this.message = null
+    const mark = notices.mark()
     this.phase = 'preparing'
     this.epochs = ctx.jobs[0].epochs
     this.epochsTotal = jobs.reduce((n, j) => n + j.epochs, 0)
     this.epochsDone = resumeFrom ? resumeFrom.reduce((n, c) => n + (c?.epoch ?? 0), 0) : 0
     const doneAtStart = this.epochsDone
-    this.elapsedMs = 0
+    // a resume carries on from the earlier sessions' time, and estimates from every epoch so far
+    this.elapsedMs = ctx.wallMs
     this.etaMs = null
     for (const j of idx) this.runs[j].status = 'training'
 
@@ -237,8 +240,12 @@ class TrainStore {
       run.valLoss.push(ev.valLoss)
       ctx.checkpoints[j] = ev.checkpoint
       this.epochsDone++
-      this.elapsedMs = performance.now() - t0
-      const rate = this.elapsedMs / (this.epochsDone - doneAtStart)
+      const session = performance.now() - t0
+      this.elapsedMs = ctx.wallMs + session
+      // the rate of this session (the first epochs of a session include warm-up), over every
+      // epoch when this session has too few of its own
+      const own = this.epochsDone - doneAtStart
+      const rate = own >= 3 || doneAtStart === 0 ? session / own : this.elapsedMs / this.epochsDone
       this.etaMs = rate * (this.epochsTotal - this.epochsDone)
     }
     let results: TrainResult[]
@@ -249,13 +256,13 @@ class TrainStore {
       this.device = info
     } catch (e) {
       for (const j of idx) if (this.runs[j].status === 'training') this.runs[j].status = 'device-lost'
-      this.message = `training stopped: ${describeError(e)}`
+      ctx.wallMs += performance.now() - t0
+      notices.say('train', { level: 'error', text: `training stopped: ${describeError(e)}` })
       this.phase = 'interrupted'
       return
     }
-    const wall = performance.now() - t0
-    ctx.wallMs += wall
-    this.elapsedMs = wall
+    ctx.wallMs += performance.now() - t0
+    this.elapsedMs = ctx.wallMs
     this.etaMs = 0
 
     const messages: string[] = []
@@ -266,7 +273,9 @@ class TrainStore {
       run.message = r.message ?? null
       if (r.checkpoint) ctx.checkpoints[j] = r.checkpoint
       if (r.status === 'diverged' && r.message) messages.push(r.message)
-      if (r.status === 'done') this.finish(ctx, j, r, info)
+      // a finished model, or one stopped early (cancel, lost device) with its last completed epoch
+      const stopped = r.status === 'cancelled' || r.status === 'device-lost'
+      if (r.status === 'done' || (stopped && run.trainLoss.length > 0)) this.finish(ctx, j, r, info)
     })
     // a lost device stops every model at once: say it once (the first model's message names the epoch)
     const lost = results.find((r) => r.status === 'device-lost')
@@ -275,12 +284,14 @@ class TrainStore {
       messages.unshift(`${lost.message ?? 'the GPU device was lost'} — Resume continues from the last completed epoch`)
     } else if (results.some((r) => r.status === 'cancelled')) this.phase = 'cancelled'
     else this.phase = 'done'
-    this.message = messages.length ? messages.join('; ') : null
+    for (const m of messages) notices.say('train', { level: this.phase === 'interrupted' ? 'error' : 'warning', text: m })
+    notices.settle('train', mark)
   }
 
   private finish(ctx: RunContext, j: number, result: TrainResult, info: TrainerInfo): void {
     const run = this.runs[j]
-    const createdAt = new Date()
+    // the run's start names its models: a resumed run's model replaces its stopped self
+    const createdAt = ctx.startedAt
     const model = trainedModel({
       id: timestampedId(ctx.arch.name, ctx.seeds[j], createdAt, ctx.jobs[j].id),
       createdAt,
@@ -298,8 +309,8 @@ class TrainStore {
       device: info.description,
       wallMs: ctx.wallMs,
     })
-    this.finished = [...this.finished, model]
-    void addTrainedModel(model) // the registry reports its own errors
+    this.finished = [...this.finished.filter((m) => m.id !== model.id), model]
+    void models.addTrained(model) // the registry reports its own errors
   }
 }
 

@@ -12,9 +12,9 @@ export const TINY_MODEL_PARAMS = 100_000
 export function chooseWebEp(requested: EpChoice, params: number, webgpu: boolean): EpDecision {
   const wasm = (reason: string): EpDecision => ({ providers: ['wasm'], label: 'wasm', reason })
   const gpu = (reason: string): EpDecision => ({ providers: ['webgpu'], label: 'webgpu', reason })
-  if (requested === 'wasm') return wasm('wasm (chosen)')
+  if (requested === 'wasm') return wasm('chosen in the menu')
   if (requested === 'webgpu')
-    return webgpu ? gpu('webgpu (chosen)') : wasm('webgpu chosen, but this browser has no WebGPU adapter: ran on wasm')
+    return webgpu ? gpu('chosen in the menu') : wasm('WebGPU was chosen, but this browser has no WebGPU adapter')
   if (params <= TINY_MODEL_PARAMS)
     return wasm(`auto: tiny model (${params.toLocaleString('en-US')} initializer values), wasm is faster than webgpu for it`)
   return webgpu

@@ -1,6 +1,6 @@
 // The metrics report of one evaluation, as JSON (full precision; NaN → null) and Markdown
 // (4 decimals for the correlations and RMSE): the same numbers in both.
-import { METRIC_NAMES, type GroupMetrics, type Metrics } from '../metrics/index.ts'
+import { KONVID_POOLED, METRIC_NAMES, type GroupMetrics, type Metrics } from '../metrics/index.ts'
 
 export interface EvalReport {
   model: {
@@ -52,7 +52,7 @@ export function reportMarkdown(r: EvalReport): string {
     '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(m.per_source).map(([name, v]) => row(name, v)),
     row('**all rows**', m.all),
-    `| **mean ± std across sources** | ${METRIC_NAMES.map((k) => `${fmt(m.mean[k])} ± ${fmt(m.std[k])}`).join(' | ')} | ${Object.keys(m.per_source).length} sources |`,
+    `| **mean ± std across sources** | ${METRIC_NAMES.map((k) => `${fmt(m.mean[k])} ± ${fmt(m.std[k])}`).join(' | ')} | ${Object.keys(m.per_source).filter((n) => n !== KONVID_POOLED).length} sources |`,
     '',
     'std across sources is the population std (ddof 0).',
     '',

@@ -1,6 +1,6 @@
 // Registry files (model, sidecar, reports) and per-frame predictions as browser downloads.
-import { pointsOf } from '../../app/eval.svelte.ts'
-import { onnxFiles, reportFile, sidecarFile, type SavedFile } from '../../app/models.svelte.ts'
+import { evaluation } from '../../app/eval.svelte.ts'
+import { onnxFiles, reportFile, sidecarFile, type SavedFile } from '../../app/modelFiles.svelte.ts'
 import type { TableView } from '../../data/table.ts'
 import { predictionTable } from '../../metrics/predictions.ts'
 import { predictionsCsv, predictionsParquet } from '../../metrics/predictionsOut.ts'
@@ -17,7 +17,7 @@ export const saveReport = (id: string, format: 'json' | 'md') => save([reportFil
 /** One row per evaluated frame with one predicted column per model (their latest evaluation on `table`). */
 export async function savePredictions(table: TableView, models: { modelId: string; name: string }[], format: 'parquet' | 'csv'): Promise<void> {
   const preds = models.flatMap((m) => {
-    const p = pointsOf(m.modelId)
+    const p = evaluation.pointsOf(m.modelId)
     return p ? [{ name: m.name, pred: p.pred }] : []
   })
   const t = predictionTable(table, preds)

@@ -1,0 +1,63 @@
+// What a model card says about how a model was made, read from its training record (models trained
+// here) or its sidecar (dropped ones): epochs completed of those planned, the split, the final
+// losses and whether the run converged (src/model/convergence.ts). Plain TS, no state.
+import { convergenceOf, type Convergence } from '../model/convergence.ts'
+import type { SplitRecord, TrainedModel } from '../model/trained.ts'
+import { sidecarSplit, type Sidecar } from '../onnx/sidecar.ts'
+
+export interface ModelCard {
+  /** epochs trained (null: unknown) */
+  epochs: number | null
+  /** epochs the run asked for; more than `epochs` when it was stopped early */
+  plannedEpochs: number | null
+  /** the split in a few words, e.g. "NightGrain held out" (null: unknown) */
+  split: string | null
+  /** the split in full, for a tooltip */
+  splitDescription: string | null
+  finalTrainLoss: number | null
+  finalValLoss: number | null
+  /** null when there is no loss history to judge */
+  convergence: Convergence | null
+}
+
+const finite = (v: number | null | undefined) => (v !== null && v !== undefined && Number.isFinite(v) ? v : null)
+
+/** "NightGrain held out", "34 konvid clips held out", "no rows held out" — from the recorded split. */
+function shortSplit(rec: SplitRecord): string | null {
+  if (rec.mode === 'unknown') return null
+  const parts = [...rec.heldOutSources]
+  if (rec.heldOutKeys?.length) parts.push(`${rec.heldOutKeys.length} konvid clips`)
+  return parts.length ? `${parts.join(' + ')} held out` : 'no rows held out'
+}
+
+/** The split a model records: its training record, else its sidecar (unknown when neither has one). */
+export function splitOf(trained: TrainedModel | null, sidecar: Sidecar | null): SplitRecord | null {
+  // models saved before splits were recorded hold the split as text: unknown
+  const own = trained && typeof trained.training.split === 'object' ? trained.training.split : null
+  const rec = own ?? (sidecar ? sidecarSplit(sidecar) : null)
+  return rec && rec.mode !== 'unknown' ? rec : null
+}
+
+export function modelCard(trained: TrainedModel | null, sidecar: Sidecar | null): ModelCard {
+  const t = sidecar?.training
+  const trainLoss = trained?.training.trainLoss ?? null
+  const valLoss = trained?.training.valLoss ?? null
+  const rec = splitOf(trained, sidecar)
+  return {
+    epochs: trainLoss ? trainLoss.length : (t?.epochs ?? null),
+    plannedEpochs: trained ? trained.training.epochs : (t?.epochs ?? null),
+    split: rec ? shortSplit(rec) : null,
+    splitDescription: rec?.description ?? (typeof t?.split === 'string' ? `${t.split} (no split record)` : null),
+    finalTrainLoss: finite(trainLoss ? trainLoss.at(-1) : t?.final?.train_loss),
+    finalValLoss: finite(valLoss ? valLoss.at(-1) : t?.final?.val_loss),
+    convergence: trainLoss && trainLoss.length ? convergenceOf({ trainLoss }) : null,
+  }
+}
+
+/** A name people can tell apart: "mlp_small · 30 epochs · NightGrain held out · seed 0". */
+export function readableName(m: TrainedModel): string {
+  const done = m.training.trainLoss.length
+  const epochs = done < m.training.epochs ? `${done} of ${m.training.epochs} epochs` : `${done} epochs`
+  const split = shortSplit(m.training.split)
+  return [m.arch.name, epochs, split, `seed ${m.training.seed}`].filter(Boolean).join(' · ')
+}
