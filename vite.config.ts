@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { resolve } from 'node:path'
+import { offlineCache } from './vite.offline.ts'
 
 // Cross-origin isolation lets onnxruntime-web use threads; a production host must send the same two headers.
 const isolation = {
@@ -9,7 +10,8 @@ const isolation = {
 }
 
 export default defineConfig({
-  plugins: [svelte()],
+  // the service worker caches the build and the demo corpus (README files of public/ are not needed offline)
+  plugins: [svelte(), offlineCache({ publicDir: resolve(import.meta.dirname, 'public'), pages: ['index.html'], skip: /\.md$/ })],
   worker: { format: 'es' }, // ort threads inside workers need ES workers
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: isolation },
