@@ -18,6 +18,9 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+    // the app's offline service worker would answer requests before page.route() sees them; the
+    // offline test (e2e/demo.spec.ts) allows it for itself
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite build --logLevel warn --outDir ${outDir} && npx vite preview --outDir ${outDir} --port ${port} --strictPort`,

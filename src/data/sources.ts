@@ -181,11 +181,11 @@ async function openUrl(name: string, url: string, opts: OpenOptions): Promise<Op
   // Probe: one tiny range request tells us the length and whether ranges work.
   const probe = await get(name, url, { headers: { Range: 'bytes=0-3' }, signal })
   if (probe.status !== 206) {
-    // The server ignored the Range header and is sending the whole file.
+    // The server ignored the Range header and is sending the whole file. A small file is read
+    // whole with ranges too, so only a large one is worth a word.
     const buf = await readBody(name, probe, maxWithoutRanges)
-    return fromMemory(name, buf, [
-      `the server does not support HTTP range requests: the whole file (${mib(buf.byteLength)}) was downloaded instead of only the needed columns`,
-    ])
+    const note = `the server does not support HTTP range requests: the whole file (${mib(buf.byteLength)}) was downloaded instead of only the needed columns`
+    return fromMemory(name, buf, buf.byteLength > wholeFileBytes ? [note] : [])
   }
   await probe.arrayBuffer()
   const total = Number(/\/(\d+)\s*$/.exec(probe.headers.get('Content-Range') ?? '')?.[1] ?? NaN)

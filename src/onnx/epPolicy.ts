@@ -16,8 +16,8 @@ export function chooseWebEp(requested: EpChoice, params: number, webgpu: boolean
   if (requested === 'webgpu')
     return webgpu ? gpu('chosen in the menu') : wasm('WebGPU was chosen, but this browser has no WebGPU adapter')
   if (params <= TINY_MODEL_PARAMS)
-    return wasm(`auto: tiny model (${params.toLocaleString('en-US')} initializer values), wasm is faster than webgpu for it`)
+    return wasm('auto: a tiny model runs faster on wasm than on webgpu')
   return webgpu
-    ? gpu(`auto: ${params.toLocaleString('en-US')} initializer values, webgpu`)
+    ? gpu('auto: a larger model runs faster on webgpu')
     : wasm('auto: no WebGPU adapter, wasm')
 }

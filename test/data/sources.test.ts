@@ -86,9 +86,16 @@ describe('URLs', () => {
     for (const [a, b] of dataReads) for (const [x, y] of extras) expect(a > y || b < x).toBe(true)
   })
 
-  test('server without range support: loads with a warning', async () => {
+  test('server without range support: a small file loads without a word (it is read whole anyway)', async () => {
     const url = `${base}/plain.parquet`
     const { table, messages } = await ingestSources([{ kind: 'url', name: url, url }])
+    expect(table.rows).toBe(10_800)
+    expect(messages).toHaveLength(0)
+  })
+
+  test('server without range support: a file above the whole-file size loads with a warning', async () => {
+    const url = `${base}/plain.parquet`
+    const { table, messages } = await ingestSources([{ kind: 'url', name: url, url }], { wholeFileBytes: 100_000 })
     expect(table.rows).toBe(10_800)
     expect(messages).toHaveLength(1)
     expect(messages[0]).toMatchObject({ level: 'warning', file: url })
