@@ -29,12 +29,13 @@ async function loadDemo(page: Page) {
 
 const trainButton = (page: Page) => page.locator('[data-panel=train] form').getByRole('button', { name: 'Train' })
 
-async function train(page: Page, o: { epochs: number; holdout?: string }) {
+async function train(page: Page, o: { epochs: number; holdout?: string; seeds?: string }) {
   await page.locator('[data-tab=train]').click()
   await expect(page.getByTestId('train-data')).toHaveAttribute('data-loading', 'false')
   await page.locator('form [name=split]').selectOption('netflix-source')
   if (o.holdout) await page.locator('form [name=holdout]').selectOption(o.holdout)
   await page.locator('form [name=epochs]').fill(String(o.epochs))
+  await page.locator('form [name=seeds]').fill(o.seeds ?? '0')
   await trainButton(page).click()
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'done', { timeout: 180_000 })
 }
@@ -51,19 +52,24 @@ test('held-out source: Evaluate shows only its rows, marked, then all rows on re
 
   await page.locator('[data-tab=train]').click()
   await expect(trainButton(page)).toBeInViewport({ ratio: 1 })
-  await train(page, { epochs: 30, holdout: 'NightGrain' })
+  await train(page, { epochs: 30, holdout: 'NightGrain', seeds: '0,1' })
   await expect(trainButton(page)).toBeInViewport({ ratio: 1 })
   await expect(page.getByTestId('run-split')).toContainText('NightGrain')
-  await expect(page.getByTestId('train-progress')).toHaveText(/^done: 30 epochs in [\d.]+ (ms|s)/)
+  await expect(page.getByTestId('train-progress')).toHaveText(/^done: 30 epochs × 2 models in [\d.]+ (ms|s)/)
   await shot(page, 'train')
 
   await page.locator('[data-tab=eval]').click()
-  const model = page.locator('[data-testid=model-item][data-origin=trained]')
-  await expect(model).toHaveCount(1)
+  const trained = page.locator('[data-testid=model-item][data-origin=trained]')
+  await expect(trained).toHaveCount(2)
+  const model = trained.first()
   await expect(model.getByTestId('card-split')).toHaveText('NightGrain held out')
   await expect(model.getByTestId('card-epochs')).toHaveText('30 epochs')
-  await expect(model).toHaveAttribute('data-name', /^mlp_small · 30 epochs · NightGrain held out · seed 0$/)
-  await model.getByTestId('evaluate-model').click()
+  // readable names that tell the two apart
+  expect(await trained.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual([
+    'mlp_small · 30 epochs · NightGrain held out · seed 0',
+    'mlp_small · 30 epochs · NightGrain held out · seed 1',
+  ])
+  await page.getByTestId('evaluate-all').click()
   await expect(page.getByTestId('eval-panel')).toHaveAttribute('data-status', 'done', { timeout: 60_000 })
 
   // the default: only the rows it did not train on, the source marked as held out
@@ -73,7 +79,8 @@ test('held-out source: Evaluate shows only its rows, marked, then all rows on re
   await expect(sourceRows(page)).toHaveCount(1)
   await expect(sourceRows(page).first()).toHaveAttribute('data-source', 'NightGrain')
   await expect(sourceRows(page).first()).toHaveAttribute('data-role', 'held out')
-  await expect(page.getByTestId('compare-caption')).toContainText('the 1,200 rows this model did not train on')
+  await expect(page.getByTestId('compare-model')).toHaveCount(2)
+  await expect(page.getByTestId('compare-caption')).toContainText('the 1,200 rows these models did not train on')
   await expect(model.getByTestId('card-heldout-plcc')).toHaveText(/^held-out PLCC 0\.\d{3}$/)
   await shot(page, 'eval')
 

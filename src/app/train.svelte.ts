@@ -233,9 +233,12 @@ class TrainStore {
     }
     this.phase = 'training'
     const t0 = performance.now()
+    let finished = false
     const onEpoch = (ev: EpochEvent) => {
       const j = idx[ev.job]
       const run = this.runs[j]
+      // by epoch number: an event that arrives after the run's result changes nothing
+      if (finished || ev.epoch <= run.trainLoss.length) return
       run.trainLoss.push(ev.trainLoss)
       run.valLoss.push(ev.valLoss)
       ctx.checkpoints[j] = ev.checkpoint
@@ -252,6 +255,7 @@ class TrainStore {
     try {
       const out = await lease.train(ctx.data, jobs, onEpoch, resumeFrom)
       results = out.results
+      finished = true
       info = out.info
       this.device = info
     } catch (e) {
@@ -272,11 +276,17 @@ class TrainStore {
       run.status = r.status
       run.message = r.message ?? null
       if (r.checkpoint) ctx.checkpoints[j] = r.checkpoint
+      // the result's losses are the record: the last epoch's event can arrive after the result
+      const end = r.checkpoint?.epoch ?? run.trainLoss.length
+      const start = Math.max(0, end - r.trainLoss.length)
+      run.trainLoss = [...run.trainLoss.slice(0, start), ...r.trainLoss.slice(-end)]
+      run.valLoss = [...run.valLoss.slice(0, start), ...r.valLoss.slice(-end)]
       if (r.status === 'diverged' && r.message) messages.push(r.message)
       // a finished model, or one stopped early (cancel, lost device) with its last completed epoch
       const stopped = r.status === 'cancelled' || r.status === 'device-lost'
       if (r.status === 'done' || (stopped && run.trainLoss.length > 0)) this.finish(ctx, j, r, info)
     })
+    this.epochsDone = idx.reduce((n, j) => n + this.runs[j].trainLoss.length, 0)
     // a lost device stops every model at once: say it once (the first model's message names the epoch)
     const lost = results.find((r) => r.status === 'device-lost')
     if (lost) {
