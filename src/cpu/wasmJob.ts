@@ -24,7 +24,7 @@ export function jobExtraBytes(job: TrainJob): number {
 }
 
 function maxEpochSteps(job: TrainJob): number {
-  const n = job.order.kind === 'seeded' ? job.trainRows.length : Math.max(1, ...job.order.epochs.map((e) => e.length))
+  const n = job.order.kind === 'explicit' ? Math.max(1, ...job.order.epochs.map((e) => e.length)) : job.trainRows.length
   return stepsPerEpoch(n, job.batchSize)
 }
 
@@ -80,9 +80,10 @@ export class WasmJob extends JobProgress {
   }
 
   beginEpoch(): void {
-    const seeded = this.job.order.kind === 'seeded'
-    const order = this.shuffler.next(seeded ? this.orderView : undefined)
-    if (!seeded) this.orderView.set(order)
+    // seeded and randperm orders are drawn straight into the module's memory; explicit ones copied
+    const drawn = this.job.order.kind !== 'explicit'
+    const order = this.shuffler.next(drawn ? this.orderView : undefined)
+    if (!drawn) this.orderView.set(order)
     this.epochRows = order.length
     this.pos = 0
     this.epochStep = 0
