@@ -5,7 +5,7 @@
 //   app-load  the real app in headless Chromium: the file set on the Data tab's file input, until
 //             the panel says ready with every row (worker decode + main-thread table + panel)
 //   gpu       CLI GPU path: load, then 1 epoch of mlp_small via ChromiumTrainer (own process)
-//   cpu       CLI CPU path: load, then 1 epoch with the CPU reference trainer (own process)
+//   cpu       CLI CPU path: load, then 1 epoch on the WebAssembly trainer (--device cpu; own process)
 // Memory: the peak resident set of the Node process (cli-load, gpu, cpu) and of the page's
 // renderer process, which also runs its workers (app-load), each over its level before reading.
 // Writes bench/results/scale-<date>.json (date, machine, load average before and after each path).
@@ -152,7 +152,7 @@ export default async function main(argv: string[]): Promise<number> {
       'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
       'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, hash worker, main-thread table and panel)',
       gpu: 'load as cli-load; then ChromiumTrainer start-up, and train() → first epoch loss (payload in pieces, GPU upload, 1 epoch)',
-      cpu: 'load as cli-load; then train() → first epoch loss on the CPU reference trainer',
+      cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core; rows copied to the workers included)',
     },
     results,
   }

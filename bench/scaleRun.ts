@@ -3,7 +3,8 @@
 //   load: the CLI's reader (src/data ingest, the file read slice by slice) → FeatureTable
 //   gpu:  load, then one epoch of mlp_small through the CLI's GPU path (ChromiumTrainer: the WGSL
 //         engine in headless Chromium, the payload sent in pieces)
-//   cpu:  load, then one epoch with the CPU reference trainer (in this process)
+//   cpu:  load, then one epoch on the CLI's --device cpu trainer (the WebAssembly trainer, one
+//         worker_thread per core; its workers' memory is this process')
 // The split is the CLI's default (netflix-source: one nflx source validates). Prints one JSON line.
 //   node scripts/run-ts.mjs bench/scaleRun.ts FILE load|gpu|cpu
 import { asyncBufferFromFile } from 'hyparquet'
@@ -12,9 +13,9 @@ import { makeSplit } from '../src/data/splits.ts'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import { archSpec } from '../src/model/arch.ts'
 import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
-import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { Trainer } from '../src/model/contract.ts'
 import { ChromiumTrainer } from '../src/node/chromiumTrainer.ts'
+import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 
 export interface ScaleRunResult {
   path: 'load' | 'gpu' | 'cpu'
@@ -65,7 +66,7 @@ export default async function main(argv: string[]): Promise<number> {
     const arch = archSpec('mlp_small', CANONICAL_FEATURES.length)
     const job = makeJob({ id: 'scale', label: 'mlp_small seed 0', widths: arch.widths, seed: 0, scalerMode: 'standard', data, trainRows: split.trainRows, valRows: split.valRows, epochs: 1, batchSize: 256, lr: 1e-3 })
     const s0 = performance.now()
-    const trainer: Trainer = path === 'gpu' ? await ChromiumTrainer.open({ onStatus: (m) => process.stderr.write(`${m}\n`) }) : new CpuTrainer()
+    const trainer: Trainer = path === 'gpu' ? await ChromiumTrainer.open({ onStatus: (m) => process.stderr.write(`${m}\n`) }) : nodeWasmTrainer()
     const startupMs = performance.now() - s0
     try {
       let first = 0
