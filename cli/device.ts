@@ -1,8 +1,11 @@
 // --device: gpu = the WGSL engine in headless Chromium (ChromiumTrainer), cpu = the WebAssembly
-// SIMD trainer on worker_threads (src/cpu, one worker per core), auto = gpu when it starts, else cpu with a notice. With gpu, a missing
-// Chromium or adapter is an error that says how to get one; falling back is only done when asked.
-import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
-import { NoChromiumError } from '../src/node/browser.ts'
+// SIMD trainer on worker_threads (src/cpu, one worker per core), auto = whichever of the two
+// bench:archs measured faster for the run's architectures on this adapter (it asks headless
+// Chromium for the adapter first, and says which engine and why), the CPU with a notice when there
+// is no adapter. With gpu, a missing Chromium or adapter is an error that says how to get one.
+import { describeAdapter, isSoftwareAdapter } from '../src/engine/device.ts'
+import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type GpuProbe, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
+import { NoChromiumError, openPageApi } from '../src/node/browser.ts'
 import { ChromiumTrainer, GpuUnavailableError as NoAdapterError } from '../src/node/chromiumTrainer.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 import { DeviceError } from './errors.ts'
@@ -33,9 +36,38 @@ async function openGpu(progress: Progress): Promise<GpuOpening> {
   }
 }
 
+/** Headless Chromium's WebGPU adapter, without compiling the engine (auto decides from it). */
+async function probeGpu(): Promise<GpuProbe> {
+  let session
+  try {
+    session = await openPageApi()
+  } catch (e) {
+    if (e instanceof NoChromiumError) return { ok: false, reason: e.message }
+    throw e
+  }
+  try {
+    const info = await session.page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu
+      const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' })
+      if (!a) return null
+      return { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, device: a.info.device, isFallbackAdapter: (a.info as { isFallbackAdapter?: boolean }).isFallbackAdapter }
+    })
+    if (!info) return { ok: false, reason: 'headless Chromium offers no WebGPU adapter' }
+    const gi = info as unknown as GPUAdapterInfo
+    return { ok: true, software: isSoftwareAdapter(gi), adapter: describeAdapter(gi) }
+  } finally {
+    await session.close()
+  }
+}
+
 export async function openTrainer(device: Device, progress: Progress): Promise<OpenedTrainer> {
   try {
-    const opened = await open(device, { openGpu: () => openGpu(progress), openCpu: () => nodeWasmTrainer() })
+    const opened = await open(device, {
+      openGpu: () => openGpu(progress),
+      openCpu: () => nodeWasmTrainer(),
+      probeGpu,
+      onChoice: (c) => progress.line(`--device auto: ${c.why}`),
+    })
     if (opened.fellBack) progress.warn(`${opened.why} (--device auto)`)
     return opened
   } catch (e) {

@@ -50,3 +50,24 @@ export async function requestGpu(opts: { powerPreference?: GPUPowerPreference } 
     return { ok: false, reason: `the WebGPU adapter refused a device: ${(e as Error).message}` }
   }
 }
+
+/** True for SwiftShader or any fallback adapter: a CPU emulating a GPU. */
+export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+  return info?.architecture === 'swiftshader' || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true
+}
+
+/**
+ * What the auto engine choice needs before anything compiles: is there an adapter, and is it a
+ * software one. Asks for the adapter only (no device, no pipelines).
+ */
+export async function probeGpu(): Promise<{ ok: true; software: boolean; adapter: string } | { ok: false; reason: string }> {
+  const gpu = (globalThis as { navigator?: Navigator }).navigator?.gpu
+  if (!gpu) return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' }
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' })
+    if (!adapter) return { ok: false, reason: 'WebGPU is present but offers no GPU adapter (disabled, blocklisted or no driver)' }
+    return { ok: true, software: isSoftwareAdapter(adapter.info), adapter: describeAdapter(adapter.info) }
+  } catch (e) {
+    return { ok: false, reason: `requesting a WebGPU adapter failed: ${(e as Error).message}` }
+  }
+}

@@ -1,6 +1,6 @@
 // The WGSL training engine: platform-neutral (it receives a GPUDevice and never touches the DOM).
 // See src/engine/README.md for the design and the measured speed; abi.ts for the kernels' interface.
-export { requestGpu, describeAdapter, type GpuRequest } from './device.ts'
+export { requestGpu, describeAdapter, probeGpu, isSoftwareAdapter, type GpuRequest } from './device.ts'
 export { GpuTrainer, type GpuTrainerOptions } from './gpuTrainer.ts'
 export { kernelFor, tiledSamples } from './kernelChoice.ts'
 export { gpuPredict } from './predict.ts'

@@ -7,6 +7,7 @@ import commonSource from '../../shaders/mlp_common.wgsl?raw'
 import tiledSource from '../../shaders/train_tiled.wgsl?raw'
 import { bindGroupLayoutEntries, kernelSource, type KernelName } from './abi.ts'
 import { EngineSetupError } from './errors.ts'
+import { isSoftwareAdapter } from './device.ts'
 
 export interface KernelPipelines {
   train: GPUComputePipeline
@@ -98,7 +99,7 @@ export function subgroupMinSize(device: GPUDevice): number | null {
 /** True on a CPU-emulated adapter (SwiftShader or any fallback adapter). */
 export function isSoftware(device: GPUDevice): boolean {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo
-  return info?.architecture === 'swiftshader' || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true
+  return isSoftwareAdapter(info)
 }
 
 const cache = new WeakMap<GPUDevice, Map<string, Promise<EnginePipelines>>>()
