@@ -94,8 +94,8 @@ test('held-out source: Evaluate shows only its rows, marked, then all rows on re
   await expect(page.getByTestId('compare-caption')).toContainText('all 20,072 rows')
   await shot(page, 'eval-all-rows')
 
-  await page.locator('[data-tab=study]').click()
-  await shot(page, 'study')
+  await page.locator('[data-tab=experiments]').click()
+  await shot(page, 'experiments')
 })
 
 test.describe('offline', () => {

@@ -1,86 +1,204 @@
-// The study tab's statistics in the app (headless Chromium, WebGPU on SwiftShader): a run on the
-// demo corpus fills the fold table, the forest plot (Δ with bootstrap CI) and the per-fold dot
-// plot, the share link is copied and reads back; a 2-epoch run shows the convergence warning and
-// names no outlier. Screenshots at 1280×800 go to test-results/experiments/.
+// The Experiments tab in the app (headless Chromium, WebGPU on SwiftShader), on the demo corpus:
+//  - the dose preset, one click, edited, run: the fold table (arm colours, the values of the JSON
+//    report), the forest plot, the per-fold dots, the dose chart, the loss charts, the downloads
+//    (report, models, registry), and the share link (copied; opened in a new page it restores the
+//    design; a damaged one gets a message);
+//  - foxbird undertrained (2 epochs): the convergence warning, no fold named as the outlier.
+// Screenshots at 1280×800 go to test-results/screens/ (with the demo spec's).
+import { mkdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { strFromU8, unzipSync } from 'fflate'
+import { ARM_COLORS } from '../src/ui/experiment/armColors.ts'
 
-const OUT = 'test-results/experiments'
+const SCREENS = resolve('test-results', 'screens')
+test.use({ viewport: { width: 1280, height: 800 } })
 
-async function openStudy(page: Page, query = '') {
-  await page.setViewportSize({ width: 1280, height: 800 })
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
-  await page.goto(`/?tab=study${query}`)
-  await expect(page.getByTestId('study-panel')).toBeVisible()
+test.beforeEach(async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
+})
+
+async function shot(page: Page, name: string) {
+  mkdirSync(SCREENS, { recursive: true })
+  await page.screenshot({ path: resolve(SCREENS, `${name}.png`) })
+}
+
+async function open(page: Page, query = '?tab=experiments') {
+  await page.goto(`/${query}`)
+  await expect(page.getByTestId('experiments-panel')).toBeVisible()
 }
 
 async function runAndWait(page: Page) {
-  await page.getByTestId('study-run').click()
-  await expect(page.getByTestId('study-panel')).toHaveAttribute('data-status', 'done', { timeout: 600_000 })
+  const panel = page.getByTestId('experiments-panel')
+  await page.getByTestId('experiments-run').click()
+  await expect(panel).toHaveAttribute('data-status', /running|loading-data/, { timeout: 60_000 })
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 600_000 })
 }
 
-test('a study fills the fold table, the forest plot and the dot plot; the share link reads back', async ({ page }) => {
+async function downloadBytes(page: Page, testid: string): Promise<{ name: string; bytes: Buffer }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()])
+  return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) }
+}
+
+/** "#d9480f" → "rgb(217, 72, 15)", as computed styles give colours */
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`
+
+const DOSE_ARMS = ['konvid_0', 'konvid_10', 'konvid_25', 'konvid_50', 'konvid_100']
+
+interface ReportJson {
+  experiment: string
+  arms: Record<string, { folds: { source: string; plcc: number }[]; mean: { plcc: number }; worst_fold: string | null }>
+  comparisons: { a: string; b: string; delta_plcc: number; ci95: [number, number]; p: number }[]
+  runs: { id: string; arm: string }[]
+  design: { arms: { id: string }[]; seeds: number }
+}
+
+test('the dose preset runs in the app: tables, forest plot, dose chart, downloads and the share link', async ({ page, context }) => {
   test.setTimeout(900_000)
-  await openStudy(page, '&epochs=30&seeds=2')
+  await open(page)
+  await page.getByTestId('preset-dose').click()
+  const arms = page.getByTestId('arms-table').locator('tbody tr')
+  await expect(arms).toHaveCount(5)
+  await expect(page.getByTestId('arm-id')).toHaveValues(DOSE_ARMS)
   await runAndWait(page)
 
-  const results = page.getByTestId('experiment-results')
-  await expect(results).toBeVisible()
-  // 9 folds × 3 arms, every cell a PLCC
-  const table = page.getByTestId('experiment-folds')
-  await expect(table.locator('tbody tr')).toHaveCount(9)
-  const cells = await table.getByTestId('fold-cell').allInnerTexts()
-  expect(cells).toHaveLength(27)
-  for (const c of cells) expect(c).toMatch(/^0\.\d{4}$/)
-  await expect(table.locator('thead th.arm')).toHaveText(['(a) nflx only', '(b) nflx + konvid', '(c) nflx only, steps-matched'])
-  await expect(table.locator('tfoot tr').nth(1)).toContainText('…')
-
-  // the forest plot: three comparisons, drawn, with their numbers in the table below it
-  const forest = page.getByTestId('forest-plot')
-  await expect(forest).toHaveAttribute('data-rows', '3')
-  await expect(forest.locator('canvas')).toHaveCount(1)
-  const box = await forest.locator('canvas').boundingBox()
-  expect(box!.width).toBeGreaterThan(300)
-  const rows = forest.getByTestId('forest-table').locator('tbody tr')
-  await expect(rows).toHaveCount(3)
-  await expect(rows.first()).toContainText('b − a')
-  await expect(rows.first().locator('td').nth(2)).toHaveText(/^[+-]0\.\d{4} … [+-]0\.\d{4}$/)
-  await expect(page.getByTestId('fold-dots').locator('canvas')).toHaveCount(1)
-
-  const reading = await page.getByTestId('experiment-reading').innerText()
-  expect(reading).toMatch(/^foxbird: 3 arms over 9 folds × 2 seeds \(54 runs\)\./)
-  expect(reading).toMatch(/b − a: Δ PLCC [+-]0\.\d{4} \(95% CI/)
+  await expect(page.getByTestId('experiments-intro')).toHaveText(/^Leave one nflx source out, 9 times \(.+\): 5 arms × 9 folds × 1 seed = 45 models\.$/)
+  await expect(page.getByTestId('experiments-count')).toHaveText('45 models, 45 fold results')
   await expect(page.getByTestId('convergence-warning')).toHaveCount(0)
+  const reading = await page.getByTestId('experiment-reading').innerText()
+  expect(reading).toMatch(/^dose: 5 arms over 9 folds × 1 seed \(45 runs\)\./)
 
-  await page.screenshot({ path: `${OUT}/study-statistics-1280x800.png` })
-  await results.scrollIntoViewIfNeeded()
-  await page.screenshot({ path: `${OUT}/study-statistics-charts-1280x800.png` })
+  // the report's numbers are the page's numbers
+  const json = await downloadBytes(page, 'experiments-download-json')
+  expect(json.name).toBe('dose-report.json')
+  const report = JSON.parse(json.bytes.toString('utf8')) as ReportJson
+  expect(Object.keys(report.arms)).toEqual(DOSE_ARMS)
+  expect(report.runs).toHaveLength(45)
+  expect(report.experiment).toBe('dose')
 
-  // the share link is copied, the address bar stays as it was, and the link reads back
+  const table = page.getByTestId('experiment-folds')
+  const header = table.locator('thead th.arm')
+  await expect(header).toHaveCount(5)
+  await expect(table.locator('tbody tr')).toHaveCount(9)
+  const folds = await table.locator('tbody tr td:first-child').allInnerTexts()
+  expect(folds).toEqual(report.arms.konvid_0.folds.map((f) => f.source))
+  for (const [k, arm] of DOSE_ARMS.entries()) {
+    const cells = await table.locator('tbody tr').locator(`td:nth-child(${k + 2})`).allInnerTexts()
+    expect(cells, arm).toEqual(report.arms[arm].folds.map((f) => f.plcc.toFixed(4)))
+  }
+  // one colour per arm: the table header, the loss chart and the designer's swatch
+  for (const [k, arm] of DOSE_ARMS.entries()) {
+    const colour = rgb(ARM_COLORS[k])
+    await expect(header.nth(k)).toHaveCSS('border-bottom-color', colour)
+    await expect(page.getByTestId('loss-charts').locator(`figure[data-arm="${arm}"] figcaption i`)).toHaveCSS('background-color', colour)
+    await expect(arms.nth(k).locator('td.id i')).toHaveCSS('background-color', colour)
+  }
+  await expect(page.getByTestId('loss-charts').locator('canvas')).toHaveCount(5)
+  expect(await page.getByTestId('loss-charts').getAttribute('data-range')).toMatch(/^\d\S* \d\S*$/)
+
+  // the forest plot: one row per comparison, with the report's Δ and CI
+  const forest = page.getByTestId('forest-plot')
+  await expect(forest).toHaveAttribute('data-rows', '4')
+  await expect(forest.locator('canvas')).toHaveCount(1)
+  expect((await forest.locator('canvas').boundingBox())!.width).toBeGreaterThan(300)
+  const rows = forest.getByTestId('forest-table').locator('tbody tr')
+  await expect(rows).toHaveCount(4)
+  const signed = (v: number) => (v >= 0 ? `+${v.toFixed(4)}` : v.toFixed(4))
+  for (const [i, c] of report.comparisons.entries()) {
+    await expect(rows.nth(i).locator('td').nth(0)).toHaveText(`${c.b} − ${c.a}`)
+    await expect(rows.nth(i).locator('td').nth(1)).toHaveText(signed(c.delta_plcc))
+    await expect(rows.nth(i).locator('td').nth(2)).toHaveText(`${signed(c.ci95[0])} … ${signed(c.ci95[1])}`)
+  }
+  await expect(page.getByTestId('fold-dots').locator('canvas')).toHaveCount(1)
+  await expect(page.getByTestId('dose-chart').locator('canvas')).toHaveCount(1)
+
+  await shot(page, 'experiments')
+  await page.getByTestId('experiment-results').scrollIntoViewIfNeeded()
+  await shot(page, 'experiments-dose-results')
+
+  // the models and the registry export
+  const zip = await downloadBytes(page, 'experiments-download-zip')
+  expect(zip.name).toBe('dose-models.zip')
+  const models = Object.keys(unzipSync(zip.bytes)).filter((n) => n.endsWith('.onnx'))
+  expect(models).toHaveLength(45)
+  expect(models).toContain(`dose/konvid_25/${report.runs.find((r) => r.arm === 'konvid_25')!.id}.onnx`)
+  const reg = unzipSync((await downloadBytes(page, 'experiments-download-registry')).bytes)
+  const registry = JSON.parse(strFromU8(reg['registry.json'])) as { schema_version: number; models: { id: string; onnx: string }[] }
+  expect(registry.schema_version).toBe(1)
+  expect(registry.models).toHaveLength(45)
+  for (const m of registry.models) {
+    expect(m.id).toMatch(/^[a-z0-9][a-z0-9_-]*$/)
+    expect(m.id.length).toBeLessThanOrEqual(64)
+    expect(reg[m.onnx]).toBeDefined()
+    expect(JSON.parse(strFromU8(reg[`${m.id}.json`])).id).toBe(m.id)
+  }
+
+  // edit the design, copy its link (the address bar stays), open it in a new page: the same design
+  await page.getByTestId('design-seeds').fill('3')
+  await page.getByTestId('design-first-seed').fill('2')
+  await arms.nth(3).getByTestId('arm-epochs').fill('20')
+  await arms.nth(2).getByTestId('arm-konvid-percent').fill('30')
+  await arms.nth(2).getByTestId('arm-konvid-percent').blur()
   const before = page.url()
-  await page.getByTestId('study-share').click()
-  await expect(page.getByTestId('study-share')).toHaveText('Link copied')
-  expect(page.url()).toBe(before)
+  await page.getByTestId('experiments-share').click()
+  await expect(page.getByTestId('experiments-share')).toHaveText('Link copied')
   const link = await page.evaluate(() => navigator.clipboard.readText())
-  const q = new URL(link).searchParams
-  expect(q.get('tab')).toBe('study')
-  expect(q.get('epochs')).toBe('30')
-  expect(q.get('seeds')).toBe('2')
-  expect(q.get('arms')).toBe('abc')
+  expect(page.url()).toBe(before)
+  await expect(page.getByTestId('experiments-share-url')).toHaveValue(link)
+  expect(new URL(link).searchParams.get('tab')).toBe('experiments')
+  expect(link.length).toBeLessThan(1500)
+
+  const other = await context.newPage()
+  await other.goto(link)
+  await expect(other.getByTestId('experiments-panel')).toBeVisible()
+  const otherArms = other.getByTestId('arms-table').locator('tbody tr')
+  await expect(other.getByTestId('arm-id')).toHaveValues(DOSE_ARMS)
+  await expect(other.getByTestId('design-seeds')).toHaveValue('3')
+  await expect(other.getByTestId('design-first-seed')).toHaveValue('2')
+  await expect(otherArms.nth(3).getByTestId('arm-epochs')).toHaveValue('20')
+  await expect(otherArms.nth(2).getByTestId('arm-konvid-percent')).toHaveValue('30')
+  await expect(otherArms.nth(0).getByTestId('arm-epochs')).toHaveValue('30')
+  await expect(other.getByTestId('design-protocol')).toHaveValue('loso')
+  await expect(other.getByTestId('preset-dose')).toHaveClass(/active/)
+  await expect(other.getByTestId('experiments-messages')).toHaveCount(0)
+
+  // a damaged link: one character of the design changed
+  const url = new URL(link)
+  const value = url.searchParams.get('design')!
+  const at = Math.floor(value.length / 2)
+  url.searchParams.set('design', value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1))
+  const damaged = await context.newPage()
+  await damaged.goto(url.href)
+  const message = damaged.getByTestId('experiments-messages').getByTestId('notice')
+  await expect(message).toHaveCount(1)
+  await expect(message).toHaveAttribute('data-level', 'error')
+  await expect(message).toContainText('the design in the link is damaged')
+  await expect(message).toContainText('the designer keeps the foxbird preset')
+  await expect(damaged.getByTestId('arm-id')).toHaveValues(['a', 'b', 'c'])
 })
 
-test('an undertrained study shows the convergence warning and names no outlier', async ({ page }) => {
+test('an undertrained foxbird run shows the convergence warning and names no outlier fold', async ({ page }) => {
   test.setTimeout(600_000)
-  await openStudy(page, '&epochs=2&seeds=1')
+  await open(page)
+  await expect(page.getByTestId('preset-foxbird')).toHaveClass(/active/)
+  const epochs = page.getByTestId('arm-epochs')
+  await expect(epochs).toHaveCount(2) // (c) matches (b)'s steps
+  await epochs.nth(0).fill('2')
+  await epochs.nth(1).fill('2')
+  await page.getByTestId('design-seeds').fill('2')
   await runAndWait(page)
+
+  await expect(page.getByTestId('experiments-intro')).toHaveText(/^Leave one nflx source out, 9 times \(.+\): 3 arms × 9 folds × 2 seeds = 54 models\.$/)
   const warning = page.getByTestId('convergence-warning')
-  await expect(warning).toBeVisible()
-  await expect(warning).toContainText('did not converge')
+  await expect(warning).toContainText(/^\d+ of 54 runs did not converge/)
   await expect(warning).toContainText('train for more epochs or raise the learning rate')
-  await expect(page.getByTestId('study-outlier-fold')).toHaveCount(0)
-  await expect(page.getByTestId('study-reading')).toContainText('no fold is called an outlier')
+  const table = page.getByTestId('experiment-folds')
+  await expect(table.getByTestId('fold-cell')).toHaveCount(27)
+  await expect(table.locator('td.worst')).toHaveCount(0)
   await expect(page.getByTestId('experiment-reading')).not.toContainText(/lowest fold [A-Z]/)
-  await expect(page.getByTestId('experiment-reading')).toContainText('comparisons from runs that did not converge do not count')
-  await expect(page.getByTestId('study-panel')).toContainText('Leave one nflx source out, 9 times')
+  await expect(page.getByTestId('experiment-reading')).toContainText('lowest fold not named')
+  await expect(page.getByTestId('experiments-count')).toContainText(/c trains \d+ epochs/)
   await page.getByTestId('experiment-results').scrollIntoViewIfNeeded()
-  await page.screenshot({ path: `${OUT}/study-undertrained-1280x800.png` })
+  await shot(page, 'experiments-undertrained')
 })

@@ -2,7 +2,8 @@
 //  1. acceptance (issue 5) through the page API page — the app's study path (GPU engine + splits +
 //     ONNX export + onnxruntime-web evaluation) on the demo corpus, 5 seeds, against PyTorch's
 //     ../shared/fixtures/loso_torch_demo.json;
-//  2. once through the UI: the button, the tables, the call-out, the report download.
+//  2. through the Experiments tab's foxbird preset: the button, the table, the lowest fold, the report
+//     download; with only nflx loaded, the arms that need konvid say so.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { readJson } from '../test/helpers/shared.ts'
@@ -146,72 +147,67 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
   })
 })
 
-test('the study through the UI: one click on an empty app loads the demo, fills both tables, calls out the outlier, downloads the report', async ({ page }) => {
+test('the foxbird preset through the UI: one click on an empty app loads the demo, fills the table, marks the lowest fold, downloads the report', async ({ page }) => {
   test.setTimeout(600_000)
-  page.on('console', (m) => m.type() === 'error' && console.log(`[browser] ${m.text()}`))
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
+  // an address from before the Experiments tab still opens it
   await page.goto('/?tab=study')
-  const panel = page.getByTestId('study-panel')
+  const panel = page.getByTestId('experiments-panel')
+  await expect(panel).toBeVisible()
   await expect(panel).toHaveAttribute('data-status', 'idle')
-  await page.getByTestId('study-run').click()
+  await expect(page.getByTestId('preset-foxbird')).toHaveClass(/active/)
+  await page.getByTestId('experiments-run').click()
   await expect(panel).toHaveAttribute('data-status', 'running', { timeout: 120_000 })
-  // the tables are laid out as soon as the study is planned, and fill in as folds finish
-  await expect(page.getByTestId('study-table-a').locator('tbody tr')).toHaveCount(9, { timeout: 120_000 })
   await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 540_000 })
 
-  for (const arm of ['a', 'b', 'c']) {
-    const rows = page.getByTestId(`study-table-${arm}`).locator('tbody tr')
-    await expect(rows).toHaveCount(9)
-    await expect(rows.and(page.locator('[data-done=yes]'))).toHaveCount(9)
-    // 4 decimals for PLCC / SROCC
-    await expect(rows.first().locator('td').nth(1)).toHaveText(/^\d\.\d{4}$/)
-  }
-  await expect(page.getByTestId('study-outlier')).toBeVisible()
-  const outlier = (await page.getByTestId('study-outlier-fold').textContent())!.trim()
-  expect(FOLDS).toContain(outlier)
-  await expect(page.getByTestId('study-table-a').locator('tbody tr.worst')).toHaveAttribute('data-fold', outlier)
-  await expect(page.getByTestId('study-reading')).toContainText('konvid')
-  await expect(page.getByTestId('study-std-ratio')).toHaveText(/\d\.\d× tighter/)
+  const table = page.getByTestId('experiment-folds')
+  await expect(table.locator('thead th.arm')).toHaveText(['(a) nflx only', '(b) nflx + konvid', '(c) nflx only, steps-matched'])
+  await expect(table.locator('tbody tr')).toHaveCount(9)
+  const cells = await table.getByTestId('fold-cell').allInnerTexts()
+  expect(cells).toHaveLength(27)
+  for (const c of cells) expect(c).toMatch(/^0\.\d{4}$/)
+  await expect(page.getByTestId('experiments-count')).toContainText('c trains 58 epochs')
 
-  // the scatter plot of the outlier fold, on demand
-  await page.getByTestId('study-table-a').locator(`tbody tr[data-fold="${outlier}"]`).click()
-  await expect(page.getByTestId('study-scatter').locator('canvas')).toHaveCount(1)
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('experiments-download-json').click()])
+  const report = JSON.parse(readFileSync((await json.path())!, 'utf8')) as {
+    arms: Record<Arm, { worst_fold: string; mean: TorchScores; std: TorchScores }>
+    reading: string
+  }
+  // the lowest fold of each converged arm is marked in its column, and it is the report's
+  for (const [k, arm] of ARMS.entries()) {
+    const worst = table.locator(`tbody tr:has(td:nth-child(${k + 2}).worst) td:first-child`)
+    await expect(worst).toHaveText(report.arms[arm].worst_fold)
+  }
+  expect(FOLDS).toContain(report.arms.a.worst_fold)
+  await expect(page.getByTestId('experiment-reading')).toHaveText(report.reading)
+  await expect(table.locator('tfoot tr').first().locator('td').nth(1)).toHaveText(`${report.arms.a.mean.plcc.toFixed(4)} ± ${report.arms.a.std.plcc.toFixed(4)}`)
 
   mkdirSync(OUT, { recursive: true })
   await page.screenshot({ path: `${OUT}/study-finished.png`, fullPage: true })
 
-  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('study-download-md').click()])
-  expect(md.suggestedFilename()).toBe('foxbird-study.md')
+  const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('experiments-download-md').click()])
+  expect(md.suggestedFilename()).toBe('foxbird-report.md')
   const text = readFileSync((await md.path())!, 'utf8')
-  expect(text).toContain('# FoxBird study')
-  expect(text).toContain(`**${outlier}**`)
-  const meanA = (await page.getByTestId('study-mean-a').locator('td').nth(1).textContent())!.trim()
-  expect(text).toContain(meanA)
+  expect(text).toContain('# Experiment: foxbird')
+  expect(text).toContain(report.reading)
+  expect(text).toContain(`| **mean ± std** | ${report.arms.a.mean.plcc.toFixed(4)} ± ${report.arms.a.std.plcc.toFixed(4)} |`)
 
-  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('study-download-zip').click()])
-  expect(zip.suggestedFilename()).toBe('foxbird-study-models.zip')
-
-  // the share link carries the settings and the data URLs
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
-  const before = page.url()
-  await page.getByTestId('study-share').click()
-  const link = /tab=study.*data=demo%2Fnflx_like\.parquet.*arch=mlp_small.*epochs=30.*seeds=1/
-  await expect(page.getByTestId('study-share-url')).toHaveValue(link)
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(link)
-  expect(page.url()).toBe(before) // copied, not written into the address bar
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('experiments-download-zip').click()])
+  expect(zip.suggestedFilename()).toBe('foxbird-models.zip')
 })
 
-test('a shared link restores the settings; with only nflx loaded, (b) and (c) are off with a reason', async ({ page }) => {
+test('with only nflx loaded, the arms that add konvid cannot run: it says which, and Run is off until they change', async ({ page }) => {
   test.setTimeout(300_000)
-  await page.goto('/?tab=study&data=demo/nflx_like.parquet&arch=linear&epochs=1&batch=512&lr=0.002&seeds=2&scaler=raw&arms=abc')
-  const panel = page.getByTestId('study-panel')
-  await expect(panel.locator('summary')).toHaveText('Settings: linear, 1 epoch, batch 512, lr 0.002, 2 seeds, raw scaler')
-  await expect(page.getByTestId('study-data')).toContainText('10,800 rows from 1 file', { timeout: 60_000 })
-  await expect(page.getByTestId('study-arms-note')).toContainText('only nflx rows are loaded')
-  await page.getByTestId('study-run').click()
-  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
-  await expect(page.getByTestId('study-table-a').locator('tbody tr[data-done=yes]')).toHaveCount(9)
-  await expect(page.getByTestId('study-disabled-b')).toContainText('only nflx rows are loaded')
-  await expect(page.getByTestId('study-disabled-c')).toContainText('only nflx rows are loaded')
-  await expect(page.getByTestId('study-reading')).toContainText('Only (a) nflx only has results')
+  await page.goto('/?tab=experiments&data=demo/nflx_like.parquet')
+  await expect(page.getByTestId('experiments-data')).toContainText('10,800 rows from 1 file', { timeout: 60_000 })
+  await expect(page.getByTestId('design-problem')).toHaveText(
+    'only nflx rows are loaded, but arm b adds konvid clips: load konvid files too, or set their konvid to none',
+  )
+  await expect(page.getByTestId('experiments-run')).toBeDisabled()
+  // without (b), (c) trains its own epochs and the design runs on nflx alone
+  await page.getByTestId('arms-table').locator('tbody tr[data-arm="b"]').getByRole('button', { name: 'Remove' }).click()
+  await expect(page.getByTestId('design-problem')).toHaveCount(0)
+  await expect(page.getByTestId('experiments-run')).toBeEnabled()
+  await expect(page.getByTestId('experiments-intro')).toHaveText(/^Leave one nflx source out, 9 times \(.+\): 2 arms × 9 folds × 1 seed = 18 models\.$/)
+  await expect(page.getByTestId('arms-table').locator('tbody tr[data-arm="c"]').getByTestId('arm-epochs')).toHaveValue('30')
 })

@@ -1,6 +1,6 @@
 // The Train panel end to end: demo corpus → train → live chart; cancel keeps finished epochs;
 // extra columns train as features and reach the exported model; the validation split modes;
-// the study and the Train tab share one worker without running into each other; without WebGPU
+// the Experiments tab and the Train tab share one worker without running into each other; without WebGPU
 // the app says so plainly and trains on the CPU reference.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -131,10 +131,10 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
   await setField(page, 'epochs', '5000')
   await trainButton(page).click()
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
-  // the study shares the train worker: it waits its turn instead of cancelling this run
-  await page.locator('[data-tab=study]').click()
-  await expect(page.getByTestId('study-run')).toBeDisabled()
-  await expect(page.getByTestId('study-trainer-busy')).toContainText('the Train tab is training on this device')
+  // the Experiments tab shares the train worker: it waits its turn instead of cancelling this run
+  await page.locator('[data-tab=experiments]').click()
+  await expect(page.getByTestId('experiments-run')).toBeDisabled()
+  await expect(page.getByTestId('experiments-trainer-busy')).toContainText('the Train tab is training on this device')
   await page.locator('[data-tab=train]').click()
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'training')
   await page.locator('[data-panel=train]').getByRole('button', { name: 'Cancel' }).click()
@@ -144,8 +144,8 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
   expect(kept.length).toBeLessThan(5000)
   expect(kept.every(Number.isFinite)).toBe(true)
   await expect(page.getByTestId('model-row')).toHaveAttribute('data-status', 'cancelled')
-  await page.locator('[data-tab=study]').click()
-  await expect(page.getByTestId('study-run')).toBeEnabled() // the worker is free again
+  await page.locator('[data-tab=experiments]').click()
+  await expect(page.getByTestId('experiments-run')).toBeEnabled() // the worker is free again
   await page.locator('[data-tab=train]').click()
   expect(Number(await page.getByTestId('loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(2 * kept.length)
 

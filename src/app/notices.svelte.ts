@@ -5,7 +5,7 @@
 import type { DataError } from '../data/errors.ts'
 
 export type NoticeLevel = 'error' | 'warning' | 'info'
-export type NoticeArea = 'data' | 'train' | 'eval' | 'models' | 'study'
+export type NoticeArea = 'data' | 'train' | 'eval' | 'models' | 'experiments'
 
 /** A fix the notice offers: pick one of `choices`, then `apply` it (e.g. another target column). */
 export interface NoticeFix {

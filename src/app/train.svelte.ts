@@ -1,5 +1,5 @@
 // Training state for the Train panel. Turns the panel's settings into jobs over the loaded table
-// (src/model/jobs.ts), runs them in the app's train worker (shared with the study: trainWorker.svelte.ts),
+// (src/model/jobs.ts), runs them in the app's train worker (shared with the Experiments tab: trainWorker.svelte.ts),
 // keeps every epoch's losses and the last checkpoint per model (so a cancelled or interrupted run
 // can resume), and hands finished models to the model registry.
 import { timestampedId, trainedModel } from '../experiment/records.ts'
@@ -97,7 +97,7 @@ class TrainStore {
     return !this.running && (this.phase === 'cancelled' || this.phase === 'interrupted') && this.context !== null
   }
 
-  /** Why a run cannot start now because the study holds the trainer (null when it can). */
+  /** Why a run cannot start now because the Experiments tab holds the trainer (null when it can). */
   get busyReason(): string | null {
     return trainWorker.busyReason('train')
   }

@@ -1,5 +1,5 @@
-// The app's one train worker (workers/train.worker.ts), shared by the Train panel and the FoxBird
-// study: one GPU device, WGSL pipelines compiled once. The worker trains one run at a time and its
+// The app's one train worker (workers/train.worker.ts), shared by the Train panel and the Experiments
+// tab: one GPU device, WGSL pipelines compiled once. The worker trains one run at a time and its
 // cancel() stops whichever run is in it, so the two take turns through a lease: whoever holds it
 // trains, the other is refused with a message naming the holder, and a cancel goes through the
 // holder's lease — it can never stop somebody else's run.
@@ -8,9 +8,9 @@ import { lazyWorker } from '../../workers/lazyWorker.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
 
-export type TrainUser = 'train' | 'study'
+export type TrainUser = 'train' | 'experiments'
 
-const USER_NAMES: Record<TrainUser, string> = { train: 'the Train tab', study: 'the FoxBird study' }
+const USER_NAMES: Record<TrainUser, string> = { train: 'the Train tab', experiments: 'the Experiments tab' }
 
 export class TrainerBusyError extends Error {
   override name = 'TrainerBusyError'

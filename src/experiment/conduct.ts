@@ -10,6 +10,7 @@ import { runExperiment, type ExperimentDeps, type ExperimentProgress, type RunFa
 import { scheduleExperiment, type Schedule, type ScheduledRun } from './schedule.ts'
 import { summarizeExperiment, type ExperimentSummary, type Outcome, type PooledOutcome } from './summary.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
+import type { EpochEvent } from '../model/contract.ts'
 
 export interface ConductOptions {
   signal?: AbortSignal
@@ -18,6 +19,8 @@ export interface ConductOptions {
   onFold?: (outcomes: Outcome[], run: ScheduledRun) => void
   onProgress?: (p: ExperimentProgress) => void
   onPhase?: (message: string) => void
+  /** a run's epoch (index: its position in the schedule's runs), for live loss curves */
+  onEpoch?: (index: number, ev: EpochEvent) => void
 }
 
 export interface ConductedRun {
@@ -95,6 +98,7 @@ export async function conductExperiment(
       },
       onProgress: opts.onProgress,
       onPhase: opts.onPhase,
+      onEpoch: opts.onEpoch,
     },
   )
   done.sort((p, q) => p.outcome.index - q.outcome.index)

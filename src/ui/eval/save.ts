@@ -4,7 +4,7 @@ import { onnxFiles, reportFile, sidecarFile, type SavedFile } from '../../app/mo
 import type { TableView } from '../../data/table.ts'
 import { predictionTable } from '../../metrics/predictions.ts'
 import { predictionsCsv, predictionsParquet } from '../../metrics/predictionsOut.ts'
-import { download } from '../study/download.ts'
+import { download } from '../download.ts'
 
 function save(files: (SavedFile | null)[]) {
   for (const f of files) if (f) download(f.name, f.content, f.type)
