@@ -41,6 +41,9 @@ async function downloadBytes(page: Page, testid: string): Promise<{ name: string
   return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) }
 }
 
+/** The arm ids in the designer's table, in order. */
+const armIds = (page: Page) => page.getByTestId('arm-id').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))
+
 /** "#d9480f" → "rgb(217, 72, 15)", as computed styles give colours */
 const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`
 
@@ -60,8 +63,10 @@ test('the dose preset runs in the app: tables, forest plot, dose chart, download
   await page.getByTestId('preset-dose').click()
   const arms = page.getByTestId('arms-table').locator('tbody tr')
   await expect(arms).toHaveCount(5)
-  await expect(page.getByTestId('arm-id')).toHaveValues(DOSE_ARMS)
+  await expect.poll(() => armIds(page)).toEqual(DOSE_ARMS)
   await runAndWait(page)
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await shot(page, 'experiments')
 
   await expect(page.getByTestId('experiments-intro')).toHaveText(/^Leave one nflx source out, 9 times \(.+\): 5 arms × 9 folds × 1 seed = 45 models\.$/)
   await expect(page.getByTestId('experiments-count')).toHaveText('45 models, 45 fold results')
@@ -113,7 +118,6 @@ test('the dose preset runs in the app: tables, forest plot, dose chart, download
   await expect(page.getByTestId('fold-dots').locator('canvas')).toHaveCount(1)
   await expect(page.getByTestId('dose-chart').locator('canvas')).toHaveCount(1)
 
-  await shot(page, 'experiments')
   await page.getByTestId('experiment-results').scrollIntoViewIfNeeded()
   await shot(page, 'experiments-dose-results')
 
@@ -153,7 +157,7 @@ test('the dose preset runs in the app: tables, forest plot, dose chart, download
   await other.goto(link)
   await expect(other.getByTestId('experiments-panel')).toBeVisible()
   const otherArms = other.getByTestId('arms-table').locator('tbody tr')
-  await expect(other.getByTestId('arm-id')).toHaveValues(DOSE_ARMS)
+  await expect.poll(() => armIds(other)).toEqual(DOSE_ARMS)
   await expect(other.getByTestId('design-seeds')).toHaveValue('3')
   await expect(other.getByTestId('design-first-seed')).toHaveValue('2')
   await expect(otherArms.nth(3).getByTestId('arm-epochs')).toHaveValue('20')
@@ -175,7 +179,7 @@ test('the dose preset runs in the app: tables, forest plot, dose chart, download
   await expect(message).toHaveAttribute('data-level', 'error')
   await expect(message).toContainText('the design in the link is damaged')
   await expect(message).toContainText('the designer keeps the foxbird preset')
-  await expect(damaged.getByTestId('arm-id')).toHaveValues(['a', 'b', 'c'])
+  await expect.poll(() => armIds(damaged)).toEqual(['a', 'b', 'c'])
 })
 
 test('an undertrained foxbird run shows the convergence warning and names no outlier fold', async ({ page }) => {
