@@ -1,21 +1,24 @@
 // `vmaf-tiny-lab loso`: a leave-one-source-out sweep over the nflx sources, or with --study the
-// FoxBird study — (a) nflx only, (b) nflx + konvid, (c) (a) steps-matched to (b) — through
-// src/study/run.ts (the app's study path): every fold × arm × seed trains in one multi-model run,
-// each fold is exported and evaluated on its held-out source as soon as it finishes.
+// FoxBird study — (a) nflx only, (b) nflx + konvid, (c) (a) steps-matched to (b) — as the
+// designer's foxbird preset through conductExperiment (a plain sweep: its arm a or b alone): every
+// fold × arm × seed trains in one multi-model run, each fold is exported and evaluated on its
+// held-out source as soon as it finishes; the study's report and JSON come from cli/losoStudy.ts.
 import { join } from 'node:path'
 import { CORPORA } from '../../src/data/table.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { sidecarJson } from '../../src/onnx/index.ts'
 import { fmtCorr, fmtRmse } from '../../src/experiment/format.ts'
-import { MAX_SEEDS } from '../../src/study/plan.ts'
+import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
+import { DesignError } from '../../src/experiment/design.ts'
+import { MAX_SEEDS, plannedArms, planStudy } from '../../src/study/plan.ts'
 import { runJson, studyReportJson, studyReportMarkdown, type RunJson } from '../../src/study/report.ts'
-import { runLoso, runStudy } from '../../src/study/run.ts'
-import { ARM_LABELS, type Arm, type FoldRun, type StudyEvent, type StudyResult, type StudySettings } from '../../src/study/types.ts'
+import { ARM_LABELS, type Arm, type FoldRun, type StudyResult, type StudySettings } from '../../src/study/types.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
 import { openTrainer } from '../device.ts'
-import { InterruptedError } from '../errors.ts'
+import { CliInputError, InterruptedError } from '../errors.ts'
+import { asStudyResult, losoDesign } from '../losoStudy.ts'
 import { printJson, printText, table as textTable, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, RUN_SPECS } from '../settings.ts'
@@ -81,25 +84,31 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
     scalerMode: model.scalerMode,
   }
 
+  const arms: Arm[] = study ? ['a', 'b', 'c'] : [withKonvid ? 'b' : 'a']
+  const plan = planStudy(table, { ...settings, arms })
+  const design = losoDesign(plan.settings, study ? 'foxbird' : 'loso')
   const opened = await openTrainer(run.device, progress)
   const evaluator = await createNodeEvaluator()
   try {
-    const onEvent = (ev: StudyEvent) => {
-      if (ev.type === 'plan') {
-        const arms = ev.plan.arms.filter((a) => a.enabled).map((a) => `(${a.arm}) ${a.label}`)
-        progress.line(`${ev.plan.runs.length} models: ${ev.plan.folds.length} folds × ${arms.join(', ')} × ${seeds} seed${seeds > 1 ? 's' : ''}, ${model.epochs} epochs`)
-      } else if (ev.type === 'phase') progress.line(ev.message)
-      else if (ev.type === 'progress') progress.bar('trained', ev.doneSamples, ev.totalSamples, ev.etaMs)
-      else if (ev.type === 'fold') {
-        const r = ev.run
-        progress.line(`(${r.arm}) ${r.fold} seed ${r.seed}: PLCC ${fmtCorr(r.plcc)}  SROCC ${fmtCorr(r.srocc)}  RMSE ${fmtRmse(r.rmse)}  (${r.steps} steps)`)
-      }
+    const armText = plannedArms(plan).map((a) => `(${a}) ${ARM_LABELS[a]}`)
+    progress.line(`${plan.runs.length} models: ${plan.folds.length} folds × ${armText.join(', ')} × ${seeds} seed${seeds > 1 ? 's' : ''}, ${model.epochs} epochs`)
+    const steps = new Map(plan.runs.map((r) => [`${r.arm} ${r.fold} ${r.seed}`, r.steps]))
+    let conducted: ExperimentResult
+    try {
+      conducted = await conductExperiment(table, design, { trainer: opened.trainer, evaluator }, {
+        signal,
+        onPhase: (m) => progress.line(m),
+        onProgress: (p) => progress.bar('trained', p.doneSamples, p.totalSamples, p.etaMs),
+        onFold: (outs) => {
+          for (const o of outs)
+            progress.line(`(${o.arm}) ${o.fold} seed ${o.seed}: PLCC ${fmtCorr(o.plcc)}  SROCC ${fmtCorr(o.srocc)}  RMSE ${fmtRmse(o.rmse)}  (${steps.get(`${o.arm} ${o.fold} ${o.seed}`)} steps)`)
+        },
+      })
+    } catch (e) {
+      if (e instanceof DesignError) throw new CliInputError(e.message)
+      throw e
     }
-    const opts = { signal, onEvent, quietEpochs: true }
-    const deps = { trainer: opened.trainer, evaluator }
-    const res: StudyResult & { arm?: Arm } = study
-      ? await runStudy(table, { ...settings, arms: ['a', 'b', 'c'] }, deps, opts)
-      : await runLoso(table, { ...settings, withKonvid }, deps, opts)
+    const res = asStudyResult(plan, conducted)
     progress.end()
     if (res.cancelled && res.runs.length === 0) throw new InterruptedError('interrupted before any fold model finished; nothing was written')
 
@@ -121,7 +130,6 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
     for (const f of res.failed) progress.warn(`(${f.arm}) ${f.fold} seed ${f.seed}: ${f.status}: ${f.message}`)
 
     const onnxPath = (r: FoldRun) => paths.get(r) ?? null
-    const arms: Arm[] = study ? ['a', 'b', 'c'] : [res.arm!]
     const runs: Output['runs'] = {}
     for (const a of arms) if (res.summary.arms[a]) runs[study ? a : 'loso'] = runJson(res, a, onnxPath)
     progress.line(`${res.runs.length} fold models in ${(res.wallMs / 1000).toFixed(1)} s on ${res.device}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))

@@ -96,6 +96,7 @@ export async function studyCommand(flags: Flags, progress: Progress, signal: Abo
     let res: ExperimentResult
     try {
       res = await conductExperiment(table, design, { trainer: opened.trainer, evaluator }, {
+        file: flags.string('design') ?? `--preset ${design.name}`,
         signal,
         onPhase: (m) => progress.line(m),
         onProgress: (p) => progress.bar('trained', p.doneSamples, p.totalSamples, p.etaMs),

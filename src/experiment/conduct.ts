@@ -13,6 +13,8 @@ import type { EpChoice } from '../onnx/evaluator.ts'
 import type { EpochEvent } from '../model/contract.ts'
 
 export interface ConductOptions {
+  /** the design's file, named in a DesignError about what the data cannot support (default its name) */
+  file?: string
   signal?: AbortSignal
   ep?: EpChoice
   /** fold results of a run that finished (one per test group) */
@@ -40,6 +42,8 @@ export interface ExperimentResult {
   device: string
   wallMs: number
   trainMs: number
+  /** ISO time the training started */
+  startedAt: string
 }
 
 /** One outcome per test group of a finished run. */
@@ -78,7 +82,7 @@ export async function conductExperiment(
   deps: ExperimentDeps,
   opts: ConductOptions = {},
 ): Promise<ExperimentResult> {
-  const schedule = scheduleExperiment(table, design)
+  const schedule = scheduleExperiment(table, design, opts.file)
   const target = table.target()
   const outcomes: Outcome[] = []
   const done: ConductedRun[] = []
@@ -113,5 +117,5 @@ export async function conductExperiment(
     pooled,
     comparisons: design.comparisons,
   })
-  return { schedule, runs: done, outcomes, pooled, failures: res.failures, summary, cancelled: res.cancelled, device: res.device, wallMs: res.wallMs, trainMs: res.trainMs }
+  return { schedule, runs: done, outcomes, pooled, failures: res.failures, summary, cancelled: res.cancelled, device: res.device, wallMs: res.wallMs, trainMs: res.trainMs, startedAt: res.startedAt }
 }

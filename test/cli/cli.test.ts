@@ -1,51 +1,27 @@
 // The command line as a subprocess (the package's bin) on the demo corpus: train (CPU), loso
 // --study (the GPU engine in headless Chromium), eval of the published models, and bad input.
 // Outputs are checked against the --json contracts and recomputed here with onnxruntime-node.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ingestInto, ingestSources, type SourceInput } from '../../src/data/ingest.ts'
 import { makeSplit } from '../../src/data/splits.ts'
 import type { FeatureTable } from '../../src/data/featureTable.ts'
-import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { groupMetrics, groupRows, metrics, type GroupMetrics } from '../../src/metrics/index.ts'
 import { sha256Hex } from '../../src/onnx/index.ts'
 import { hasChromium } from '../../src/node/chromium.ts'
-import { asyncBufferFromFile } from 'hyparquet'
 import { sharedPath } from '../helpers/shared.ts'
+import { demoTable, KONVID, NFLX, predictFile as predictOn, sourceRows, SOURCES } from './demo.ts'
 import { lastLine, runCli } from './run.ts'
 
-const NFLX = sharedPath('data/nflx_like.parquet')
-const KONVID = sharedPath('data/konvid_like')
-const SOURCES = ['Harbor', 'Meadow', 'Alpine', 'Blossom', 'Creek', 'Cups', 'Ivy', 'Toonland', 'NightGrain']
 const METRIC_KEYS = ['krocc', 'n', 'plcc', 'rmse', 'srocc']
-const features = [...CANONICAL_FEATURES]
 
 let tmp: string
 let table: FeatureTable
 /** the GPU study, started first: it mostly waits on Chromium and shader compiles, the rest overlaps */
 let study: ReturnType<typeof runCli> | null = null
 
-/** The table the CLI builds from --netflix NFLX --konvid KONVID (same reader, same order). */
-async function demoTable(): Promise<FeatureTable> {
-  const src = async (path: string): Promise<SourceInput> => ({ kind: 'buffer', name: path, file: await asyncBufferFromFile(path) })
-  const { table: t } = await ingestSources([await src(NFLX)], { corpus: 'nflx', strict: true })
-  const shards = readdirSync(KONVID).filter((n) => n.endsWith('.parquet')).sort()
-  await ingestInto(t, await Promise.all(shards.map((n) => src(join(KONVID, n)))), { corpus: 'konvid', strict: true })
-  return t
-}
-
-async function predictFile(path: string, rows: Uint32Array | null): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(path)
-  const n = rows ? rows.length : table.rows
-  const x = new ort.Tensor('float32', table.matrix(features, rows ?? undefined), [n, features.length])
-  const out = await session.run({ [session.inputNames[0]]: x })
-  const pred = Float32Array.from(out[session.outputNames[0]].data as Float32Array)
-  await session.release()
-  return pred
-}
+const predictFile = (path: string, rows: Uint32Array | null) => predictOn(table, path, rows)
 
 function scoreRows(pred: Float32Array, rows: Uint32Array | null): GroupMetrics {
   const g = groupRows(table, 'source')
@@ -236,7 +212,7 @@ describe.skipIf(!hasChromium())('vmaf-tiny-lab loso --study (GPU engine in headl
 
     // a fold model written by the GPU run scores its held-out source as reported
     const fold = res.runs.b.folds.find((f: { source: string }) => f.source === 'NightGrain')
-    const rows = Uint32Array.from({ length: table.rows }, (_, i) => i).filter((i) => table.sourceNames[table.sourceCodes()[i]] === 'NightGrain')
+    const rows = sourceRows(table, 'NightGrain')
     const m = metrics(await predictFile(fold.onnx, rows), Float32Array.from(rows, (i) => table.target()[i]))
     expect(fold.plcc).toBeCloseTo(m.plcc, 9)
     expect(fold.rmse).toBeCloseTo(m.rmse, 6)

@@ -1,14 +1,14 @@
 // The arch preset against PyTorch (../shared/fixtures/experiments_arch_torch.json, whose `protocol`
 // is the preset's 'plain' recipe): the per-fold 5-seed mean PLCC of every arm within ±0.01, and the
 // linear arm flagged as not converged (its RMSE stays near 65 VMAF points after 30 epochs).
-// The default suite runs linear and mlp_small (90 models on the CPU reference); ARCH_TORCH=all adds
-// mlp_medium and mlp_large (90 more, minutes on the CPU reference).
+// All four architectures, 180 models, on the WebAssembly trainer with one worker_thread per core
+// (about 70 s on 2 busy cores; the CPU reference would take minutes). ARCH_TORCH=linear,mlp_small
+// narrows it to some arms while working on one.
 import { readFileSync } from 'node:fs'
-import { beforeAll, describe, expect, it } from 'vitest'
-import type { FeatureTable } from '../../src/data/featureTable.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { presetDesign } from '../../src/experiment/presets.ts'
-import { CpuTrainer } from '../../src/model/trainCpu.ts'
+import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { loadDemo } from '../study/demoTable.ts'
@@ -18,43 +18,53 @@ const torch = JSON.parse(readFileSync(sharedPath('fixtures', 'experiments_arch_t
   protocol: string
   runs: Record<string, Record<string, Scores[]>>
 }
-const ARMS = process.env.ARCH_TORCH === 'all' ? ['linear', 'mlp_small', 'mlp_medium', 'mlp_large'] : ['linear', 'mlp_small']
+const ALL = ['linear', 'mlp_small', 'mlp_medium', 'mlp_large']
+const ARMS = process.env.ARCH_TORCH ? process.env.ARCH_TORCH.split(',') : ALL
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
+const trainer = nodeWasmTrainer()
 
-let table: FeatureTable
 let res: ExperimentResult
 beforeAll(async () => {
-  table = await loadDemo()
+  const [table, evaluator] = await Promise.all([loadDemo(), createNodeEvaluator()])
   const design = presetDesign('arch', { seeds: 5 })
-  const arms = design.arms.filter((a) => ARMS.includes(a.id))
+  const t0 = performance.now()
   res = await conductExperiment(
     table,
-    { ...design, arms, comparisons: design.comparisons.filter((c) => ARMS.includes(c.a) && ARMS.includes(c.b)) },
-    { trainer: new CpuTrainer({ sliceMs: 0 }), evaluator: await createNodeEvaluator() },
+    { ...design, arms: design.arms.filter((a) => ARMS.includes(a.id)), comparisons: design.comparisons.filter((c) => ARMS.includes(c.a) && ARMS.includes(c.b)) },
+    { trainer, evaluator },
   )
+  console.log(`arch preset, ${res.runs.length} models on ${trainer.description}: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }, 1_800_000)
+afterAll(() => trainer.dispose())
 
 describe(`arch preset vs PyTorch (${ARMS.join(', ')})`, () => {
   it('the fixture describes the plain recipe the preset runs', () => {
     expect(torch.protocol).toMatch(/rows in file order \(nflx then konvid\)/)
     expect(torch.protocol).toMatch(/torch\.randperm with a torch\.Generator seeded with the same seed/)
     expect(presetDesign('arch').recipe).toBe('plain')
+    expect(Object.keys(torch.runs).sort()).toEqual([...ALL].sort())
   })
 
   it('every arm: per-fold 5-seed mean PLCC within ±0.01 of PyTorch', () => {
     expect(res.failures).toEqual([])
+    expect(res.runs).toHaveLength(ARMS.length * 9 * 5)
     for (const arm of ARMS) {
       const folds = res.summary.arms[arm].folds
-      expect(folds).toHaveLength(9)
+      expect(folds.map((f) => f.source).sort()).toEqual(Object.keys(torch.runs[arm]).sort())
+      let worst = 0
       for (const f of folds) {
         const ref = mean(torch.runs[arm][f.source].map((r) => r.plcc))
         expect(f.plcc_seeds).toHaveLength(5)
-        expect(Math.abs(f.plcc! - ref), `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(0.01)
+        expect(f.plcc).toBeCloseTo(mean(f.plcc_seeds), 12)
+        const d = Math.abs(f.plcc! - ref)
+        worst = Math.max(worst, d)
+        expect(d, `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(0.01)
       }
+      console.log(`${arm}: worst |Δ| of the per-fold mean PLCC against PyTorch ${worst.toFixed(4)}`)
     }
   })
 
-  it('linear does not converge (RMSE far above 10 VMAF points, as in PyTorch); the reading says so', () => {
+  it.runIf(ARMS.includes('linear') && ARMS.includes('mlp_small'))('linear does not converge (RMSE far above 10 VMAF points, as in PyTorch); the reading says so', () => {
     const linear = res.summary.arms.linear
     expect(linear.unconverged).toHaveLength(45)
     for (const f of linear.folds) expect(f.rmse!).toBeGreaterThan(40)
