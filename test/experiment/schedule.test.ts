@@ -39,6 +39,12 @@ describe('scheduleExperiment', () => {
     })
     const study = planStudy(table, { ...DEFAULT_STUDY_SETTINGS, seeds: 1 })
     expect(s.epochs.c).toEqual(study.epochsC)
+    // (c) trains as many optimizer steps as (b), to within half of one of its own epochs
+    for (const f of s.folds) {
+      const steps = (arm: string) => s.epochs[arm][f] * Math.ceil(rowsOf(s, arm, f).length / 256)
+      expect(s.epochs.c[f]).toBeGreaterThan(30)
+      expect(Math.abs(steps('c') - steps('b'))).toBeLessThanOrEqual(Math.ceil(rowsOf(s, 'c', f).length / 256) / 2)
+    }
     expect(Object.values(s.epochs.b).every((e) => e === 30)).toBe(true)
     expect(s.runs.every((r) => r.spec.shuffle === 'dataloader')).toBe(true)
     expect(s.runs[0].spec.id).toBe(`foxbird-a-${s.folds[0]}-s3`)
@@ -76,7 +82,8 @@ describe('scheduleExperiment', () => {
       expect(rowsOf(s, 'konvid_0', fold)).toEqual(rowsOf(fox, 'a', fold))
       expect(rowsOf(s, 'konvid_100', fold)).toEqual(rowsOf(fox, 'b', fold))
     }
-    // another selection seed picks other clips
+    // the same seed picks the same clips every time; another seed picks other clips
+    expect(clipsOf(rowsOf(scheduleExperiment(table, presetDesign('dose', { seeds: 3 })), 'konvid_25', 'Harbor'))).toEqual(clipsOf(rowsOf(s, 'konvid_25', 'Harbor')))
     const other = checkDesign({ ...presetDesign('dose'), arms: [{ ...presetDesign('dose').arms[1], konvid: { fraction: 0.1, seed: 1 } }], comparisons: [] })
     expect(clipsOf(rowsOf(scheduleExperiment(table, other), 'konvid_10', 'NightGrain'))).not.toEqual(clipsOf(rowsOf(s, 'konvid_10', 'NightGrain')))
   })
