@@ -6,10 +6,11 @@
 // the NightGrain fold; for arch, the distance of every per-fold mean from PyTorch's fixture).
 //   node scripts/run-ts.mjs bench/study.ts [--preset arch] [--seeds 5] [--epochs 30]
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { loadNow, machine, writeResult } from './results.ts'
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const SHARED = process.env.VMAF_SHARED ?? resolve(REPO, '../shared')
@@ -30,7 +31,6 @@ function arg(argv: string[], name: string, def: string): string {
 }
 
 const r4 = (v: number) => Number(v.toFixed(4))
-const loads = () => loadavg().map((v) => Number(v.toFixed(2)))
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
 
 function findings(c: Contract) {
@@ -78,7 +78,7 @@ export default async function main(argv: string[]): Promise<number> {
     '--netflix', join(SHARED, 'data', 'nflx_like.parquet'), '--konvid', join(SHARED, 'data', 'konvid_like'),
   ]
   const command = `node cli/vmaf-tiny-lab.mjs ${args.map((a) => (a === out ? 'TMP' : a.startsWith('/') ? relative(REPO, a) : a)).join(' ')}`
-  const before = loads()
+  const before = loadNow()
   const sampled: number[] = []
   const timer = setInterval(() => sampled.push(loadavg()[0]), 5000)
   const t0 = performance.now()
@@ -104,8 +104,8 @@ export default async function main(argv: string[]): Promise<number> {
   const result = {
     bench: `study --preset ${preset} (npm run -s bench:study -- --preset ${preset} --seeds ${seeds})`,
     date,
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), gpu: 'none used (--device cpu)' },
-    load_average: { before, after: loads(), sampled_1min_mean: sampled.length ? Number(mean(sampled).toFixed(2)) : null, note: 'the machine is shared: other sessions ran their own work at the same time' },
+    machine: { ...machine(), gpu: 'none used: --device cpu trains on the WebAssembly trainer' },
+    load_average: { before, after: loadNow(), sampled_1min_mean: sampled.length ? Number(mean(sampled).toFixed(2)) : null, note: 'the machine is shared: other sessions ran their own work at the same time' },
     command,
     models: done ? Number(done[1]) : null,
     device: done ? done[3] : null,
@@ -115,7 +115,7 @@ export default async function main(argv: string[]): Promise<number> {
     output: contract,
   }
   const file = join(REPO, 'bench', 'results', `${preset}-preset-${date.slice(0, 10)}.json`)
-  writeFileSync(file, JSON.stringify(result, null, 1) + '\n')
+  writeResult(file, result)
   process.stderr.write(`${result.models} models in ${wall.toFixed(1)} s (load ${before.join(' ')} → ${result.load_average.after.join(' ')}) → ${relative(REPO, file)}\n`)
   process.stdout.write(JSON.stringify({ ...result, output: undefined }, null, 1) + '\n')
   return 0
