@@ -34,6 +34,8 @@ interface ArchRow {
   best_path: 'gpu' | 'cpu'
   best_samples_per_s: number
   best_vs_torch: number | null
+  /** WebAssembly 1 worker ÷ PyTorch in samples per CPU-second (less disturbed by other jobs than wall time) */
+  wasm_vs_torch_per_cpu_s: number | null
   all_cores_vs_torch: number | null
   multi: { models: number; gpu_engine: PathSpeed & { failed?: string }; wasm_all_cores: PathSpeed; best_path: 'gpu' | 'cpu'; best_vs_torch: number | null }[]
   load_average: { before: number[]; after: number[] }
@@ -94,11 +96,14 @@ export default async function main(argv: string[]): Promise<number> {
       let torch: (PathSpeed & { runs: number }) | null = null
       for (let round = 0; round < 3; round++) {
         const w = await measureWasm(data, arch, { workers: 1, models: 1, epochs })
+        const cpuBest = Math.max(w1.samples_per_cpu_s ?? 0, w.samples_per_cpu_s ?? 0)
         if (w.samples_per_s > w1.samples_per_s) w1 = { ...w, runs: round + 1 }
         w1.runs = round + 1
+        w1.samples_per_cpu_s = cpuBest
         const t = measureTorch(arch, rows, epochs, 1)
+        const tCpu = Math.max(torch?.samples_per_cpu_s ?? 0, t?.samples_per_cpu_s ?? 0)
         if (t && (!torch || t.samples_per_s > torch.samples_per_s)) torch = { ...t, runs: round + 1 }
-        if (torch) torch.runs = round + 1
+        if (torch) Object.assign(torch, { runs: round + 1, samples_per_cpu_s: tCpu })
       }
       log(`${arch}: WebAssembly, 1 worker: ${fmt(w1)}`)
       log(`${arch}: PyTorch, 1 thread: ${fmt(torch)}`)
@@ -115,7 +120,7 @@ export default async function main(argv: string[]): Promise<number> {
       }
       rowsOut.push({
         arch, params: paramCount(archSpec(arch, data.nFeatures).widths), gpu_engine: g1, wasm_1worker: w1, wasm_all_cores: wn,
-        cpu_reference: ref, torch_1thread: torch, best_path: 'cpu', best_samples_per_s: 0, best_vs_torch: null, all_cores_vs_torch: null,
+        cpu_reference: ref, torch_1thread: torch, best_path: 'cpu', best_samples_per_s: 0, best_vs_torch: null, wasm_vs_torch_per_cpu_s: null, all_cores_vs_torch: null,
         multi, load_average: { before: l0, after: loadNow() },
       })
     }
@@ -148,6 +153,8 @@ export default async function main(argv: string[]): Promise<number> {
     r.best_samples_per_s = r.best_path === 'cpu' ? r.wasm_1worker.samples_per_s : r.gpu_engine.samples_per_s
     r.best_vs_torch = torch ? r2(r.best_samples_per_s / torch) : null
     r.all_cores_vs_torch = torch ? r2(r.wasm_all_cores.samples_per_s / torch) : null
+    const tc = r.torch_1thread?.samples_per_cpu_s
+    r.wasm_vs_torch_per_cpu_s = tc && r.wasm_1worker.samples_per_cpu_s ? r2(r.wasm_1worker.samples_per_cpu_s / tc) : null
     for (const x of r.multi) {
       x.best_path = chooseEngine(probe, [{ widths, models: x.models, samples: 1 }], table).engine
       const best = x.best_path === 'cpu' ? x.wasm_all_cores.samples_per_s : x.gpu_engine.samples_per_s
@@ -157,9 +164,9 @@ export default async function main(argv: string[]): Promise<number> {
 
   const k = (v: number) => (v === 0 ? 'failed' : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : `${Math.round(v / 1e3)} k`)
   const lines = [
-    `| arch | GPU engine (${software ? 'SwiftShader' : 'GPU'}) | WASM 1 worker | WASM ${n} workers (${n} models) | CPU reference | PyTorch 1 thread | best path | best ÷ PyTorch | all cores ÷ PyTorch |`,
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rowsOut.map((r) => `| ${r.arch} | ${k(r.gpu_engine.samples_per_s)} | ${k(r.wasm_1worker.samples_per_s)} | ${k(r.wasm_all_cores.samples_per_s)} | ${k(r.cpu_reference.samples_per_s)} | ${r.torch_1thread ? k(r.torch_1thread.samples_per_s) : 'n/a'} | ${r.best_path} | ${r.best_vs_torch ?? 'n/a'}× | ${r.all_cores_vs_torch ?? 'n/a'}× |`),
+    `| arch | GPU engine (${software ? 'SwiftShader' : 'GPU'}) | WASM 1 worker | WASM ${n} workers (${n} models) | CPU reference | PyTorch 1 thread | best path | best ÷ PyTorch | all cores ÷ PyTorch | WASM ÷ PyTorch per CPU-s |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rowsOut.map((r) => `| ${r.arch} | ${k(r.gpu_engine.samples_per_s)} | ${k(r.wasm_1worker.samples_per_s)} | ${k(r.wasm_all_cores.samples_per_s)} | ${k(r.cpu_reference.samples_per_s)} | ${r.torch_1thread ? k(r.torch_1thread.samples_per_s) : 'n/a'} | ${r.best_path} | ${r.best_vs_torch ?? 'n/a'}× | ${r.all_cores_vs_torch ?? 'n/a'}× | ${r.wasm_vs_torch_per_cpu_s ?? 'n/a'}× |`),
     '',
     `| arch | models at once | GPU engine, summed | WASM ${n} workers, summed | best path | best ÷ PyTorch (1 model at a time) |`,
     '|---|---|---|---|---|---|',
@@ -182,6 +189,7 @@ export default async function main(argv: string[]): Promise<number> {
       gpu_engine: 'lab.engineTrain in headless Chromium: the train() call (data upload to the GPU, every epoch\'s dispatches and readbacks); excludes Chromium start-up, pipeline compilation (done before) and the transfer from Node into the page',
       wasm: 'WasmTrainer.train() on warm workers (each worker trained one epoch of the same architecture on 2,048 rows first: thread start, module compile, tier-up excluded); includes the copy of the data into shared memory and every epoch\'s shuffle',
       cpu_reference: 'CpuTrainer.train() in this thread, one model',
+      per_cpu_s: 'samples_per_cpu_s: the same samples ÷ CPU seconds the process used in the timed interval (Node: process.cpuUsage over all threads; Python: time.process_time), best run; less disturbed by other jobs than wall time',
       torch: 'bench/torch_loop.py: the training loop only (model init, randperm per epoch, index slicing, forward, backward, Adam); excludes Python start-up and data preparation',
       excluded: 'ONNX export and evaluation (no run here evaluates)',
     },

@@ -45,6 +45,8 @@ export function benchJobs(data: TrainData, arch: string, opts: { models: number;
 export interface PathSpeed {
   samples_per_s: number
   wall_s: number
+  /** samples per CPU-second of the process (all its threads): comparable when other jobs share the cores */
+  samples_per_cpu_s?: number
 }
 
 function speed(samples: number, ms: number): PathSpeed {
@@ -62,11 +64,14 @@ export async function measureWasm(data: TrainData, arch: string, o: { workers: n
     await t.train(data, benchJobs(data, arch, { models: o.workers, epochs: 1, rows: 2048 }))
     const jobs = benchJobs(data, arch, { models: o.models, epochs: o.epochs })
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     const res = await t.train(data, jobs)
     const ms = performance.now() - t0
+    const c = process.cpuUsage(c0)
     const bad = res.find((r) => r.status !== 'done')
     if (bad) throw new Error(`WebAssembly run ended ${bad.status}: ${bad.message}`)
-    return speed(o.models * data.y.length * o.epochs, ms)
+    const samples = o.models * data.y.length * o.epochs
+    return { ...speed(samples, ms), samples_per_cpu_s: Math.round(samples / ((c.user + c.system) / 1e6)) }
   } finally {
     t.dispose()
   }
@@ -86,7 +91,7 @@ export function measureTorch(arch: string, rows: number, epochs: number, repeat 
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' })
   if (r.status !== 0) return null
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!)
-  return { samples_per_s: out.best_samples_per_s, wall_s: Number(((rows * epochs) / out.best_samples_per_s).toFixed(2)) }
+  return { samples_per_s: out.best_samples_per_s, wall_s: Number(((rows * epochs) / out.best_samples_per_s).toFixed(2)), samples_per_cpu_s: out.best_samples_per_cpu_s }
 }
 
 export const cores = () => availableParallelism()

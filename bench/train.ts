@@ -5,6 +5,9 @@
 //                 [--arch mlp_small|mlp_medium|mlp_large|linear] [--generic (no unrolled kernel)] [--any-wg N]
 // --json prints exactly one JSON object on stdout (progress goes to stderr). Timings are medians
 // over --repeat runs (default 3); the machine is shared, so the load average is printed too.
+// Also the WebAssembly trainer (1 model, so 1 worker), and best_path / best_samples_per_s: the
+// engine --device auto picks for one model of this architecture on this adapter (chooseEngine,
+// from the committed bench:archs speeds) and its speed measured here; best_why is its sentence.
 import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { asyncBufferFromFile } from 'hyparquet'
@@ -18,6 +21,8 @@ import type { TrainData, TrainJob } from '../src/model/contract.ts'
 import { openPageApi } from '../src/node/browser.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
+import { chooseEngine } from '../src/experiment/engineChoice.ts'
+import { measureWasm } from './cpuPaths.ts'
 
 function arg(argv: string[], name: string, def: number): number {
   const i = argv.indexOf(`--${name}`)
@@ -148,6 +153,17 @@ export default async function main(argv: string[]): Promise<number> {
       log(`  9 models: ${Math.round(multi[i]).toLocaleString('en')} samples/s summed (${(r9.wallMs / 1000).toFixed(2)} s${perCpu(9, r9)})`)
     }
 
+    const wasm: number[] = []
+    for (let i = 0; i < repeat; i++) {
+      const w = await measureWasm(data, arch, { workers: 1, models: 1, epochs })
+      wasm.push(w.samples_per_s)
+      log(`  WebAssembly trainer, 1 model: ${w.samples_per_s.toLocaleString('en')} samples/s (${w.wall_s} s)`)
+    }
+    const { widths } = archSpec(arch, data.nFeatures)
+    const choice = chooseEngine({ ok: true, software: info.software !== false, adapter: info.adapter }, [{ widths, models: 1, samples }])
+    const best = choice.engine === 'cpu' ? median(wasm) : median(single)
+    log(`  auto: ${choice.why}`)
+
     let cpu = NaN
     if (!argv.includes('--no-cpu')) {
       const jobs = benchJobs(data, 1, epochs, arch)
@@ -163,6 +179,10 @@ export default async function main(argv: string[]): Promise<number> {
       engine_single_samples_per_s: Math.round(median(single)),
       engine_multi9_samples_per_s: Math.round(median(multi)),
       cpu_reference_samples_per_s: Number.isNaN(cpu) ? null : Math.round(cpu),
+      wasm_samples_per_s: Math.round(median(wasm)),
+      best_path: choice.engine, // 'cpu' = the WebAssembly trainer
+      best_samples_per_s: Math.round(best),
+      best_why: choice.why,
       first_loss_ms: Math.round(median(first)),
       adapter: info.adapter as string,
       kernel,
