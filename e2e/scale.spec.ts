@@ -17,7 +17,7 @@ test(`a ${ROWS.toLocaleString('en-US')}-row corpus loads in the app and trains o
   const spec = { ...SCALE_DEFAULTS, rows: ROWS, keys: Math.max(1, Math.round((ROWS * SCALE_DEFAULTS.keys) / SCALE_DEFAULTS.rows)) }
   const { path } = await writeScaleCorpus(spec, { log: (s) => console.log(s) })
 
-  await page.goto('/?tab=data')
+  await page.goto('/?tab=data&trainer=gpu') // the GPU engine's epoch (auto would pick the WebAssembly trainer on SwiftShader)
   const panel = page.getByTestId('data-panel')
   const t0 = Date.now()
   await page.setInputFiles('#file', path)

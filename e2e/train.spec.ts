@@ -1,7 +1,7 @@
 // The Train panel end to end: demo corpus → train → live chart; cancel keeps finished epochs;
 // extra columns train as features and reach the exported model; the validation split modes;
-// the Experiments tab and the Train tab share one worker without running into each other; without WebGPU
-// the app says so plainly and trains on the CPU reference.
+// the Experiments tab and the Train tab share one worker without running into each other; auto says which
+// engine it picked and why; without WebGPU the app says so plainly and trains on the WebAssembly trainer.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { chromium, expect, test, type Locator, type Page } from '@playwright/test'
@@ -16,8 +16,8 @@ async function pick(model: Locator, item: string) {
 
 const SIX = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2']
 
-async function loadDemo(page: Page, extras: string[] = []) {
-  await page.goto('/?tab=data')
+async function loadDemo(page: Page, extras: string[] = [], query = '') {
+  await page.goto(`/?tab=data${query}`)
   await page.getByTestId('load-demo').click()
   if (extras.length) {
     // the Data tab reads the files again with the extra columns checked
@@ -54,6 +54,12 @@ test('trains mlp_small on the demo corpus with a live loss chart', async ({ page
   await expect(page.locator('.train')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
 
   await expect(page.getByTestId('train-device')).not.toContainText('Starting')
+  // auto says which engine it picked for mlp_small on this adapter and why, and the run trained there
+  const notice = page.getByTestId('train-notice')
+  await expect(notice).toContainText(/^mlp_small on (a software adapter|a GPU \(.+\)): the (CPU trainer|WebGPU engine)/)
+  const said = (await notice.textContent()) ?? ''
+  if (/: the CPU trainer is \d+\.\d× faster/.test(said)) await expect(page.getByTestId('train-device')).toContainText('CPU WebAssembly SIMD')
+  else await expect(page.getByTestId('train-device')).toContainText('WebGPU')
   const [loss] = await losses(page)
   expect(loss.length).toBe(4)
   expect(loss.every(Number.isFinite)).toBe(true)
@@ -127,7 +133,9 @@ test('a konvid-holdout run says which clips validate', async ({ page }) => {
 
 test('cancel mid-run keeps the finished epochs and can resume', async ({ page }) => {
   await loadDemo(page)
-  await page.locator('form [name=arch]').selectOption('mlp_small')
+  // mlp_large: 5000 epochs of mlp_small take the WebAssembly trainer (auto's pick here) only ~15 s,
+  // which a loaded machine can spend before the Cancel click lands
+  await page.locator('form [name=arch]').selectOption('mlp_large')
   await setField(page, 'epochs', '5000')
   await trainButton(page).click()
   await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
@@ -159,7 +167,8 @@ test('cancel mid-run keeps the finished epochs and can resume', async ({ page })
 })
 
 test('a lost GPU device is reported and the run resumes from the last completed epoch', async ({ page }) => {
-  await loadDemo(page)
+  // on SwiftShader auto trains on the WebAssembly trainer (faster there): force the GPU engine
+  await loadDemo(page, [], '&trainer=gpu')
   await expect(page.getByTestId('train-device')).toContainText('WebGPU', { timeout: 60_000 })
   await page.locator('form [name=arch]').selectOption('mlp_small')
   await setField(page, 'epochs', '5000')
@@ -195,7 +204,7 @@ test('a lost GPU device is reported and the run resumes from the last completed 
   expect(after.every(Number.isFinite)).toBe(true)
 })
 
-test('without WebGPU it says so plainly and trains on the CPU reference', async ({ baseURL }) => {
+test('without WebGPU it says so plainly and trains on the WebAssembly CPU trainer', async ({ baseURL }) => {
   // a browser of its own: the same Chromium without --enable-unsafe-webgpu has no adapter
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -206,8 +215,8 @@ test('without WebGPU it says so plainly and trains on the CPU reference', async 
     const page = await browser.newPage({ baseURL })
     page.on('pageerror', (e) => console.log('[pageerror]', e.message))
     await loadDemo(page)
-    await expect(page.getByTestId('train-notice')).toContainText(/WebGPU unavailable: .+ — training on the CPU reference/)
-    await expect(page.getByTestId('train-device')).toContainText('CPU reference')
+    await expect(page.getByTestId('train-notice')).toContainText(/WebGPU unavailable: .+ — training on the CPU WebAssembly SIMD \(\d+ workers?\) instead/)
+    await expect(page.getByTestId('train-device')).toContainText('CPU WebAssembly SIMD')
     await setField(page, 'epochs', '3')
     await trainButton(page).click()
     await expect(page.locator('.train')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 })
@@ -215,7 +224,8 @@ test('without WebGPU it says so plainly and trains on the CPU reference', async 
     expect(loss.length).toBe(3)
     expect(loss[2]).toBeLessThan(loss[0])
 
-    // the CPU reference yields to the worker's event loop, so cancel gets through mid-run
+    // the WebAssembly trainer's workers look for a cancel between slices, so it gets through mid-run
+    await page.locator('form [name=arch]').selectOption('mlp_large') // long enough to cancel on any trainer
     await setField(page, 'epochs', '5000')
     await trainButton(page).click()
     await expect.poll(async () => (await losses(page))[0]?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)

@@ -1,24 +1,29 @@
-// Training worker: a thin comlink adapter over a Trainer. openTrainer('auto') picks the WGSL engine
-// when WebGPU works here, else the CPU reference with a plain notice; streams per-epoch events back; and
-// cancels through an AbortSignal (the trainers yield often enough to receive the message).
-// After a device loss the trainer is dropped, so the next run (a resume) asks for a new device.
+// Training worker: a thin comlink adapter over a Trainer. openTrainer('auto') trains each run on the
+// engine that bench:archs measured faster for its architectures on this adapter — the WGSL engine
+// or the WebAssembly trainer (its own Web Workers, one per core) — and says which and why; without
+// WebGPU it trains on the WebAssembly trainer with a plain notice. prepare('gpu' | 'cpu') forces one.
+// Streams per-epoch events back and cancels through an AbortSignal (the trainers yield often enough
+// to receive the message). After a device loss the trainer is dropped, so the next run (a resume)
+// asks for a new device.
 import * as Comlink from 'comlink'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/contract.ts'
-import { gpuTrainer } from '../src/engine/index.ts'
-import { openTrainer } from '../src/experiment/openTrainer.ts'
+import { browserWasmTrainer } from '../src/cpu/browserWorker.ts'
+import { gpuTrainer, probeGpu } from '../src/engine/index.ts'
+import { AutoTrainer, openTrainer, TRAINER_POLICIES, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
 
 export interface TrainerInfo {
   kind: Trainer['kind']
   description: string
-  /** shown to the user when training falls back to the CPU */
+  /** shown to the user: why auto picked this engine, or why training fell back to the CPU */
   notice: string | null
 }
 
 let current: Promise<{ trainer: Trainer; info: TrainerInfo }> | null = null
+let policy: TrainerPolicy = 'auto'
 let controller: AbortController | null = null
 
 async function pick(): Promise<{ trainer: Trainer; info: TrainerInfo }> {
-  const { trainer, device, why, fellBack } = await openTrainer('auto', { openGpu: gpuTrainer })
+  const { trainer, device, why, fellBack } = await openTrainer(policy, { openGpu: gpuTrainer, probeGpu, openCpu: () => browserWasmTrainer() })
   return { trainer, info: { kind: trainer.kind, description: device, notice: fellBack ? why : null } }
 }
 
@@ -27,9 +32,21 @@ function ensure() {
   return current
 }
 
+/** What the latest run trained on (auto decides per run) and its sentence. */
+function infoAfter(trainer: Trainer, info: TrainerInfo): TrainerInfo {
+  if (!(trainer instanceof AutoTrainer) || !trainer.choice) return info
+  return { kind: trainer.kind, description: trainer.description, notice: trainer.choice.why }
+}
+
 const api = {
-  /** Choose the trainer and compile its pipelines; call early, while the data loads. */
-  async prepare(): Promise<TrainerInfo> {
+  /** Choose the trainer ('auto' unless the page forces 'gpu' or 'cpu'); call early, while the data loads. */
+  async prepare(force?: string | null): Promise<TrainerInfo> {
+    const p = (TRAINER_POLICIES as readonly string[]).includes(force ?? '') ? (force as TrainerPolicy) : 'auto'
+    if (p !== policy && current) {
+      ;(await current.catch(() => null))?.trainer.dispose()
+      current = null
+    }
+    policy = p
     return (await ensure()).info
   },
 
@@ -45,11 +62,12 @@ const api = {
     controller = ctl
     try {
       const results = await trainer.train(data, jobs, { onEpoch, signal: ctl.signal, resume })
+      const after = infoAfter(trainer, info)
       if (results.some((r) => r.status === 'device-lost')) {
         trainer.dispose()
         current = null
       }
-      return { results, info }
+      return { results, info: after }
     } finally {
       if (controller === ctl) controller = null
     }

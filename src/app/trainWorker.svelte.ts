@@ -27,7 +27,7 @@ class TrainWorkerClient {
 
   /** Pick the trainer and compile its pipelines (the worker does it once; again after a lost device). */
   prepare(): Promise<TrainerInfo> {
-    return this.worker().prepare()
+    return this.worker().prepare(new URL(location.href).searchParams.get('trainer')) // ?trainer=gpu|cpu forces an engine (auto otherwise)
   }
 
   /** Why `user` cannot train now, or null when it can. */
