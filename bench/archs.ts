@@ -4,10 +4,13 @@
 // on the GPU engine and on the WebAssembly trainer. Prints the table, writes
 // bench/results/archs-<date>.json, and rewrites src/experiment/engineSpeeds.ts — the speeds the
 // auto engine choice reads — from it (--no-table keeps the committed one).
-//   npm run bench:archs [-- --archs linear,mlp_small] [--rows N] [--epochs N] [--multi-rows N] [--out FILE] [--no-table]
+//   npm run bench:archs [-- --archs linear,mlp_small] [--rows N] [--epochs N] [--multi-rows N] [--out FILE] [--no-table] [--gpu]
+// --gpu launches Chromium for a real GPU (bench/gpu/browser.ts, as bench:gpu does): its rows go under
+// 'hardware' in the speed table, next to the 'software' rows measured elsewhere (the table keeps both).
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chooseEngine, type EngineSpeeds } from '../src/experiment/engineChoice.ts'
+import { chooseEngine, ENGINE_SPEEDS, type EngineSpeeds } from '../src/experiment/engineChoice.ts'
+import { openGpuHarness } from './gpu/browser.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import { archSpec, paramCount } from '../src/model/arch.ts'
 import type { TrainData } from '../src/model/contract.ts'
@@ -54,7 +57,8 @@ export default async function main(argv: string[]): Promise<number> {
   const multiData = fixtureData(multiRows)
 
   const onConsole = (l: string) => (l.includes('error') ? log(l) : undefined)
-  let session = await openPageApi({ onConsole })
+  const open = () => (argv.includes('--gpu') ? openGpuHarness({ onConsole }) : openPageApi({ onConsole }))
+  let session = await open()
   const rowsOut: ArchRow[] = []
   let adapter = ''
   let software = true
@@ -80,7 +84,7 @@ export default async function main(argv: string[]): Promise<number> {
         const msg = (e as Error).message.split('\n')[0]
         log(`${arch} × ${models} on the GPU engine failed: ${msg}; reopening Chromium`)
         await session.close().catch(() => {})
-        session = await openPageApi({ onConsole })
+        session = await open()
         await session.page.evaluate(() => (window as any).lab.engineInfo({}))
         return { samples_per_s: 0, wall_s: 0, kernel: 'failed', failed: msg }
       }
@@ -134,11 +138,13 @@ export default async function main(argv: string[]): Promise<number> {
   const out = resolve(ROOT, flag(argv, 'out', `bench/results/archs-${date}.json`))
   const rel = out.startsWith(ROOT + '/') ? out.slice(ROOT.length + 1) : out
   const kind = software ? 'software' : 'hardware'
-  const m = machine()
+  const m = { ...machine(), ...(software ? {} : { gpu: adapter }) }
   const table: EngineSpeeds = {
     source: rel,
+    sources: { ...ENGINE_SPEEDS.sources, [kind]: rel },
     measured: `${date}, ${m.cpu_model} × ${m.cores} cores, load average ${load0[0]} → ${load1[0]}`,
     adapters: {
+      ...ENGINE_SPEEDS.adapters,
       [kind]: Object.fromEntries(rowsOut.map((r) => [r.arch, {
         gpu: Object.fromEntries([[1, r.gpu_engine] as const, ...r.multi.map((x) => [x.models, x.gpu_engine] as const)].filter(([, g]) => !g.failed).map(([c, g]) => [c, g.samples_per_s])),
         cpu: { 1: r.wasm_1worker.samples_per_s, ...Object.fromEntries(r.multi.map((x) => [x.models, x.wasm_all_cores.samples_per_s])) },

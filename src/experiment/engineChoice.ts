@@ -27,6 +27,8 @@ export type SpeedRow = Record<string, number>
 export interface EngineSpeeds {
   /** the committed result file these speeds come from */
   source: string
+  /** per adapter kind, when the kinds were measured on different machines (then it wins over `source`) */
+  sources?: Partial<Record<'software' | 'hardware', string>>
   /** e.g. "2026-12-01, 2 cores (…), load average 2.1 → 2.4" */
   measured: string
   /** adapter kind → architecture name → engine → model count → samples/s */
@@ -130,7 +132,7 @@ export function chooseEngine(gpu: GpuProbe, work: WorkItem[] = [], table: Engine
     : `estimated from the speeds measured at ${count} model${count === '1' ? '' : 's'}`
   return {
     engine,
-    why: `${archWords(work, matched)} on ${where}: ${ENGINE_WORDS[engine]} is ${ratio.toFixed(1)}× faster (${evidence}, ${table.source})`,
+    why: `${archWords(work, matched)} on ${where}: ${ENGINE_WORDS[engine]} is ${ratio.toFixed(1)}× faster (${evidence}, ${table.sources?.[kind] ?? table.source})`,
     ratio,
   }
 }
