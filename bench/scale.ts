@@ -85,7 +85,9 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
   const server = await preview({ root: ROOT, logLevel: 'silent', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } })
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true })
   try {
-    const page = await browser.newPage()
+    const page = await (await browser.newContext({ serviceWorkers: process.env.SCALE_SW === 'allow' ? 'allow' : 'block' })).newPage()
+    page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`))
+    page.on('console', (m) => m.type() === 'error' && console.log(`  [page console] ${m.text()}`))
     await page.goto(new URL('?tab=data', server.resolvedUrls!.local[0]).href)
     await page.getByTestId('data-panel').waitFor()
     // the browser is a child of this process (Playwright launches it directly)
@@ -93,14 +95,29 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
     const before = pids.reduce((s, p) => s + procMemory(p).now, 0)
     const t0 = performance.now()
     await page.setInputFiles('#file', file)
-    await page.waitForFunction(
-      (n) => {
-        const el = document.querySelector('[data-testid=data-panel]')
-        return el?.getAttribute('data-status') === 'ready' && el.getAttribute('data-rows') === String(n)
-      },
-      rows,
-      { timeout: 1_200_000, polling: 100 },
-    )
+    // say where the page is every 15 s, so a stalled load shows what it stalled on
+    const watch = setInterval(() => {
+      page
+        .evaluate(() => {
+          const el = document.querySelector('[data-testid=data-panel]')
+          const notes = [...document.querySelectorAll('[data-testid=notice]')].map((n) => n.textContent?.trim()).join(' | ')
+          return `status ${el?.getAttribute('data-status')}, rows ${el?.getAttribute('data-rows')}, ${document.querySelector('[data-testid=load-progress]')?.textContent?.trim() ?? 'no progress bar'}${notes ? `, notices: ${notes}` : ''}`
+        })
+        .then((s) => console.log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${s}`))
+        .catch(() => {})
+    }, 15_000)
+    try {
+      await page.waitForFunction(
+        (n) => {
+          const el = document.querySelector('[data-testid=data-panel]')
+          return el?.getAttribute('data-status') === 'ready' && el.getAttribute('data-rows') === String(n)
+        },
+        rows,
+        { timeout: 1_200_000, polling: 100 },
+      )
+    } finally {
+      clearInterval(watch)
+    }
     const loadMs = performance.now() - t0
     const peak = pids.reduce((s, p) => s + procMemory(p).peak, 0)
     return { rows, loadMs, rowsPerSec: rows / (loadMs / 1000), rendererBeforeBytes: before, rendererPeakBytes: peak }

@@ -71,11 +71,12 @@ class ExperimentsStore {
     }
   })
 
-  /** The checked design on the loaded table (null before any data is loaded). */
+  /** The checked design on the loaded table (null before any data is loaded, and while a load
+   *  streams in: scheduling splits every row for every run, too much for each repaint of a large file). */
   readonly preview: Preview | null = $derived.by(() => {
     void data.contents
     const table = data.table
-    if (!table || table.rows === 0) return null
+    if (!table || table.rows === 0 || data.loading) return null
     if (!this.checked.design) return { schedule: null, error: this.checked.error }
     return this.plan(table, this.checked.design)
   })
