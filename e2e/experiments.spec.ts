@@ -2,7 +2,8 @@
 //  - the dose preset, one click, edited, run: the fold table (arm colours, the values of the JSON
 //    report), the forest plot, the per-fold dots, the dose chart, the loss charts, the downloads
 //    (report, models, registry), and the share link (copied; opened in a new page it restores the
-//    design; a damaged one gets a message);
+//    design; a damaged one gets a message), and the predicted-vs-VMAF scatter (a fold's n points per
+//    arm in the arm's colour, a toggle per arm hides its points);
 //  - foxbird undertrained (2 epochs): the convergence warning, no fold named as the outlier.
 // Screenshots at 1280×800 go to test-results/screens/ (with the demo spec's).
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -51,7 +52,7 @@ const DOSE_ARMS = ['konvid_0', 'konvid_10', 'konvid_25', 'konvid_50', 'konvid_10
 
 interface ReportJson {
   experiment: string
-  arms: Record<string, { folds: { source: string; plcc: number }[]; mean: { plcc: number }; worst_fold: string | null }>
+  arms: Record<string, { folds: { source: string; plcc: number; n: number }[]; mean: { plcc: number }; worst_fold: string | null }>
   comparisons: { a: string; b: string; delta_plcc: number; ci95: [number, number]; p: number }[]
   runs: { id: string; arm: string }[]
   design: { arms: { id: string }[]; seeds: number }
@@ -120,6 +121,51 @@ test('the dose preset runs in the app: tables, forest plot, dose chart, download
 
   await page.getByTestId('experiment-results').scrollIntoViewIfNeeded()
   await shot(page, 'experiments-dose-results')
+
+  // predicted vs VMAF on one fold: every arm in its table colour with the fold's n points; a toggle hides an arm
+  const scatter = page.getByTestId('fold-scatter')
+  const pick = page.getByTestId('scatter-fold')
+  await expect(pick.locator('option')).toHaveText(folds)
+  await expect(scatter).toHaveAttribute('data-fold', folds[0])
+  await pick.selectOption(folds[4])
+  await expect(scatter).toHaveAttribute('data-fold', folds[4])
+  await expect(scatter).toHaveAttribute('data-seed', '0')
+  const toggles = scatter.getByTestId('scatter-arm')
+  await expect(toggles).toHaveCount(5)
+  const nOf = (arm: string) => report.arms[arm].folds.find((f) => f.source === folds[4])!.n
+  for (const [k, arm] of DOSE_ARMS.entries()) {
+    await expect(toggles.nth(k)).toHaveAttribute('data-arm', arm)
+    await expect(toggles.nth(k)).toHaveAttribute('data-drawn', String(nOf(arm)))
+    await expect(toggles.nth(k)).toContainText(`${nOf(arm).toLocaleString('en-US')} points`)
+    await expect(toggles.nth(k).locator('i')).toHaveCSS('background-color', rgb(ARM_COLORS[k]))
+  }
+  expect(nOf('konvid_0')).toBeGreaterThan(100)
+  const canvas = scatter.locator('canvas')
+  await expect(canvas).toHaveCount(1)
+  const box = (await canvas.boundingBox())!
+  expect(box.width / box.height).toBeGreaterThan(0.85)
+  expect(box.width / box.height).toBeLessThan(1.2)
+  // pixels in an arm's exact colour: the dots drawn on the canvas
+  const pixels = (hex: string) =>
+    canvas.evaluate((c: HTMLCanvasElement, rgbHex) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(rgbHex.slice(i, i + 2), 16))
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+      let n = 0
+      for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b && d[i + 3] === 255) n++
+      return n
+    }, hex)
+  const last = DOSE_ARMS.length - 1
+  expect(await pixels(ARM_COLORS[last])).toBeGreaterThan(50)
+  await toggles.nth(last).click()
+  await expect(toggles.nth(last)).toHaveAttribute('aria-pressed', 'false')
+  await expect(toggles.nth(last)).toHaveAttribute('data-drawn', '0')
+  await expect.poll(() => pixels(ARM_COLORS[last])).toBe(0)
+  for (const k of [0, 1, 2, 3]) await expect(toggles.nth(k)).toHaveAttribute('data-drawn', String(nOf(DOSE_ARMS[k])))
+  await scatter.scrollIntoViewIfNeeded()
+  await shot(page, 'experiments-scatter')
+  await toggles.nth(last).click()
+  await expect(toggles.nth(last)).toHaveAttribute('data-drawn', String(nOf(DOSE_ARMS[last])))
+  await expect.poll(() => pixels(ARM_COLORS[last])).toBeGreaterThan(50)
 
   // the models and the registry export
   const zip = await downloadBytes(page, 'experiments-download-zip')
@@ -203,6 +249,15 @@ test('an undertrained foxbird run shows the convergence warning and names no out
   await expect(page.getByTestId('experiment-reading')).not.toContainText(/lowest fold [A-Z]/)
   await expect(page.getByTestId('experiment-reading')).toContainText('lowest fold not named')
   await expect(page.getByTestId('experiments-count')).toContainText(/c trains \d+ epochs/)
+  // two seeds: the scatter has a seed picker, and each arm shows the fold's rows for the seed picked
+  const scatter = page.getByTestId('fold-scatter')
+  await expect(page.getByTestId('scatter-seed').locator('option')).toHaveText(['0', '1'])
+  await page.getByTestId('scatter-seed').selectOption('1')
+  await expect(scatter).toHaveAttribute('data-seed', '1')
+  const drawn = await scatter.getByTestId('scatter-arm').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-drawn'))))
+  expect(drawn).toHaveLength(3)
+  expect(drawn[0]).toBeGreaterThan(100)
+  expect(new Set(drawn).size).toBe(1)
   await page.getByTestId('experiment-results').scrollIntoViewIfNeeded()
   await shot(page, 'experiments-undertrained')
 })

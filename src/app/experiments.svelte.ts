@@ -5,6 +5,7 @@
 // reading and charts' numbers all come from src/experiment; nothing here computes them.
 import { CORPORA } from '../data/table.ts'
 import { conductExperiment, type ExperimentResult } from '../experiment/conduct.ts'
+import { runTruths } from '../experiment/foldScatter.ts'
 import { checkDesign, DesignError, type ExperimentDesign } from '../experiment/design.ts'
 import { isPreset, presetDesign, type PresetName } from '../experiment/presets.ts'
 import type { ExperimentProgress } from '../experiment/run.ts'
@@ -60,6 +61,8 @@ class ExperimentsStore {
   /** per scheduled run, its training loss per epoch (copied in a few times a second) */
   losses = $state.raw<readonly (readonly number[])[]>([])
   result = $state.raw<ExperimentResult | null>(null)
+  /** per finished run (result.runs order), the VMAF of its test rows, taken from the table it ran on */
+  truths = $state.raw<Float32Array[]>([])
 
   /** the design checked (checkDesign), or why it is not a design */
   readonly checked: { design: ExperimentDesign | null; error: string | null } = $derived.by(() => {
@@ -177,6 +180,7 @@ class ExperimentsStore {
     this.schedule = schedule
     this.outcomes = []
     this.result = null
+    this.truths = []
     this.progress = NO_PROGRESS
     this.device = trainer.description
     this.status = 'running'
@@ -209,6 +213,7 @@ class ExperimentsStore {
     copyLosses(true)
     for (const f of res.failures) if (f.status !== 'cancelled') notices.say('experiments', { level: 'warning', subject: f.spec.id, text: f.message })
     this.outcomes = res.outcomes
+    this.truths = runTruths(res.runs, table.target())
     this.result = res
     this.status = res.cancelled ? 'cancelled' : 'done'
     this.phase = res.cancelled ? `cancelled: kept ${res.runs.length} of ${schedule.runs.length} models` : `done: ${res.runs.length} models`
