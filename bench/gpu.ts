@@ -107,7 +107,7 @@ export default async function main(argv: string[]): Promise<number> {
       log('FoxBird study (a)+(b)+(c), demo corpus, mlp_small, 30 epochs, 1 seed')
       const o = await page.evaluate(
         (r) => (window as any).lab.studyRun(r),
-        { settings: { arch: 'mlp_small', epochs: 30, batchSize: 256, lr: 1e-3, scalerMode: 'standard', seeds: 1, arms: ['a', 'b', 'c'] }, trainer: 'webgpu' },
+        { design: 'foxbird', epochs: 30, seeds: 1, recipe: { arch: 'mlp_small', batchSize: 256, lr: 1e-3, scalerMode: 'standard' }, trainer: 'webgpu' },
       )
       study = {
         device: o.device,

@@ -23,7 +23,7 @@ interface Out {
   runs: { arm: string; fold: string; seed: number; plcc: number }[]
   failed: unknown[]
   armTimes: Record<string, { first: number; last: number }>
-  summary: { arms: Record<string, { mean: { plcc: number }; std: { plcc: number } }> }
+  summary: { arms: Record<string, { mean: { plcc: number | null }; std: { plcc: number | null } }> }
 }
 
 const PYTORCH_NINE_RUNS_S = [110, 125]
@@ -42,17 +42,18 @@ export default async function main(argv: string[]): Promise<number> {
   try {
     const run = (req: Record<string, unknown>) =>
       session.page.evaluate((r) => (window as unknown as { lab: { studyRun(r: unknown): Promise<Out> } }).lab.studyRun(r), req)
-    const settings = { arch: 'mlp_small', epochs, batchSize: 256, lr: 1e-3, scalerMode: 'standard' }
+    // the foxbird preset through the pipeline (src/pageApi/study.ts), with the reference recipe
+    const recipe = { arch: 'mlp_small', batchSize: 256, lr: 1e-3, scalerMode: 'standard' }
 
     if (only !== 'loso') {
       log(`[bench] FoxBird study (a)+(b)+(c), demo corpus, ${epochs} epochs, ${seeds} seed(s), ${trainer}`)
-      const o = await run({ settings: { ...settings, seeds, arms: ['a', 'b', 'c'] }, trainer })
+      const o = await run({ design: 'foxbird', epochs, recipe, seeds, trainer })
       results.study = summarize(o)
       log(`[bench] study: ${fmt(o)}`)
     }
     if (only !== 'study') {
       log(`[bench] 9-fold LOSO, ${rows.toLocaleString('en-US')} resampled rows (nflx + konvid), ${epochs} epochs, ${trainer}`)
-      const o = await run({ settings: { ...settings, seeds: 1, arms: ['b'] }, trainer, resampleRows: rows, resampleSeed: 0 })
+      const o = await run({ design: 'foxbird', epochs, recipe, seeds: 1, arms: ['b'], trainer, resampleRows: rows, resampleSeed: 0 })
       results.loso = { ...summarize(o), pytorch_nine_sequential_runs_s: PYTORCH_NINE_RUNS_S, speedup_vs_pytorch: [PYTORCH_NINE_RUNS_S[0] / (o.wallMs / 1000), PYTORCH_NINE_RUNS_S[1] / (o.wallMs / 1000)].map((v) => Number(v.toFixed(2))) }
       log(`[bench] loso @${rows}: ${fmt(o)} (PyTorch, nine sequential runs: ${PYTORCH_NINE_RUNS_S.join('–')} s)`)
     }
@@ -77,7 +78,7 @@ function summarize(o: Out) {
     wall_s: round(o.wallMs / 1000),
     samples_per_s: Math.round(o.totalSamples / (o.trainMs / 1000)),
     arm_first_last_s: Object.fromEntries(Object.entries(o.armTimes).map(([a, t]) => [a, [round(t.first / 1000), round(t.last / 1000)]])),
-    mean_plcc: Object.fromEntries(Object.entries(o.summary.arms).map(([a, s]) => [a, round(s.mean.plcc, 4)])),
+    mean_plcc: Object.fromEntries(Object.entries(o.summary.arms).map(([a, s]) => [a, s.mean.plcc === null ? null : round(s.mean.plcc, 4)])),
   }
 }
 

@@ -1,7 +1,7 @@
 // A table of `rows` rows drawn with replacement from another (seeded, TorchGenerator), for the
 // benchmark's large LOSO sweeps on the demo corpus's distribution. The draws are sorted, so the
 // result keeps the base table's layout (nflx sources in order, then konvid clips).
-import type { LoadedFile, TableView } from '../data/table.ts'
+import type { LoadedFile, TableView } from './table.ts'
 import { TorchGenerator } from '../base/prng.ts'
 
 export function resampleTable(base: TableView, rows: number, seed: number): TableView {

@@ -2,6 +2,7 @@
 // afterwards. Arm ids are the report's keys (foxbird a/b/c, arch names, cross directions, dose %).
 import type { NamedArch } from '../model/arch.ts'
 import type { ArmDesign, ExperimentDesign, KonvidCorpus } from './design.ts'
+import { removeArm } from './designEdit.ts'
 
 export const PRESETS = ['foxbird', 'arch', 'cross', 'dose'] as const
 export type PresetName = (typeof PRESETS)[number]
@@ -11,6 +12,10 @@ export interface PresetOptions {
   firstSeed?: number
   /** epochs of every arm that does not match another's steps (default 30) */
   epochs?: number
+  /** replaces these settings in every arm (a front end's model settings) */
+  recipe?: Partial<Pick<ArmDesign, 'arch' | 'hidden' | 'features' | 'batchSize' | 'lr' | 'scalerMode'>>
+  /** only these arms, with the comparisons between them; an arm that matched a dropped arm's steps trains its own epochs */
+  arms?: readonly string[]
 }
 
 const RECIPE = { batchSize: 256, lr: 1e-3, scalerMode: 'standard' as const }
@@ -83,6 +88,13 @@ export function isPreset(name: string): name is PresetName {
 /** A preset's design; `epochs` replaces every fixed epoch count (steps-matched arms follow). */
 export function presetDesign(name: PresetName, opts: PresetOptions = {}): ExperimentDesign {
   const d = BUILDERS[name]()
-  const arms = opts.epochs === undefined ? d.arms : d.arms.map((a) => ({ ...a, epochs: opts.epochs! }))
-  return { ...d, arms, seeds: opts.seeds ?? 1, firstSeed: opts.firstSeed ?? 0 }
+  const arms = d.arms.map((a) => ({ ...a, ...(opts.epochs === undefined ? {} : { epochs: opts.epochs }), ...opts.recipe }))
+  let design: ExperimentDesign = { ...d, arms, seeds: opts.seeds ?? 1, firstSeed: opts.firstSeed ?? 0 }
+  if (opts.arms) {
+    const ids = d.arms.map((a) => a.id)
+    const unknown = opts.arms.filter((id) => !ids.includes(id))
+    if (unknown.length || opts.arms.length === 0) throw new RangeError(`the ${name} preset's arms are ${ids.join(', ')}; asked for ${opts.arms.length ? unknown.join(', ') : 'none'}`)
+    for (const id of ids) if (!opts.arms.includes(id)) design = removeArm(design, id)
+  }
+  return design
 }

@@ -1,24 +1,28 @@
-// window.lab functions of the study area, for Playwright tests, bench/loso.ts and the CLI: the
-// app's study path — the GPU engine (CPU reference on request), the splits, ONNX export and the
-// onnxruntime-web evaluation worker — driven from Node with plain JSON in and out.
+// window.lab functions of the experiment area, for Playwright tests, bench/loso.ts and bench/gpu.ts:
+// a designed experiment (a preset, by default foxbird, or a whole design) conducted through the one
+// pipeline (conductExperiment) on the GPU engine (CPU reference on request), with ONNX export and
+// the onnxruntime-web evaluation worker — driven from Node with plain JSON in and out.
 import { webEvaluator } from '../../workers/evalClient.ts'
-import { DEMO_FILES } from '../experiment/demo.ts'
 import { ingestSources, type SourceInput } from '../data/ingest.ts'
+import { resampleTable } from '../data/resample.ts'
 import type { TableView } from '../data/table.ts'
+import { conductExperiment } from '../experiment/conduct.ts'
+import { DEMO_FILES } from '../experiment/demo.ts'
+import { checkDesign, type ExperimentDesign } from '../experiment/design.ts'
 import { openTrainer } from '../experiment/openTrainer.ts'
-import type { Trainer } from '../model/contract.ts'
-import type { EpChoice } from '../onnx/evaluator.ts'
+import { presetDesign, type PresetName, type PresetOptions } from '../experiment/presets.ts'
+import { experimentReportJson, experimentReportMarkdown, type ExperimentReportJson } from '../experiment/report.ts'
+import { runSamples } from '../experiment/run.ts'
+import type { ExperimentSummary } from '../experiment/summary.ts'
 import { gpuTrainer } from '../engine/index.ts'
-import { resampleTable } from '../study/resample.ts'
-import { studyReportJson, studyReportMarkdown, type StudyReportJson } from '../study/report.ts'
-import { runStudy } from '../study/run.ts'
-import { DEFAULT_STUDY_SETTINGS, type Arm, type StudyEvent, type StudySettings, type StudySummary } from '../study/types.ts'
+import { stepsPerEpoch, type Trainer } from '../model/contract.ts'
+import type { EpChoice } from '../onnx/evaluator.ts'
 
-
-export interface StudyRunRequest {
+export interface StudyRunRequest extends PresetOptions {
   /** parquet URLs relative to the page (default: the demo corpus) */
   dataUrls?: string[]
-  settings?: Partial<StudySettings>
+  /** a preset (default foxbird, shaped by the PresetOptions fields) or a whole design (checked; they are then ignored) */
+  design?: PresetName | ExperimentDesign
   /** 'webgpu' (default): the WGSL engine; 'cpu': the CPU reference */
   trainer?: 'webgpu' | 'cpu'
   ep?: EpChoice
@@ -35,16 +39,18 @@ export interface StudyRunOutput {
   trainMs: number
   rows: number
   folds: string[]
-  epochsC: Record<string, number>
+  /** per arm, per fold: the epochs it trained (steps-matched arms differ per fold) */
+  epochs: Record<string, Record<string, number>>
   totalSamples: number
   totalSteps: number
   cancelled: boolean
-  /** ms from the start until each arm's first / last model was evaluated */
-  armTimes: Partial<Record<Arm, { first: number; last: number }>>
-  runs: { arm: Arm; fold: string; seed: number; plcc: number; srocc: number; rmse: number; n: number; epochs: number; steps: number; trainRows: number; ep: string; finalTrainLoss: number | null }[]
-  failed: { arm: Arm; fold: string; seed: number; status: string; message: string }[]
-  summary: StudySummary
-  report: StudyReportJson
+  /** ms from the start until each arm's first / last fold result */
+  armTimes: Record<string, { first: number; last: number }>
+  /** one per fold result (arm × fold × seed), in the schedule's fold order */
+  runs: { arm: string; fold: string; seed: number; plcc: number; srocc: number; rmse: number; n: number; epochs: number; steps: number; trainRows: number; ep: string; finalTrainLoss: number | null }[]
+  failed: { arm: string; fold: string; seed: number; status: string; message: string }[]
+  summary: ExperimentSummary
+  report: ExperimentReportJson
   markdown: string
 }
 
@@ -77,31 +83,58 @@ async function pickTrainer(kind: 'webgpu' | 'cpu'): Promise<Trainer> {
   return gpu
 }
 
-/** Run the study (all arms, all seeds) and return its numbers; progress goes to the console. */
+function designOf(req: StudyRunRequest): ExperimentDesign {
+  const d = req.design ?? 'foxbird'
+  return typeof d === 'string' ? presetDesign(d, req) : checkDesign(d, 'the requested design')
+}
+
+/** Conduct the experiment (every arm × fold × seed) and return its numbers; progress goes to the console. */
 export async function studyRun(req: StudyRunRequest = {}): Promise<StudyRunOutput> {
   const t0 = performance.now()
   let table = await loadTable(req.dataUrls ?? [...DEMO_FILES])
   if (req.resampleRows) table = resampleTable(table, req.resampleRows, req.resampleSeed ?? 0)
   const loadMs = performance.now() - t0
+  const design = designOf(req)
   const trainer = await pickTrainer(req.trainer ?? 'webgpu')
-  const settings: StudySettings = { ...DEFAULT_STUDY_SETTINGS, ...req.settings }
   controller = new AbortController()
   const start = performance.now()
   const armTimes: StudyRunOutput['armTimes'] = {}
   let lastLog = 0
-  const onEvent = (ev: StudyEvent) => {
-    if (ev.type === 'fold') {
-      const at = performance.now() - start
-      const a = (armTimes[ev.run.arm] ??= { first: at, last: at })
-      a.last = at
-    } else if (ev.type === 'progress' && performance.now() - lastLog > 5000) {
-      lastLog = performance.now()
-      console.log(`[study] ${((100 * ev.doneSamples) / ev.totalSamples).toFixed(0)}% after ${(ev.elapsedMs / 1000).toFixed(1)} s`)
-    } else if (ev.type === 'phase') console.log(`[study] ${ev.message}`)
-  }
   try {
-    const res = await runStudy(table, settings, { trainer, evaluator: webEvaluator }, { signal: controller.signal, onEvent, ep: req.ep, quietEpochs: true })
-    const report = studyReportJson(res)
+    const res = await conductExperiment(
+      table,
+      design,
+      { trainer, evaluator: webEvaluator },
+      {
+        signal: controller.signal,
+        ep: req.ep,
+        onFold: (_outs, run) => {
+          const at = performance.now() - start
+          const a = (armTimes[run.arm] ??= { first: at, last: at })
+          a.last = at
+        },
+        onProgress: (p) => {
+          if (performance.now() - lastLog < 5000) return
+          lastLog = performance.now()
+          console.log(`[study] ${((100 * p.doneSamples) / p.totalSamples).toFixed(0)}% after ${(p.elapsedMs / 1000).toFixed(1)} s`)
+        },
+        onPhase: (m) => console.log(`[study] ${m}`),
+      },
+    )
+    const { schedule } = res
+    const report = experimentReportJson({
+      design,
+      summary: res.summary,
+      runs: res.runs,
+      failures: res.failures.filter((f) => f.status !== 'cancelled').map((f) => f.message),
+      files: table.files,
+      device: res.device,
+      wallMs: res.wallMs,
+      cancelled: res.cancelled,
+      planned: schedule.runs.length,
+    })
+    const runOf = (arm: string, fold: string, seed: number) =>
+      res.runs.find((r) => r.scheduled.arm === arm && r.scheduled.seed === seed && r.scheduled.groups.some((g) => g.fold === fold))!
     return {
       device: res.device,
       trainer: trainer.kind,
@@ -109,30 +142,36 @@ export async function studyRun(req: StudyRunRequest = {}): Promise<StudyRunOutpu
       wallMs: res.wallMs,
       trainMs: res.trainMs,
       rows: table.rows,
-      folds: res.plan.folds,
-      epochsC: res.plan.epochsC,
-      totalSamples: res.plan.totalSamples,
-      totalSteps: res.plan.totalSteps,
+      folds: schedule.folds,
+      epochs: schedule.epochs,
+      totalSamples: schedule.runs.reduce((n, r) => n + runSamples(r.spec), 0),
+      totalSteps: schedule.runs.reduce((n, r) => n + r.spec.epochs * stepsPerEpoch(r.spec.rows.trainRows.length, r.spec.batchSize), 0),
       cancelled: res.cancelled,
       armTimes,
-      runs: res.runs.map((r) => ({
-        arm: r.arm,
-        fold: r.fold,
-        seed: r.seed,
-        plcc: r.plcc,
-        srocc: r.srocc,
-        rmse: r.rmse,
-        n: r.n,
-        epochs: r.epochs,
-        steps: r.steps,
-        trainRows: r.trainRows,
-        ep: r.ep,
-        finalTrainLoss: r.trainLoss.at(-1) ?? null,
-      })),
-      failed: res.failed,
+      runs: res.outcomes.map((o) => {
+        const { scheduled, outcome } = runOf(o.arm, o.fold, o.seed)
+        return {
+          arm: o.arm,
+          fold: o.fold,
+          seed: o.seed,
+          plcc: o.plcc,
+          srocc: o.srocc,
+          rmse: o.rmse,
+          n: o.n,
+          epochs: scheduled.spec.epochs,
+          steps: outcome.steps,
+          trainRows: scheduled.spec.rows.trainRows.length,
+          ep: outcome.ep,
+          finalTrainLoss: o.trainLoss.at(-1) ?? null,
+        }
+      }),
+      failed: res.failures.map((f) => {
+        const s = schedule.runs[f.index]
+        return { arm: s.arm, fold: s.fold, seed: s.seed, status: f.status, message: f.message }
+      }),
       summary: res.summary,
       report,
-      markdown: studyReportMarkdown(report),
+      markdown: experimentReportMarkdown(report),
     }
   } finally {
     controller = null

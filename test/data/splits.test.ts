@@ -11,7 +11,7 @@ import {
   type Split,
 } from '../../src/data/splits.ts'
 import type { TableView } from '../../src/data/table.ts'
-import { demoLike } from './fakeTable.ts'
+import { demoLike } from '../study/fakeTable.ts'
 
 const DEMO_SOURCES = ['Harbor', 'Meadow', 'Alpine', 'Blossom', 'Creek', 'Cups', 'Ivy', 'Toonland', 'NightGrain']
 const combined = demoLike({ sources: DEMO_SOURCES, konvidClips: 40 })
@@ -180,7 +180,7 @@ describe('combined and single-corpus modes', () => {
 
 describe('resampled tables (benchmark)', () => {
   it('draw rows with replacement, seeded, keeping every column aligned', async () => {
-    const { resampleTable } = await import('../../src/study/resample.ts')
+    const { resampleTable } = await import('../../src/data/resample.ts')
     const big = resampleTable(combined, 5000, 3)
     expect(big.rows).toBe(5000)
     expect(resampleTable(combined, 5000, 3).target()).toEqual(big.target())

@@ -44,6 +44,21 @@ describe('design edits', () => {
   })
 })
 
+describe('preset options', () => {
+  it('recipe replaces every arm’s settings; arms keeps some, their comparisons follow; an unknown arm is refused', () => {
+    const d = presetDesign('foxbird', { seeds: 5, firstSeed: 2, epochs: 12, recipe: { arch: 'mlp_medium', lr: 0.01, batchSize: 64 } })
+    expect(d.arms.map((a) => [a.arch, a.lr, a.batchSize, a.epochs])).toEqual([['mlp_medium', 0.01, 64, 12], ['mlp_medium', 0.01, 64, 12], ['mlp_medium', 0.01, 64, 12]])
+    expect([d.seeds, d.firstSeed, d.arms[2].matchStepsOf]).toEqual([5, 2, 'b'])
+    const ac = presetDesign('foxbird', { arms: ['a', 'c'] })
+    expect(ac.arms.map((a) => a.id)).toEqual(['a', 'c'])
+    expect(ac.arms[1].matchStepsOf).toBeUndefined()
+    expect(ac.comparisons).toEqual([{ a: 'a', b: 'c' }])
+    expect(() => checkDesign(ac)).not.toThrow()
+    expect(() => presetDesign('foxbird', { arms: ['a', 'd'] })).toThrow("the foxbird preset's arms are a, b, c; asked for d")
+    expect(() => presetDesign('dose', { arms: [] })).toThrow(/asked for none/)
+  })
+})
+
 describe('loss curves and the report', () => {
   const rows = [
     ...['Alpine', 'Harbor', 'Wharf'].flatMap((source) => Array.from({ length: 6 }, (_, i) => ({ corpus: 'nflx' as const, source, key: `${source}_${i % 2}` }))),
