@@ -1,26 +1,7 @@
-// `study --json`: the summary projected onto exactly the contract's fields, and the text tables.
+// `study` without --json: the text tables (the --json object is src/experiment/report.ts's reportContract).
 import { fmtCorr, fmtRmse } from '../src/experiment/format.ts'
 import type { ExperimentSummary } from '../src/experiment/summary.ts'
 import { table as textTable } from './output.ts'
-
-/** {experiment, arms: {ID: {label, folds, all, mean, std, ci95}}, comparisons, reading} */
-export function studyContract(s: ExperimentSummary) {
-  const arms = Object.fromEntries(
-    Object.entries(s.arms).map(([id, a]) => [
-      id,
-      {
-        label: a.label,
-        folds: a.folds.map((f) => ({ source: f.source, plcc: f.plcc, srocc: f.srocc, rmse: f.rmse, n: f.n, plcc_seeds: f.plcc_seeds })),
-        all: a.all,
-        mean: a.mean,
-        std: a.std,
-        ci95: a.ci95,
-      },
-    ]),
-  )
-  const comparisons = s.comparisons.map((c) => ({ a: c.a, b: c.b, delta_plcc: c.delta_plcc, ci95: c.ci95, p: c.p }))
-  return { experiment: s.experiment, arms, comparisons, reading: s.reading }
-}
 
 const corr = (v: number | null) => (v === null ? 'n/a' : fmtCorr(v))
 const err = (v: number | null) => (v === null ? 'n/a' : fmtRmse(v))

@@ -10,6 +10,7 @@ import { checkDesign, DesignError, type ExperimentDesign } from '../../src/exper
 import { fmtCorr, fmtRmse } from '../../src/experiment/format.ts'
 import { LIMITS } from '../../src/experiment/limits.ts'
 import { isPreset, presetDesign, PRESETS } from '../../src/experiment/presets.ts'
+import { conductedReportJson, experimentReportMarkdown, reportContract } from '../../src/experiment/report.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { sidecar, sidecarJson } from '../../src/onnx/index.ts'
 import type { CommandHelp, Flags } from '../args.ts'
@@ -21,7 +22,7 @@ import { printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { writeRegistryDir } from '../registry.ts'
 import { DATA_SPECS, readRunSettings, RUN_SPECS } from '../settings.ts'
-import { studyContract, studyText } from '../studyOutput.ts'
+import { studyText } from '../studyOutput.ts'
 
 export const STUDY_HELP: CommandHelp = {
   name: 'study',
@@ -111,13 +112,15 @@ export async function studyCommand(flags: Flags, progress: Progress, signal: Abo
     progress.end()
     if (res.cancelled && res.runs.length === 0) throw new InterruptedError('interrupted before any model finished; nothing was written')
     writeModels(res, run.outDir)
-    const contract = studyContract(res.summary)
-    const reportPath = writeOut(join(run.outDir, `${design.name}.report.json`), JSON.stringify({ ...contract, methods: res.summary.methods, design, device: res.device, wall_s: res.wallMs / 1000 }, null, 2) + '\n')
+    // the app's report (src/experiment/report.ts): .json and .md; --json prints its contract fields
+    const report = conductedReportJson(res, table.files)
+    const reportPath = writeOut(join(run.outDir, `${design.name}.report.json`), JSON.stringify(report, null, 2) + '\n')
+    writeOut(join(run.outDir, `${design.name}.report.md`), experimentReportMarkdown(report))
     if (registryOut) progress.line(`registry: ${writeRegistryDir(registryOut, res.runs.map((r) => r.outcome))}`)
     if (res.cancelled) throw new InterruptedError(`interrupted: wrote the ${res.runs.length} of ${res.schedule.runs.length} models that finished and a partial report (${reportPath})`)
     for (const f of res.failures) progress.warn(f.message)
     progress.line(`${res.runs.length} models in ${(res.wallMs / 1000).toFixed(1)} s on ${res.device}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))
-    if (run.json) printJson(contract)
+    if (run.json) printJson(reportContract(report))
     else printText(studyText(res.summary, reportPath))
     return res.failures.length ? 1 : 0
   } finally {

@@ -5,7 +5,7 @@
 import { modelsZip, registryZip } from '../experiment/bundle.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
 import { checkDesign, DesignError } from '../experiment/design.ts'
-import { experimentReportJson, experimentReportMarkdown, type ExperimentReportJson } from '../experiment/report.ts'
+import { conductedReportJson, experimentReportMarkdown, type ExperimentReportJson } from '../experiment/report.ts'
 import { designUrl, readDesignUrl } from '../experiment/shareLink.ts'
 import { data } from './data.svelte.ts'
 import { experiments } from './experiments.svelte.ts'
@@ -13,18 +13,7 @@ import { notices } from './notices.svelte.ts'
 
 export function reportJson(): ExperimentReportJson | null {
   const res = experiments.result
-  if (!res) return null
-  return experimentReportJson({
-    design: res.schedule.design,
-    summary: res.summary,
-    runs: res.runs,
-    failures: res.failures.filter((f) => f.status !== 'cancelled').map((f) => f.message),
-    files: data.table?.files ?? [],
-    device: res.device,
-    wallMs: res.wallMs,
-    cancelled: res.cancelled,
-    planned: res.schedule.runs.length,
-  })
+  return res ? conductedReportJson(res, data.table?.files ?? []) : null
 }
 
 export function reportJsonText(): string | null {

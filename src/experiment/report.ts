@@ -1,9 +1,11 @@
 // An experiment's report, as JSON and as Markdown, from what conductExperiment returned: the
 // design, the statistics (summarizeExperiment's arms and comparisons, with each comparison's
 // verdict), the computed reading, every run's scores and model id, and where and how long it ran.
-// The JSON's arms/comparisons/reading carry the fields of the CLI's `study --json` contract.
+// The JSON's arms/comparisons/reading carry the fields of the CLI's `study --json` contract, and
+// reportContract projects them onto exactly those fields. The app, the page API and the CLI all
+// write this report (conductedReportJson).
 import type { LoadedFile } from '../data/table.ts'
-import type { ConductedRun } from './conduct.ts'
+import type { ConductedRun, ExperimentResult } from './conduct.ts'
 import type { ArmDesign, ExperimentDesign, Protocol } from './design.ts'
 import { fmtCorr, fmtDuration, fmtP, fmtRmse, fmtSigned } from './format.ts'
 import { verdictOf } from './reading.ts'
@@ -67,6 +69,43 @@ export function experimentReportJson(r: ExperimentReportInput): ExperimentReport
     models: { planned: r.planned, finished: r.runs.length },
     cancelled: r.cancelled,
   }
+}
+
+/** The report of a conducted experiment on the loaded `files`; cancelled runs are not failures. */
+export function conductedReportJson(res: ExperimentResult, files: ExperimentReportInput['files']): ExperimentReportJson {
+  return experimentReportJson({
+    design: res.schedule.design,
+    summary: res.summary,
+    runs: res.runs,
+    failures: res.failures.filter((f) => f.status !== 'cancelled').map((f) => f.message),
+    files,
+    device: res.device,
+    wallMs: res.wallMs,
+    cancelled: res.cancelled,
+    planned: res.schedule.runs.length,
+  })
+}
+
+/**
+ * The CLI's `study --json` object, from a summary or a report (it has the summary's fields):
+ * {experiment, arms: {ID: {label, folds, all, mean, std, ci95}}, comparisons: [{a, b, delta_plcc, ci95, p}], reading}.
+ */
+export function reportContract(j: Pick<ExperimentSummary, 'experiment' | 'arms' | 'comparisons' | 'reading'>) {
+  const arms = Object.fromEntries(
+    Object.entries(j.arms).map(([id, a]) => [
+      id,
+      {
+        label: a.label,
+        folds: a.folds.map((f) => ({ source: f.source, plcc: f.plcc, srocc: f.srocc, rmse: f.rmse, n: f.n, plcc_seeds: f.plcc_seeds })),
+        all: a.all,
+        mean: a.mean,
+        std: a.std,
+        ci95: a.ci95,
+      },
+    ]),
+  )
+  const comparisons = j.comparisons.map((c) => ({ a: c.a, b: c.b, delta_plcc: c.delta_plcc, ci95: c.ci95, p: c.p }))
+  return { experiment: j.experiment, arms, comparisons, reading: j.reading }
 }
 
 /** "nflx + 25% of the konvid clips (seed 0)" */

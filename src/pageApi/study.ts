@@ -11,7 +11,7 @@ import { DEMO_FILES } from '../experiment/demo.ts'
 import { checkDesign, type ExperimentDesign } from '../experiment/design.ts'
 import { openTrainer } from '../experiment/openTrainer.ts'
 import { presetDesign, type PresetName, type PresetOptions } from '../experiment/presets.ts'
-import { experimentReportJson, experimentReportMarkdown, type ExperimentReportJson } from '../experiment/report.ts'
+import { conductedReportJson, experimentReportMarkdown, type ExperimentReportJson } from '../experiment/report.ts'
 import { runSamples } from '../experiment/run.ts'
 import type { ExperimentSummary } from '../experiment/summary.ts'
 import { gpuTrainer } from '../engine/index.ts'
@@ -122,17 +122,7 @@ export async function studyRun(req: StudyRunRequest = {}): Promise<StudyRunOutpu
       },
     )
     const { schedule } = res
-    const report = experimentReportJson({
-      design,
-      summary: res.summary,
-      runs: res.runs,
-      failures: res.failures.filter((f) => f.status !== 'cancelled').map((f) => f.message),
-      files: table.files,
-      device: res.device,
-      wallMs: res.wallMs,
-      cancelled: res.cancelled,
-      planned: schedule.runs.length,
-    })
+    const report = conductedReportJson(res, table.files)
     const runOf = (arm: string, fold: string, seed: number) =>
       res.runs.find((r) => r.scheduled.arm === arm && r.scheduled.seed === seed && r.scheduled.groups.some((g) => g.fold === fold))!
     return {

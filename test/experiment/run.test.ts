@@ -9,7 +9,7 @@ import { gather } from '../../src/data/gather.ts'
 import { modelsZip } from '../../src/experiment/bundle.ts'
 import { conductExperiment } from '../../src/experiment/conduct.ts'
 import { presetDesign } from '../../src/experiment/presets.ts'
-import { experimentReportJson, experimentReportMarkdown } from '../../src/experiment/report.ts'
+import { conductedReportJson, experimentReportJson, experimentReportMarkdown, reportContract } from '../../src/experiment/report.ts'
 import type { ExperimentProgress } from '../../src/experiment/run.ts'
 import { metrics } from '../../src/metrics/index.ts'
 import { predict } from '../../src/model/forward.ts'
@@ -75,6 +75,16 @@ describe('conductExperiment (CPU trainer + onnxruntime-node)', () => {
     }
     const json = experimentReportJson({ design, summary: s, runs: res.runs, failures: [], files: [], device: res.device, wallMs: res.wallMs, cancelled: false, planned: res.schedule.runs.length })
     expect(json.arms.a.folds[2].plcc).toBe(s.arms.a.folds[2].plcc)
+    expect(conductedReportJson(res, [])).toEqual({ ...json, wall_s: res.wallMs / 1000 })
+    // the CLI's `study --json`: exactly the contract's fields, the same from the report as from the summary
+    const contract = reportContract(json)
+    expect(contract).toEqual(reportContract(s))
+    expect(Object.keys(contract)).toEqual(['experiment', 'arms', 'comparisons', 'reading'])
+    expect(Object.keys(contract.arms.c)).toEqual(['label', 'folds', 'all', 'mean', 'std', 'ci95'])
+    expect(Object.keys(contract.arms.c.folds[0])).toEqual(['source', 'plcc', 'srocc', 'rmse', 'n', 'plcc_seeds'])
+    expect(contract.comparisons.map((c) => Object.keys(c))).toEqual(Array(3).fill(['a', 'b', 'delta_plcc', 'ci95', 'p']))
+    expect(contract.arms.b.folds[1]).toMatchObject({ source: 'Meadow', plcc: s.arms.b.folds[1].plcc, n: 48 })
+    expect(contract.comparisons[0].p).toBe(json.comparisons[0].p)
     expect(json.runs).toHaveLength(18)
     const md = experimentReportMarkdown(json)
     for (const id of ['a', 'b', 'c']) for (const f of s.arms[id].folds) expect(md).toContain(f.plcc!.toFixed(4))
