@@ -45,7 +45,7 @@ interface HarnessOutput {
   runs: HarnessRun[]
   failed: unknown[]
   summary: {
-    arms: Record<Arm, { mean: TorchScores; std: TorchScores; worst_fold: string; folds: ({ source: string } & TorchScores)[] }>
+    arms: Record<Arm, { mean: TorchScores; std: TorchScores; worst_fold: string; folds: ({ source: string } & TorchScores)[]; unconverged: { fold: string; seed: number; reason: string }[] }>
     reading: string
   }
   markdown: string
@@ -114,8 +114,12 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
   test('the lowest-mean fold of (a) is NightGrain; it gains more from konvid (b) than from extra steps (c)', () => {
     const { arms, reading } = out.summary
     expect(arms.a.worst_fold).toBe('NightGrain')
-    // the computed reading names it as (a)'s lowest fold (it names none from runs that did not converge)
-    expect(reading).toMatch(/\(a\) nflx only: [^;]*; lowest fold NightGrain \(/)
+    expect(arms.a.folds.reduce((p, q) => (q.plcc < p.plcc ? q : p)).source).toBe('NightGrain')
+    // the computed reading names it as (a)'s lowest fold, unless some of (a)'s runs did not converge
+    // (src/model/convergence.ts: e.g. a training RMSE above 10 VMAF points); then it says so instead
+    for (const u of arms.a.unconverged) console.log(`(a) ${u.fold} seed ${u.seed} did not converge: ${u.reason}`)
+    if (arms.a.unconverged.length === 0) expect(reading).toMatch(/\(a\) nflx only: [^;]*; lowest fold NightGrain \(/)
+    else expect(reading).toMatch(new RegExp(`\\(a\\) nflx only: [^;]*; lowest fold not named \\(${arms.a.unconverged.length} runs? did not converge\\)`))
     const ng = (arm: Arm) => arms[arm].folds.find((f) => f.source === 'NightGrain')!.plcc
     expect(ng('b')).toBeGreaterThan(ng('c'))
   })
