@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import { CORPORA } from '../src/data/table.ts'
 import { ROOT } from '../src/node/browser.ts'
-import { loadDemo } from '../test/study/demoTable.ts'
+import { loadDemo } from '../test/helpers/demoTable.ts'
 import { loadNow, machine, today, writeResult } from './results.ts'
 
 function flag(argv: string[], name: string, def: string): string {

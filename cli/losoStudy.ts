@@ -7,9 +7,8 @@ import type { ExperimentDesign } from '../src/experiment/design.ts'
 import { presetDesign } from '../src/experiment/presets.ts'
 import { sidecar } from '../src/onnx/index.ts'
 import { plannedArms, studySeeds } from '../src/study/plan.ts'
-import { fileStem } from '../src/study/run.ts'
 import { summarizeStudy } from '../src/study/stats.ts'
-import type { Arm, FailedRun, FoldRun, StudyPlan, StudyResult, StudySettings } from '../src/study/types.ts'
+import { fileStem, type Arm, type FailedRun, type FoldRun, type StudyPlan, type StudyResult, type StudySettings } from '../src/study/types.ts'
 
 /** The foxbird preset with the study settings' recipe, only the settings' arms, named `name`. */
 export function losoDesign(settings: StudySettings, name: 'foxbird' | 'loso'): ExperimentDesign {

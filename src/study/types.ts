@@ -1,5 +1,5 @@
-// The study's vocabulary: settings, arms, per-fold runs and their summaries. Platform-neutral
-// (no DOM): the app, the CLI and the tests all speak it.
+// The FoxBird study's vocabulary: settings, arms, per-fold runs and their summaries — what the
+// CLI's `loso` reports in (cli/losoStudy.ts views a conducted foxbird preset as a StudyResult).
 import type { ArchSpec } from '../model/arch.ts'
 import type { ScalerMode, TrainedModel } from '../model/trained.ts'
 import type { JobStatus } from '../model/contract.ts'
@@ -18,6 +18,11 @@ export const ARM_LABELS: Record<Arm, string> = {
   a: 'nflx only',
   b: 'nflx + konvid',
   c: 'nflx only, steps-matched',
+}
+
+/** "a_nflx-only/foxbird-a-NightGrain-s0": one folder per arm for `loso`'s fold models. */
+export function fileStem(id: string, arm: Arm): string {
+  return `${arm}_${ARM_LABELS[arm].replace(/[ ,+]+/g, '-')}/${id}`
 }
 
 export interface StudySettings {
@@ -195,13 +200,6 @@ export interface StudyPlan {
   totalSamples: number
   totalSteps: number
 }
-
-export type StudyEvent =
-  | { type: 'plan'; plan: StudyPlan }
-  | { type: 'phase'; message: string }
-  | { type: 'epoch'; run: number; arm: Arm; fold: string; seed: number; epoch: number; epochs: number; trainLoss: number; valLoss: number }
-  | { type: 'fold'; run: FoldRun }
-  | { type: 'progress'; doneSamples: number; totalSamples: number; elapsedMs: number; etaMs: number | null }
 
 /** A run that produced no evaluated model: stopped early, diverged, or its evaluation failed. */
 export interface FailedRun {

@@ -8,7 +8,7 @@ import { makeSplit, type SplitMode } from '../../src/data/splits.ts'
 import { splitRecord } from '../../src/experiment/records.ts'
 import { groupRows } from '../../src/metrics/index.ts'
 import { unknownSplit } from '../../src/model/trained.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 let table: FeatureTable
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
   type Split,
 } from '../../src/data/splits.ts'
 import type { TableView } from '../../src/data/table.ts'
-import { demoLike } from '../study/fakeTable.ts'
+import { demoLike } from '../helpers/fakeTable.ts'
 
 const DEMO_SOURCES = ['Harbor', 'Meadow', 'Alpine', 'Blossom', 'Creek', 'Cups', 'Ivy', 'Toonland', 'NightGrain']
 const combined = demoLike({ sources: DEMO_SOURCES, konvidClips: 40 })

@@ -11,7 +11,7 @@ import { presetDesign } from '../../src/experiment/presets.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { sharedPath } from '../helpers/shared.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 type Scores = { plcc: number; srocc: number; rmse: number; n: number }
 const torch = JSON.parse(readFileSync(sharedPath('fixtures', 'experiments_arch_torch.json'), 'utf8')) as {

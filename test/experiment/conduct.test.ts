@@ -1,5 +1,6 @@
 // Designed experiments trained for real on the demo corpus (onnxruntime-node evaluates): the
-// foxbird preset gives the study's numbers and dose 0 % / 100 % equal foxbird (a) / (b), both on
+// foxbird preset gives the numbers of the FoxBird study's plan (src/study/plan.ts, what `loso`
+// reports on) trained directly, and dose 0 % / 100 % equal foxbird (a) / (b), both on
 // the WebAssembly trainer (worker_threads); the cross preset, conducted on the CPU reference,
 // matches that trainer run directly on the lab recipe's rows and scored with the JS forward pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,9 +17,9 @@ import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { Evaluator } from '../../src/onnx/evaluator.ts'
 import type { Trainer } from '../../src/model/contract.ts'
-import { runStudy } from '../../src/study/run.ts'
+import { planStudy } from '../../src/study/plan.ts'
 import { DEFAULT_STUDY_SETTINGS } from '../../src/study/types.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 let table: FeatureTable
 let evaluator: Evaluator
@@ -33,16 +34,30 @@ const plccOf = (r: ExperimentResult, arm: string) =>
   new Map(r.outcomes.filter((o) => o.arm === arm).map((o) => [`${o.fold} ${o.seed}`, o.plcc]))
 
 describe('conductExperiment', () => {
-  it('foxbird preset: the study\'s numbers for the same seeds; fold results arrive before the end', async () => {
+  it('foxbird preset: the study plan\'s numbers for the same seeds; fold results arrive before the end', async () => {
     const design = presetDesign('foxbird', { seeds: 2, epochs: 2 })
     const folds: string[] = []
     const res = await conductExperiment(table, design, { trainer: wasm, evaluator }, { onFold: (o) => folds.push(...o.map((x) => x.fold)) })
-    const study = await runStudy(table, { ...DEFAULT_STUDY_SETTINGS, epochs: 2, seeds: 2 }, { trainer: wasm, evaluator })
     expect(res.failures).toEqual([])
     expect(res.outcomes).toHaveLength(54)
-    expect(study.runs).toHaveLength(54)
     expect(folds).toHaveLength(54)
-    for (const run of study.runs) expect(plccOf(res, run.arm).get(`${run.fold} ${run.seed}`)).toBe(run.plcc)
+    // the study's plan — its LOSO splits, (c)'s matched epochs, its seeds — trained directly on the
+    // same trainer and scored with the JS forward pass: the preset's runs give the same numbers
+    const plan = planStudy(table, { ...DEFAULT_STUDY_SETTINGS, epochs: 2, seeds: 2 })
+    expect(plan.runs).toHaveLength(54)
+    const data = tableToTrainData(table, plan.features)
+    const jobs = plan.runs.map((r) =>
+      makeJob({ id: r.label, label: r.label, widths: plan.widths, seed: r.seed, scalerMode: 'standard', data, trainRows: r.split.trainRows, valRows: r.split.valRows, epochs: r.epochs, batchSize: 256, lr: 1e-3 }),
+    )
+    const direct = await wasm.train(data, jobs)
+    const ours = new Map(res.runs.map((r) => [`${r.scheduled.arm} ${r.scheduled.fold} ${r.scheduled.seed}`, r]))
+    plan.runs.forEach((r, k) => {
+      const run = ours.get(`${r.arm} ${r.fold} ${r.seed}`)!
+      expect([...run.scheduled.spec.rows.trainRows]).toEqual([...r.split.trainRows])
+      expect(run.scheduled.spec.epochs).toBe(r.epochs)
+      const m = metrics(predict(direct[k].params, jobs[k].scaler, table.matrix(plan.features, r.split.valRows), plan.features.length), gather(table.target(), r.split.valRows))
+      expect(plccOf(res, r.arm).get(`${r.fold} ${r.seed}`)).toBeCloseTo(m.plcc, 5)
+    })
     // pooled: every arm × seed on all 10,800 nflx rows
     expect(res.pooled).toHaveLength(6)
     expect(res.pooled.every((p) => p.n === 10800)).toBe(true)

@@ -8,7 +8,7 @@ import { presetDesign } from '../../src/experiment/presets.ts'
 import { corporaText, experimentReportJson, experimentReportMarkdown, planText } from '../../src/experiment/report.ts'
 import { scheduleExperiment } from '../../src/experiment/schedule.ts'
 import { summarizeExperiment, type Outcome } from '../../src/experiment/summary.ts'
-import { fakeTable } from '../study/fakeTable.ts'
+import { fakeTable } from '../helpers/fakeTable.ts'
 
 describe('design edits', () => {
   it('renaming an arm renames its comparisons and the arms matching its steps', () => {

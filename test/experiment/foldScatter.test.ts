@@ -7,7 +7,7 @@ import { foldScatter, runTruths, scatterChoices, scatterColumns, validChoice } f
 import { presetDesign } from '../../src/experiment/presets.ts'
 import type { RunOutcome } from '../../src/experiment/run.ts'
 import { scheduleExperiment, type Schedule } from '../../src/experiment/schedule.ts'
-import { fakeTable } from '../study/fakeTable.ts'
+import { fakeTable } from '../helpers/fakeTable.ts'
 
 const rows = [
   ...['Alpine', 'Harbor', 'Wharf'].flatMap((source) => Array.from({ length: 6 }, (_, i) => ({ corpus: 'nflx' as const, source, key: `${source}_${i % 2}` }))),

@@ -7,7 +7,7 @@ import type { FeatureTable } from '../../src/data/featureTable.ts'
 import { makeJob } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { exportOnnx, parseSidecar, sidecar, sidecarJson, sidecarSplit, SidecarError } from '../../src/onnx/index.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 const x = Float32Array.from({ length: 40 * 2 }, (_, i) => (i % 2 ? 100 + i : i / 10))
 const y = Float32Array.from({ length: 40 }, (_, i) => 50 + i)

@@ -16,7 +16,7 @@ import { predict } from '../../src/model/forward.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { Evaluator } from '../../src/onnx/evaluator.ts'
-import { demoLike } from '../study/fakeTable.ts'
+import { demoLike } from '../helpers/fakeTable.ts'
 
 // 3 nflx sources × 4 clips × 12 frames (48 rows each) + 12 konvid clips
 const table = demoLike({ sources: ['Harbor', 'Meadow', 'NightGrain'], clipsPerSource: 4, framesPerClip: 12, konvidClips: 12, konvidFrames: 5 })

@@ -9,7 +9,7 @@ import { presetDesign } from '../../src/experiment/presets.ts'
 import { scheduleExperiment, type Schedule } from '../../src/experiment/schedule.ts'
 import { planStudy } from '../../src/study/plan.ts'
 import { DEFAULT_STUDY_SETTINGS } from '../../src/study/types.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 let table: FeatureTable
 beforeAll(async () => {

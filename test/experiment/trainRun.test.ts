@@ -24,7 +24,7 @@ import {
   type TrainSettings,
 } from '../../src/experiment/trainRun.ts'
 import { sharedPath } from '../helpers/shared.ts'
-import { DEMO_FILES } from '../study/demoTable.ts'
+import { DEMO_FILES } from '../helpers/demoTable.ts'
 
 const SIX = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2']
 const ROWS = 20072

@@ -12,7 +12,7 @@ import { predict } from '../../src/model/forward.ts'
 import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { readJson } from '../helpers/shared.ts'
-import { loadDemo } from '../study/demoTable.ts'
+import { loadDemo } from '../helpers/demoTable.ts'
 
 describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)', () => {
   it("seed 0 lies inside PyTorch's five-seed range ± 0.01, and every seed tracks PyTorch's same seed", async () => {

@@ -23,7 +23,7 @@ import {
 } from '../../src/onnx/registry.ts'
 import { sha256Hex } from '../../src/onnx/index.ts'
 import { sharedPath } from '../helpers/shared.ts'
-import { fakeTable } from '../study/fakeTable.ts'
+import { fakeTable } from '../helpers/fakeTable.ts'
 import { trainedModel } from './models.ts'
 
 const PYTHON = '/usr/bin/python3'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { planStudy, studyAvailability } from '../../src/study/plan.ts'
 import { DEFAULT_STUDY_SETTINGS, StudyError, type StudySettings } from '../../src/study/types.ts'
-import { demoLike } from './fakeTable.ts'
+import { demoLike } from '../helpers/fakeTable.ts'
 
 const SOURCES = ['Harbor', 'Meadow', 'Alpine', 'Blossom', 'Creek', 'Cups', 'Ivy', 'Toonland', 'NightGrain']
 // the demo corpus's geometry: 9 sources × 25 clips × 48 frames, 340 konvid clips (9,179 rows here)

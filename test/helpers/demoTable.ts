@@ -3,7 +3,7 @@
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources, type SourceInput } from '../../src/data/ingest.ts'
 import type { FeatureTable } from '../../src/data/featureTable.ts'
-import { sharedPath } from '../helpers/shared.ts'
+import { sharedPath } from './shared.ts'
 
 export const DEMO_FILES = [
   'nflx_like.parquet',
