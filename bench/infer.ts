@@ -57,6 +57,7 @@ export default async function main(argv: string[]): Promise<number> {
   const small = x.subarray(0, 1000 * 6)
   const model: OnnxModelSource = { name: 'bench_mlp_small.onnx', bytes: exportOnnx(mlpSmall(base)) }
   const lines: Line[] = []
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)))
   console.log(`mlp_small (257 weights), ${rows.toLocaleString('en-US')} rows, median of ${repeat} (WebGPU: of ${Math.min(repeat, 3)}); ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   // onnxruntime-node: cold = first session in this process, warm = a new session for the same model
@@ -117,6 +118,11 @@ export default async function main(argv: string[]): Promise<number> {
     console.log(`| ${l.runtime} | ${l.sessionColdMs.toFixed(1)} | ${l.sessionWarmMs.toFixed(1)} | ${l.inferMs.toFixed(1)} | ${Math.round(l.rowsPerS).toLocaleString('en-US')} | ${l.wallRowsPerS ? Math.round(l.wallRowsPerS).toLocaleString('en-US') : '—'} | ${l.smallBatchMs.toFixed(2)} |`)
   console.log('\ncold = first session of the EP in a fresh worker/process (web: after ORT is imported; excludes that import);')
   console.log('warm = a new session for the same model once the runtime is initialised. Inference times exclude session creation.')
-  if (out) writeFileSync(out, JSON.stringify({ rows, repeat, lines }, null, 2))
+  if (out) {
+    const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', gpu: 'none (WebGPU on SwiftShader)' }
+    const load_average = { before: loadBefore, after: loadavg().map((l) => Number(l.toFixed(2))) }
+    const timed = 'inference only (session creation reported apart as cold and warm; the ORT import excluded)'
+    writeFileSync(out, JSON.stringify({ bench: 'infer', date: new Date().toISOString(), machine, load_average, timed, rows, repeat, lines }, null, 2))
+  }
   return 0
 }
