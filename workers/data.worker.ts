@@ -2,6 +2,7 @@
 // src/data/reader.ts: it forwards the reader's events, transferring each chunk's typed arrays.
 import * as Comlink from 'comlink'
 import { chunkBuffers } from '../src/data/chunk.ts'
+import { dataErrorFromJSON, type DataErrorJSON } from '../src/data/errors.ts'
 import { readSources, type IngestEvent, type ReadOptions } from '../src/data/reader.ts'
 import type { SourceInput } from '../src/data/sources.ts'
 import type { HashWorkerApi } from './hash.worker.ts'
@@ -16,7 +17,9 @@ let hasher: Comlink.Remote<HashWorkerApi> | null = null
 /** Large files are hashed by a second worker while their rows stream (see ReadOptions). */
 function hashInBackground(input: WorkerSource): Promise<string> {
   hasher ??= Comlink.wrap<HashWorkerApi>(new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }))
-  return hasher.sha256(input)
+  return hasher.sha256(input).catch((e: unknown) => {
+    throw e && typeof e === 'object' && !(e instanceof Error) && 'code' in e && 'file' in e ? dataErrorFromJSON(e as DataErrorJSON) : e
+  })
 }
 
 const api = {

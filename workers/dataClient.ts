@@ -33,16 +33,16 @@ export async function loadThroughWorker(
   // an exception here would only reach the worker (which ignores the replies): keep it and rethrow
   let failure: unknown = null
   const emit = (ev: Parameters<TableLoader['handle']>[0]) => {
-    if (failure) return
-    try {
-      loader.handle(ev)
-      if (ev.type === 'progress') opts.onProgress?.(ev.progress)
-      else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
-    } catch (e) {
-      failure = e
-    }
+    if (!failure)
+      try {
+        loader.handle(ev)
+        if (ev.type === 'progress') opts.onProgress?.(ev.progress)
+        else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
+      } catch (e) {
+        failure = e
+      }
     if (ev.type === 'chunk') {
-      // the rows are copied into the table: hand the buffers back to the worker for reuse
+      // the rows are copied into the table (or dropped after a failure): hand the buffers back to the worker for reuse
       const buffers = chunkBuffers(ev.chunk)
       return Comlink.transfer(buffers, buffers)
     }

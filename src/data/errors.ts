@@ -16,6 +16,7 @@ export type DataErrorCode =
   | 'unknown-corpus'
   | 'bad-log'
   | 'cancelled'
+  | 'read-stalled'
   | 'internal'
 
 export interface DataErrorJSON {
@@ -213,6 +214,15 @@ export class LoadCancelledError extends DataError {
   }
 }
 
+/** The browser stopped delivering a dropped file's bytes: the load fails with this instead of waiting forever. */
+export class ReadStalledError extends DataError {
+  override name = 'ReadStalledError'
+  override readonly code = 'read-stalled'
+  static at(file: string, start: number, end: number, stalledMs: number): ReadStalledError {
+    return new ReadStalledError(file, `reading bytes ${start}–${end} of the file got no data for ${Math.round(stalledMs / 1000)} s; nothing from this file was kept, try loading it again`)
+  }
+}
+
 /** What is wrong with a libvmaf log (JSON, XML or CSV). */
 export type LogProblem = 'truncated' | 'not-libvmaf' | 'malformed' | 'ragged'
 
@@ -261,6 +271,8 @@ export function dataErrorFromJSON(j: DataErrorJSON): DataError {
       return new UnknownCorpusError(j.file, d.values ?? [], j.rowGroup)
     case 'cancelled':
       return new LoadCancelledError(j.file)
+    case 'read-stalled':
+      return new ReadStalledError(j.file, j.message)
     case 'bad-log':
       return new BadLogError(j.file, d.problem ?? 'malformed', j.message)
     default:

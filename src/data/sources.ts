@@ -2,7 +2,7 @@
 // any AsyncBuffer (Node: hyparquet's asyncBufferFromFile). Each opens to an AsyncBuffer plus a way
 // to hash the whole file. Works the same in a worker, on a page and in Node 20 (global fetch).
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet'
-import { RangeNotSupportedError, UnreachableUrlError } from './errors.ts'
+import { RangeNotSupportedError, ReadStalledError, UnreachableUrlError } from './errors.ts'
 import { Sha256 } from './sha256.ts'
 
 export type SourceInput =
@@ -69,46 +69,64 @@ function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = [
   }
 }
 
-/** A byte stream of a Blob read into caller-owned memory (a BYOB reader), else via arrayBuffer(). */
-async function readBlobInto(blob: Blob, into: ArrayBuffer): Promise<Uint8Array> {
+/** A Blob read that delivers no bytes for this long is given up with a ReadStalledError. */
+export const BLOB_STALL_MS = 60_000
+
+/**
+ * Read a Blob (a slice of the file `name`, at `offset`) into caller-owned memory, chunk by chunk.
+ * A default reader, not a BYOB one: in Chromium 156 a pending BYOB read of a Blob stream can wait
+ * forever once a garbage collection runs while it is pending (8 MiB slices of a dropped file, gc()
+ * every 50 ms: 4 of 15 BYOB reads never finished, 0 of 15 with a default reader or arrayBuffer());
+ * a 10M-row load, which collects garbage all the time, stalled that way in most runs. The copy out of
+ * the browser's chunks costs far less than the read. A read that still gets no bytes for `stallMs`
+ * fails with a message naming the file instead of leaving the load waiting.
+ */
+export async function readBlobInto(
+  blob: Blob,
+  into: ArrayBuffer,
+  where: { name: string; offset: number; stallMs?: number },
+): Promise<Uint8Array> {
   const len = blob.size
   if (into.byteLength < len) throw new RangeError(`buffer of ${into.byteLength} bytes for ${len}`)
-  let reader: ReadableStreamBYOBReader
-  try {
-    reader = blob.stream().getReader({ mode: 'byob' })
-  } catch {
-    const bytes = new Uint8Array(await blob.arrayBuffer())
-    new Uint8Array(into, 0, len).set(bytes)
-    return new Uint8Array(into, 0, len)
-  }
-  let buf = into
+  const out = new Uint8Array(into, 0, len)
+  const reader = blob.stream().getReader()
+  const stallMs = where.stallMs ?? BLOB_STALL_MS
   let off = 0
   try {
-    while (off < len) {
-      const { done, value } = await reader.read(new Uint8Array(buf, off, len - off))
-      if (value) buf = value.buffer as ArrayBuffer
-      if (done || !value) break
-      off += value.byteLength
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(ReadStalledError.at(where.name, where.offset + off, where.offset + len, stallMs)), stallMs)
+      })
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await Promise.race([reader.read(), stalled])
+      } finally {
+        clearTimeout(timer)
+      }
+      if (next.done) break
+      if (off + next.value.byteLength > len) throw new Error(`the browser delivered more than the ${len} bytes asked for`)
+      out.set(next.value, off)
+      off += next.value.byteLength
     }
-  } finally {
-    reader.releaseLock()
+  } catch (e) {
+    reader.cancel().catch(() => {})
+    throw e
   }
   if (off !== len) throw new Error(`read ${off} of ${len} bytes`)
-  return new Uint8Array(buf, 0, len)
+  return out
 }
 
 function fromBlob(name: string, blob: Blob): OpenedSource {
   const src = fromAsyncBuffer(name, blobBuffer(blob))
-  src.readInto = (start, end, into) => readBlobInto(blob.slice(start, end), into)
+  src.readInto = (start, end, into) => readBlobInto(blob.slice(start, end), into, { name, offset: start })
   // hash through one reused 1 MiB buffer
   src.sha256 = async (onBytes) => {
     const h = new Sha256()
-    let buf = new ArrayBuffer(Math.min(1 << 20, Math.max(1, blob.size)))
+    const buf = new ArrayBuffer(Math.min(1 << 20, Math.max(1, blob.size)))
     for (let o = 0; o < blob.size; o += buf.byteLength) {
       const end = Math.min(o + buf.byteLength, blob.size)
-      const bytes = await readBlobInto(blob.slice(o, end), buf)
-      h.update(bytes)
-      buf = bytes.buffer as ArrayBuffer
+      h.update(await readBlobInto(blob.slice(o, end), buf, { name, offset: o }))
       onBytes?.(end)
     }
     return h.hex()
