@@ -20,6 +20,9 @@ import { WorkerTrainer } from './workerTrainer.ts'
 
 export type ExperimentStatus = 'idle' | 'loading-data' | 'running' | 'done' | 'cancelled' | 'error'
 
+/** Tables up to this many rows get a live schedule preview (it splits every row for every run). */
+const PREVIEW_MAX_ROWS = 2_000_000
+
 /** What the design plans on the loaded data: its schedule, or why it cannot run. */
 export interface Preview {
   schedule: Schedule | null
@@ -81,6 +84,8 @@ class ExperimentsStore {
     const table = data.table
     if (!table || table.rows === 0 || data.loading) return null
     if (!this.checked.design) return { schedule: null, error: this.checked.error }
+    // beyond this many rows the schedule is worked out when Run is pressed, not on every edit
+    if (table.rows > PREVIEW_MAX_ROWS) return { schedule: null, error: null }
     return this.plan(table, this.checked.design)
   })
 
