@@ -24,7 +24,7 @@ export const MODEL_SPECS: FlagSpec[] = [
 ]
 
 export const RUN_SPECS: FlagSpec[] = [
-  { name: 'device', kind: 'value', meta: 'DEV', help: 'gpu (WebGPU engine in headless Chromium) | cpu (WebAssembly SIMD trainer, one worker per core) | auto (gpu, else cpu with a notice)', def: 'gpu' },
+  { name: 'device', kind: 'value', meta: 'DEV', help: 'gpu (WebGPU engine in headless Chromium) | cpu (WebAssembly SIMD trainer, one worker per core) | auto (the engine measured faster for the run’s architectures on this adapter; says which and why)', def: 'gpu' },
   { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'where the models and reports are written', def: 'out' },
   { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
   { name: 'quiet', kind: 'flag', help: 'no progress output' },
