@@ -89,6 +89,17 @@ function gatherFn(L: JobLayout): FnBuilder {
 }
 
 /** lossTop(job, count, cntPad) → Σ d² in float64, d = f32(pred − y); writes the top dz = d · f32(2 / count). */
+/** Leaves sample k's prediction − target (f32) on the stack; `at` is set to job + 4k, its offset
+ *  in the per-sample arrays. */
+function residual(f: FnBuilder, L: JobLayout, job: number, k: number, at: number): void {
+  f.get(job).get(k).i32(4).op(OP.i32Mul).op(OP.i32Add).set(at)
+  f.get(at)
+  f32Load(f, L.acts[L.acts.length - 1])
+  f.get(at)
+  f32Load(f, L.target)
+  f.op(OP.f32Sub)
+}
+
 function lossTopFn(L: JobLayout): FnBuilder {
   const f = new FnBuilder([I32, I32, I32], [F64])
   const [job, count, cntPad] = [0, 1, 2]
@@ -98,16 +109,11 @@ function lossTopFn(L: JobLayout): FnBuilder {
   const scale = f.local(F32)
   const sse = f.local(F64)
   const top = L.dz[L.dz.length - 1]
-  const out = L.acts[L.acts.length - 1]
   f.f64(2).get(count).op(OP.f64ConvertI32U).op(OP.f64Div).op(OP.f32DemoteF64).set(scale)
   f.i32(0).set(k)
   whileBelow(f, k, count, () => {
-    f.get(job).get(k).i32(4).op(OP.i32Mul).op(OP.i32Add).set(at)
-    f.get(at)
-    f32Load(f, out)
-    f.get(at)
-    f32Load(f, L.target)
-    f.op(OP.f32Sub).set(d)
+    residual(f, L, job, k, at)
+    f.set(d)
     f.get(sse).get(d).op(OP.f64PromoteF32).get(d).op(OP.f64PromoteF32).op(OP.f64Mul).op(OP.f64Add).set(sse)
     f.get(at).get(d).get(scale).op(OP.f32Mul)
     f32Store(f, top)
@@ -224,7 +230,6 @@ function validateFn(L: JobLayout): FnBuilder {
   const [job, rows, n] = [0, 1, 2]
   const [start, count, cntPad, k, at] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)]
   const [sse, d] = [f.local(F64), f.local(F64)]
-  const out = L.acts[L.acts.length - 1]
   f.i32(0).set(start)
   whileBelow(f, start, n, () => {
     batchCount(f, L, n, start, count, cntPad)
@@ -234,12 +239,8 @@ function validateFn(L: JobLayout): FnBuilder {
     call(f, FN.forward)
     f.i32(0).set(k)
     whileBelow(f, k, count, () => {
-      f.get(job).get(k).i32(4).op(OP.i32Mul).op(OP.i32Add).set(at)
-      f.get(at)
-      f32Load(f, out)
-      f.get(at)
-      f32Load(f, L.target)
-      f.op(OP.f32Sub).op(OP.f64PromoteF32).set(d)
+      residual(f, L, job, k, at)
+      f.op(OP.f64PromoteF32).set(d)
       f.get(sse).get(d).get(d).op(OP.f64Mul).op(OP.f64Add).set(sse)
       f.addTo(k, 1)
     })

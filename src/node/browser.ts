@@ -29,8 +29,15 @@ export async function ensureBuilt(opts: { outDir?: string; rebuild?: boolean } =
   return outDir
 }
 
+/** How Chromium is launched: default the flags of chromium.ts (WebGPU, SwiftShader when there is no GPU). */
+export interface ChromiumLaunch {
+  args: string[]
+  /** Playwright default flags to leave out */
+  ignoreDefaultArgs?: string[]
+}
+
 export async function openPageApi(
-  opts: { outDir?: string; rebuild?: boolean; onConsole?: (line: string) => void } = {},
+  opts: { outDir?: string; rebuild?: boolean; onConsole?: (line: string) => void; launch?: ChromiumLaunch } = {},
 ): Promise<PageApiSession> {
   if (!hasChromium())
     throw new NoChromiumError(
@@ -45,7 +52,8 @@ export async function openPageApi(
   })
   const url = server.resolvedUrls?.local[0]
   if (!url) throw new Error('vite preview did not report a URL')
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs(), headless: true })
+  const launch = opts.launch ?? { args: chromiumArgs() }
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch })
   const page = await browser.newPage()
   if (opts.onConsole) page.on('console', (m) => opts.onConsole!(`[browser ${m.type()}] ${m.text()}`))
   await page.goto(new URL('pageApi.html', url).href)
