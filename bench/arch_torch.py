@@ -21,34 +21,13 @@ import time
 
 import torch
 
-ARCHS = {'linear': [], 'mlp_small': [16, 8], 'mlp_medium': [64, 32], 'mlp_large': [64, 32, 16]}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_loop import ARCHS, fit  # noqa: E402  (the same loop as the speed reference)
 
 
-def model_for(hidden, nf):
-    layers, w = [], nf
-    for h in hidden:
-        layers += [torch.nn.Linear(w, h), torch.nn.ReLU()]
-        w = h
-    layers.append(torch.nn.Linear(w, 1))
-    return torch.nn.Sequential(*layers)
-
-
-def train_one(hidden, x, y, seed, epochs=30, batch=256, lr=1e-3):
-    torch.manual_seed(seed)
-    model = model_for(hidden, x.shape[1])
-    gen = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.MSELoss()
-    n = x.shape[0]
-    for _ in range(epochs):
-        perm = torch.randperm(n, generator=gen)
-        for i in range(0, n, batch):
-            idx = perm[i:i + batch]
-            opt.zero_grad()
-            loss = loss_fn(model(x[idx]).squeeze(1), y[idx])
-            loss.backward()
-            opt.step()
-    return model
+def train_one(hidden, x, y, seed, epochs=30):
+    """One training of the fixture's protocol: randperm from a torch.Generator seeded with the seed."""
+    return fit(hidden, x, y, epochs, seed, generator=torch.Generator().manual_seed(seed))[0]
 
 
 def plcc(a, b):

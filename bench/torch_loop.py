@@ -41,31 +41,38 @@ def resample(x, y, rows, seed):
     return xs.contiguous(), y[idx].contiguous()
 
 
-def model_for(arch, nf):
+def model_for(hidden, nf):
     layers, w = [], nf
-    for h in ARCHS[arch]:
+    for h in hidden:
         layers += [torch.nn.Linear(w, h), torch.nn.ReLU()]
         w = h
     layers.append(torch.nn.Linear(w, 1))
     return torch.nn.Sequential(*layers)
 
 
-def train(arch, x, y, epochs, seed, batch=256, lr=1e-3):
+def fit(hidden, x, y, epochs, seed, generator=None, batch=256, lr=1e-3):
+    """The loop: torch.manual_seed(seed), the model, then each epoch a torch.randperm order (drawn
+    from `generator` when given, else torch's default one) read by index slicing.
+    Returns the model and the last batch's loss."""
     torch.manual_seed(seed)
-    model = model_for(arch, x.shape[1])
+    model = model_for(hidden, x.shape[1])
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.MSELoss()
     n = x.shape[0]
     loss = None
     for _ in range(epochs):
-        perm = torch.randperm(n)
+        perm = torch.randperm(n, generator=generator)
         for i in range(0, n, batch):
             idx = perm[i:i + batch]
             opt.zero_grad()
             loss = loss_fn(model(x[idx]).squeeze(1), y[idx])
             loss.backward()
             opt.step()
-    return float(loss)
+    return model, float(loss)
+
+
+def train(arch, x, y, epochs, seed):
+    return fit(ARCHS[arch], x, y, epochs, seed)[1]
 
 
 def main():
