@@ -5,6 +5,9 @@
 //   data.contents   what is in it now — rows, files, features, a key of the files — replaced on
 //                   every change (a few times a second while a load streams in), so whatever
 //                   reads it follows the table
+//   data.settled    the table once no load is running (null while one streams in): what work over
+//                   every row (histograms, split previews, schedules) reads, so it runs once per
+//                   load instead of on every repaint of a large file
 //   data.loading, data.progress; problems go to the notice queue (area "data"), naming the file.
 // Loads run one after another; a bad file never touches what is already loaded.
 import { notices } from './notices.svelte.ts'
@@ -68,6 +71,11 @@ class DataStore {
   corpus = $state<Corpus>('nflx')
   /** libvmaf logs: the pattern naming their sources ('' = the default rule, see data/logs/naming.ts) */
   sourcePattern = $state('')
+
+  /** The table once no load is running, with rows in it: see the header. */
+  get settled(): FeatureTable | null {
+    return this.contents && this.contents.rows > 0 && !this.loading ? this.table : null
+  }
 
   /** Sources of the loaded files (to reload them with other extras). */
   private loaded: Entry[] = []

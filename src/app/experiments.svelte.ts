@@ -81,8 +81,8 @@ class ExperimentsStore {
    *  streams in: scheduling splits every row for every run, too much for each repaint of a large file). */
   readonly preview: Preview | null = $derived.by(() => {
     void data.contents
-    const table = data.table
-    if (!table || table.rows === 0 || data.loading) return null
+    const table = data.settled
+    if (!table) return null
     if (!this.checked.design) return { schedule: null, error: this.checked.error }
     // beyond this many rows the schedule is worked out when Run is pressed, not on every edit
     if (table.rows > PREVIEW_MAX_ROWS) return { schedule: null, error: null }
