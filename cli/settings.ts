@@ -23,6 +23,9 @@ export const MODEL_SPECS: FlagSpec[] = [
   { name: 'scaler', kind: 'value', meta: 'MODE', help: 'standard (mean/std of the training rows, baked into the ONNX) | raw (no scaler)', def: 'standard' },
 ]
 
+/** --registry-out, the same on train and study. */
+export const REGISTRY_OUT_SPEC: FlagSpec = { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' }
+
 export const RUN_SPECS: FlagSpec[] = [
   { name: 'device', kind: 'value', meta: 'DEV', help: 'gpu (WebGPU engine in headless Chromium) | cpu (WebAssembly SIMD trainer, one worker per core) | auto (the engine measured faster for the run’s architectures on this adapter; says which and why)', def: 'gpu' },
   { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'where the models and reports are written', def: 'out' },

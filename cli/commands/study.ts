@@ -21,7 +21,7 @@ import { CliInputError, InterruptedError } from '../errors.ts'
 import { printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { writeRegistryDir } from '../registry.ts'
-import { DATA_SPECS, readRunSettings, RUN_SPECS } from '../settings.ts'
+import { DATA_SPECS, readRunSettings, REGISTRY_OUT_SPEC, RUN_SPECS } from '../settings.ts'
 import { studyText } from '../studyOutput.ts'
 
 export const STUDY_HELP: CommandHelp = {
@@ -40,7 +40,7 @@ export const STUDY_HELP: CommandHelp = {
     { name: 'seeds', kind: 'value', meta: 'N', help: `seeds S…S+N-1 (at most ${LIMITS.seedsPerExperiment})`, def: '1 (a design: its own)' },
     { name: 'seed', kind: 'value', meta: 'S', help: 'the first seed (torch.manual_seed)', def: '0' },
     { name: 'epochs', kind: 'value', meta: 'N', help: 'epochs of every arm that does not match another arm\'s steps', def: '30' },
-    { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' },
+    REGISTRY_OUT_SPEC,
     ...RUN_SPECS,
   ],
   examples: [

@@ -22,7 +22,7 @@ import { contractMetrics } from '../evaluate.ts'
 import { writeRegistryDir } from '../registry.ts'
 import { metricsTable, printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
-import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, RUN_SPECS, VAL_MODES } from '../settings.ts'
+import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, REGISTRY_OUT_SPEC, RUN_SPECS, VAL_MODES } from '../settings.ts'
 
 export const TRAIN_HELP: CommandHelp = {
   name: 'train',
@@ -40,7 +40,7 @@ export const TRAIN_HELP: CommandHelp = {
     { name: 'konvid-val-fraction', kind: 'value', meta: 'F', help: 'fraction of konvid clips held out (konvid-holdout modes), whole clips, seeded', def: '0.1' },
     { name: 'seed', kind: 'value', meta: 'S', help: 'seed of the init, the shuffles and the konvid holdout (torch.manual_seed)', def: '0' },
     { name: 'seeds', kind: 'value', meta: 'N', help: 'train N models with seeds S, S+1, … S+N-1', def: '1' },
-    { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' },
+    REGISTRY_OUT_SPEC,
     ...RUN_SPECS,
   ],
   examples: [
