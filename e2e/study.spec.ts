@@ -7,6 +7,7 @@
 //     download; with only nflx loaded, the arms that need konvid say so.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
+import type { StudyRunOutput } from '../src/pageApi/study.ts'
 import { readJson } from '../test/helpers/shared.ts'
 
 type Arm = 'a' | 'b' | 'c'
@@ -22,34 +23,8 @@ const OUT = 'test-results/study'
 // STUDY_TRAINER=cpu runs the same path on the CPU reference (debugging only; the acceptance is the GPU's)
 const TRAINER = process.env.STUDY_TRAINER === 'cpu' ? 'cpu' : 'webgpu'
 
-interface HarnessRun {
-  arm: Arm
-  fold: string
-  seed: number
-  plcc: number
-  srocc: number
-  rmse: number
-  n: number
-  epochs: number
-  steps: number
-  ep: string
-}
-/** what window.lab.studyRun returns (src/pageApi/study.ts): the foxbird preset conducted through the pipeline */
-interface HarnessOutput {
-  device: string
-  wallMs: number
-  trainMs: number
-  loadMs: number
-  totalSamples: number
-  epochs: Record<Arm, Record<string, number>>
-  runs: HarnessRun[]
-  failed: unknown[]
-  summary: {
-    arms: Record<Arm, { mean: TorchScores; std: TorchScores; worst_fold: string; folds: ({ source: string } & TorchScores)[]; unconverged: { fold: string; seed: number; reason: string }[] }>
-    reading: string
-  }
-  markdown: string
-}
+/** what window.lab.studyRun returns: the foxbird preset conducted through the pipeline */
+type HarnessOutput = StudyRunOutput
 
 async function openPageApi(page: Page) {
   page.on('console', (m) => m.text().startsWith('[study]') && console.log(m.text()))
@@ -114,21 +89,21 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
   test('the lowest-mean fold of (a) is NightGrain; it gains more from konvid (b) than from extra steps (c)', () => {
     const { arms, reading } = out.summary
     expect(arms.a.worst_fold).toBe('NightGrain')
-    expect(arms.a.folds.reduce((p, q) => (q.plcc < p.plcc ? q : p)).source).toBe('NightGrain')
+    expect(arms.a.folds.reduce((p, q) => (q.plcc! < p.plcc! ? q : p)).source).toBe('NightGrain')
     // the computed reading names it as (a)'s lowest fold, unless some of (a)'s runs did not converge
     // (src/model/convergence.ts: e.g. a training RMSE above 10 VMAF points); then it says so instead
     for (const u of arms.a.unconverged) console.log(`(a) ${u.fold} seed ${u.seed} did not converge: ${u.reason}`)
     if (arms.a.unconverged.length === 0) expect(reading).toMatch(/\(a\) nflx only: [^;]*; lowest fold NightGrain \(/)
     else expect(reading).toMatch(new RegExp(`\\(a\\) nflx only: [^;]*; lowest fold not named \\(${arms.a.unconverged.length} runs? did not converge\\)`))
-    const ng = (arm: Arm) => arms[arm].folds.find((f) => f.source === 'NightGrain')!.plcc
+    const ng = (arm: Arm) => arms[arm].folds.find((f) => f.source === 'NightGrain')!.plcc!
     expect(ng('b')).toBeGreaterThan(ng('c'))
   })
 
   test('mean PLCC over folds: (a) < (c) < (b), and konvid tightens the spread', () => {
     const { arms } = out.summary
-    expect(arms.a.mean.plcc).toBeLessThan(arms.c.mean.plcc)
-    expect(arms.c.mean.plcc).toBeLessThan(arms.b.mean.plcc)
-    expect(arms.a.std.plcc / arms.b.std.plcc).toBeGreaterThan(2)
+    expect(arms.a.mean.plcc!).toBeLessThan(arms.c.mean.plcc!)
+    expect(arms.c.mean.plcc!).toBeLessThan(arms.b.mean.plcc!)
+    expect(arms.a.std.plcc! / arms.b.std.plcc!).toBeGreaterThan(2)
   })
 
   test('seed-0 PLCC per fold inside PyTorch’s range over its seeds, widened by 0.01', () => {
