@@ -6,8 +6,8 @@
 import { expect, test, type Page } from '@playwright/test'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
-import { flattenFixture, loadTorchFixture } from '../test/helpers/torchFixture.ts'
-import { bits, fixtureData, fixtureJob, longFx, mixedJobs, seededJob, worst } from './engineJobs.ts'
+import { loadTorchFixture } from '../test/helpers/torchFixture.ts'
+import { bits, expectTracksTorch, fixtureData, fixtureJob, longFx, mixedJobs, seededJob } from './engineJobs.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -36,20 +36,7 @@ for (const name of ['linear', 'mlp_small', 'mlp_medium', 'mlp_large'] as const) 
     const [res] = reply.results
     expect(res.status, res.message).toBe('done')
     expect(reply.kernels[0]).toBe('tiled')
-    expect(reply.events.length).toBe(fx.steps.length)
-    for (const st of fx.steps) {
-      const ev = reply.events[st.step - 1]
-      expect(ev.checkpoint.step).toBe(st.step)
-      expect(Math.abs(ev.trainLoss - st.loss) / st.loss, `loss of step ${st.step}`).toBeLessThanOrEqual(1e-4)
-      if (st.params_after) {
-        const w = worst(ev.checkpoint.params, flattenFixture(st.params_after))
-        expect(w.excess, `step ${st.step}: param ${w.at} is ${w.ours}, torch ${w.torch}`).toBeLessThanOrEqual(0)
-      }
-    }
-    const g = Array.from(reply.events[0].checkpoint.m, (m) => m / 0.1)
-    const wg = worst(g, flattenFixture(fx.grads_step1))
-    expect(wg.excess, `grad ${wg.at} is ${wg.ours}, torch ${wg.torch}`).toBeLessThanOrEqual(0)
-    expect(reply.memoryAfter.buffers).toBe(0)
+    expectTracksTorch(reply, fx)
   })
 }
 

@@ -45,6 +45,32 @@ export function worst(ours: ArrayLike<number>, torch: ArrayLike<number>): { exce
 
 export const longFx = () => loadTorchFixture('mlp_small_long')
 
+/** What a fixture replay on the engine reports: one event per step, and the buffers left after it. */
+interface FixtureReply {
+  events: { trainLoss: number; checkpoint: { step: number; params: ArrayLike<number>; m: ArrayLike<number> } }[]
+  memoryAfter: { buffers: number }
+}
+
+/** A fixture replayed step by step: every step's loss and checkpointed weights, and the first step's
+ *  gradients, within PyTorch's tolerance; no GPU buffer left behind. */
+export function expectTracksTorch(reply: FixtureReply, fx: TorchFixture): void {
+  expect(reply.events.length).toBe(fx.steps.length)
+  for (const st of fx.steps) {
+    const ev = reply.events[st.step - 1]
+    expect(ev.checkpoint.step).toBe(st.step)
+    expect(Math.abs(ev.trainLoss - st.loss) / st.loss, `loss of step ${st.step}`).toBeLessThanOrEqual(1e-4)
+    if (st.params_after) {
+      const w = worst(ev.checkpoint.params, flattenFixture(st.params_after))
+      expect(w.excess, `step ${st.step}: param ${w.at} is ${w.ours}, torch ${w.torch}`).toBeLessThanOrEqual(0)
+    }
+  }
+  // Adam's first step: m = (1 − β1)·g, so g = m / 0.1
+  const g = Array.from(reply.events[0].checkpoint.m, (m) => m / 0.1)
+  const wg = worst(g, flattenFixture(fx.grads_step1))
+  expect(wg.excess, `grad ${wg.at} is ${wg.ours}, torch ${wg.torch}`).toBeLessThanOrEqual(0)
+  expect(reply.memoryAfter.buffers).toBe(0)
+}
+
 /** Seeded jobs on the 10,800 demo rows: `arch` widths, rows `from`..`to` for training, the rest to validate. */
 export function seededJob(data: TrainData, o: { id: string; widths: number[]; seed: number; epochs: number; lr?: number; fold?: number; raw?: boolean }): TrainJob {
   const n = data.y.length
