@@ -10,46 +10,8 @@ import { batchLossAndGradient } from '../../src/model/mlpBatch.ts'
 import { flattenParams, unflattenParams } from '../../src/model/params.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
-import { FIXTURES, flattenFixture, loadTorchFixture, type TorchFixture } from '../helpers/torchFixture.ts'
-
-const ABS = 1e-5
-const REL = 1e-4
-
-function fixtureData(fx: TorchFixture): TrainData {
-  return { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: fx.widths[0] }
-}
-
-const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i)
-
-/** A job that replays the fixture: one "epoch" per recorded batch, so a checkpoint per step. */
-function replayJob(fx: TorchFixture): TrainJob {
-  return {
-    id: fx.arch,
-    label: fx.arch,
-    widths: fx.widths,
-    init: unflattenParams(fx.widths, Float32Array.from(flattenFixture(fx.init))),
-    scaler: fx.scaler,
-    trainRows: iota(fx.y.length),
-    valRows: new Uint32Array(0),
-    epochs: fx.batches.length,
-    batchSize: fx.batch_size,
-    lr: fx.lr,
-    order: { kind: 'explicit', epochs: fx.batches.map((b) => Uint32Array.from(b)) },
-  }
-}
-
-/** Largest violation ratio of |a − b| ≤ max(ABS, REL·|b|) (≤ 1 passes) and the largest absolute error. */
-function compare(ours: ArrayLike<number>, ref: ArrayLike<number>, abs = ABS, rel = REL) {
-  expect(ours.length).toBe(ref.length)
-  let ratio = 0
-  let maxAbs = 0
-  for (let i = 0; i < ref.length; i++) {
-    const err = Math.abs(ours[i] - ref[i])
-    maxAbs = Math.max(maxAbs, err)
-    ratio = Math.max(ratio, err / Math.max(abs, rel * Math.abs(ref[i])))
-  }
-  return { ratio, maxAbs }
-}
+import { FIXTURES, flattenFixture, loadTorchFixture } from '../helpers/torchFixture.ts'
+import { compare, fixtureData, iota, REL, replayJob } from '../helpers/replay.ts'
 
 const report: string[] = []
 
