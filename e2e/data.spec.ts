@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { longestFrameGap, watchFrameGaps } from './frameGaps.ts'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { sharedPath } from '../test/helpers/shared.ts'
 
@@ -127,26 +128,10 @@ test('a very large single row group loads without freezing the page', async ({ p
   })
   await page.goto('/')
   // watch the main thread: the longest gap between animation frames while the file loads
-  await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number; watching: boolean }
-    w.maxGap = 0
-    w.watching = true
-    let last = performance.now()
-    const tick = (t: number) => {
-      w.maxGap = Math.max(w.maxGap, t - last)
-      last = t
-      if (w.watching) requestAnimationFrame(tick)
-    }
-    requestAnimationFrame(tick)
-  })
+  await watchFrameGaps(page)
   await page.setInputFiles('#file', { name: 'one-row-group.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from(buf) })
   // Playwright's own hand-over of the 25 MB file blocks the page once; measure from here
-  const before = await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number }
-    const g = w.maxGap
-    w.maxGap = 0
-    return g
-  })
+  const before = await longestFrameGap(page)
   console.log(`longest frame gap while Playwright set the file: ${before.toFixed(0)} ms`)
   await expect(page.getByTestId('progress')).toBeVisible()
   // the page answers while the worker decodes
@@ -154,11 +139,7 @@ test('a very large single row group loads without freezing the page', async ({ p
   await expect(page.locator('section[data-panel=train]')).toBeVisible()
   await page.locator('nav button[data-tab=data]').click()
   await ready(page, n)
-  const gap = await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number; watching: boolean }
-    w.watching = false
-    return w.maxGap
-  })
+  const gap = await longestFrameGap(page, { stop: true })
   console.log(`longest main-thread frame gap while loading 1,000,000 rows in one row group: ${gap.toFixed(0)} ms`)
   expect(gap).toBeLessThan(1_000)
 })

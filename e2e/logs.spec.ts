@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { longestFrameGap, watchFrameGaps } from './frameGaps.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
 
 test.beforeEach(({ page }) => {
@@ -80,36 +81,16 @@ test('a 100,000-frame JSON log is parsed in the worker without freezing the page
   }
   const body = `{\n  "version": "test",\n  "fps": 1.0,\n  "frames": [\n${frames.join(',\n')}\n  ],\n  "pooled_metrics": {\n  },\n  "aggregate_metrics": {\n  }\n}\n`
   await page.goto('/')
-  await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number; watching: boolean }
-    w.maxGap = 0
-    w.watching = true
-    let last = performance.now()
-    const tick = (t: number) => {
-      w.maxGap = Math.max(w.maxGap, t - last)
-      last = t
-      if (w.watching) requestAnimationFrame(tick)
-    }
-    requestAnimationFrame(tick)
-  })
+  await watchFrameGaps(page)
   // from a file on disk: a buffer would be handed to the page as base64 and decoded on its main thread
   const path = join(mkdtempSync(join(tmpdir(), 'vmaf-logs-')), 'Long__clip.json')
   writeFileSync(path, body)
   await page.setInputFiles('#file', path)
-  const before = await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number }
-    const g = w.maxGap
-    w.maxGap = 0
-    return g
-  })
+  const before = await longestFrameGap(page)
   console.log(`longest frame gap while Playwright set the ${(body.length / 1e6).toFixed(0)} MB log: ${before.toFixed(0)} ms`)
   await ready(page, n)
   expect(await sources(page)).toEqual([['Long', String(n)]])
-  const gap = await page.evaluate(() => {
-    const w = window as unknown as { maxGap: number; watching: boolean }
-    w.watching = false
-    return w.maxGap
-  })
+  const gap = await longestFrameGap(page, { stop: true })
   console.log(`longest main-thread frame gap while parsing a ${n.toLocaleString('en-US')}-frame log: ${gap.toFixed(0)} ms`)
   expect(gap).toBeLessThan(1_000)
 })
