@@ -1,13 +1,12 @@
 // How the command line ends on an error: one line on stderr, an exit code by kind. The errors are
 // the app's own classes (DataError for input files, ModelFileError for models, SplitError,
-// ArchError, StudyError for settings) plus the few the CLI adds.
+// ArchError for settings) plus the few the CLI adds.
 import { DataError } from '../src/data/errors.ts'
 import { SplitError } from '../src/data/splits.ts'
 import { ArchError } from '../src/model/arch.ts'
 import { NoChromiumError } from '../src/node/browser.ts'
 import { GpuUnavailableError } from '../src/node/chromiumTrainer.ts'
 import { ModelFileError } from '../src/onnx/errors.ts'
-import { StudyError } from '../src/study/types.ts'
 import { CliUsageError } from './args.ts'
 
 /** A file or folder given on the command line that cannot be used (does not exist, empty…). */
@@ -37,7 +36,7 @@ export const EXIT = {
 } as const
 
 export function exitCode(e: unknown): number {
-  if (e instanceof CliUsageError || e instanceof ArchError || e instanceof SplitError || e instanceof StudyError) return EXIT.usage
+  if (e instanceof CliUsageError || e instanceof ArchError || e instanceof SplitError) return EXIT.usage
   if (e instanceof DeviceError || e instanceof NoChromiumError || e instanceof GpuUnavailableError) return EXIT.device
   if (e instanceof InterruptedError) return EXIT.interrupted
   return EXIT.failure
@@ -54,8 +53,7 @@ export function oneLine(e: unknown): string {
     e instanceof DeviceError ||
     e instanceof InterruptedError ||
     e instanceof SplitError ||
-    e instanceof ArchError ||
-    e instanceof StudyError
+    e instanceof ArchError
   const text = known || !(e instanceof Error) || e.name === 'Error' ? msg : `${e.name}: ${msg}`
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }

@@ -6,23 +6,23 @@
 import { join } from 'node:path'
 import { CORPORA } from '../../src/data/table.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { sidecarJson } from '../../src/onnx/index.ts'
+import { sidecar, sidecarJson } from '../../src/onnx/index.ts'
 import { fmtCorr, fmtRmse } from '../../src/experiment/format.ts'
-import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
+import { conductExperiment, type ConductedRun, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { DesignError } from '../../src/experiment/design.ts'
-import { MAX_SEEDS, plannedArms, planStudy } from '../../src/study/plan.ts'
-import { runJson, studyReportJson, studyReportMarkdown, type RunJson } from '../../src/study/report.ts'
-import { ARM_LABELS, type Arm, type FoldRun, type StudyResult, type StudySettings } from '../../src/study/types.ts'
+import { LIMITS } from '../../src/experiment/limits.ts'
+import { conductedReportJson, experimentReportMarkdown } from '../../src/experiment/report.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
 import { openTrainer } from '../device.ts'
 import { CliInputError, InterruptedError } from '../errors.ts'
-import { asStudyResult, losoDesign } from '../losoStudy.ts'
+import { losoDesign, losoFileStem, losoRunJson, type LosoArm, type LosoRunJson } from '../losoStudy.ts'
 import { printJson, printText, table as textTable, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS, MODEL_SPECS, readModelSettings, readRunSettings, RUN_SPECS } from '../settings.ts'
 
+const MAX_SEEDS = LIMITS.seedsPerExperiment
 const LOSO_MODES = ['netflix-only', 'netflix-source-and-konvid-holdout', 'netflix-source', 'konvid-holdout'] as const
 
 export const LOSO_HELP: CommandHelp = {
@@ -51,14 +51,15 @@ export const LOSO_HELP: CommandHelp = {
   ],
 }
 
-type Output = { runs: Partial<Record<Arm | 'loso', RunJson>>; report: string; report_md: string; device: string; wall_s: number; failed: StudyResult['failed'] }
+type Failed = { arm: string; fold: string; seed: number; status: string; message: string }
+type Output = { runs: Partial<Record<LosoArm | 'loso', LosoRunJson>>; report: string; report_md: string; device: string; wall_s: number; failed: Failed[] }
 
 export async function losoCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
   const model = readModelSettings(flags, false)
   const run = readRunSettings(flags)
   const study = flags.bool('study')
   const seeds = flags.int('seeds', 1, 1, MAX_SEEDS)
-  const firstSeed = flags.int('seed', 0, 0, 0xffffffff - MAX_SEEDS)
+  const firstSeed = flags.int('seed', 0, 0, LIMITS.maxSeed - MAX_SEEDS)
   for (const f of ['val-source', 'konvid-val-fraction'])
     if (flags.has(f)) throw new CliUsageError(`--${f} does not apply to loso: every nflx source is held out in turn`)
   const valMode = flags.has('val-mode') ? flags.choice('val-mode', LOSO_MODES, 'netflix-only') : null
@@ -73,85 +74,84 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
     throw new CliUsageError(`--val-mode ${valMode} adds konvid rows to every fold, but none are loaded; pass --konvid files or use netflix-only`)
 
   const arch = model.archs[0]
-  const settings: Omit<StudySettings, 'arms'> = {
+  const arms: LosoArm[] = study ? ['a', 'b', 'c'] : [withKonvid ? 'b' : 'a']
+  const recipe = {
     arch: arch.name,
     hidden: arch.name === 'custom' ? arch.widths.slice(1, -1) : undefined,
-    epochs: model.epochs,
     batchSize: model.batchSize,
     lr: model.lr,
-    seeds,
-    firstSeed,
     scalerMode: model.scalerMode,
   }
-
-  const arms: Arm[] = study ? ['a', 'b', 'c'] : [withKonvid ? 'b' : 'a']
-  const plan = planStudy(table, { ...settings, arms })
-  const design = losoDesign(plan.settings, study ? 'foxbird' : 'loso')
+  const design = losoDesign({ arms, seeds, firstSeed, epochs: model.epochs, recipe }, study ? 'foxbird' : 'loso')
+  const labels = Object.fromEntries(design.arms.map((a) => [a.id, a.label]))
   const opened = await openTrainer(run.device, progress)
   const evaluator = await createNodeEvaluator()
   try {
-    const armText = plannedArms(plan).map((a) => `(${a}) ${ARM_LABELS[a]}`)
-    progress.line(`${plan.runs.length} models: ${plan.folds.length} folds × ${armText.join(', ')} × ${seeds} seed${seeds > 1 ? 's' : ''}, ${model.epochs} epochs`)
-    const steps = new Map(plan.runs.map((r) => [`${r.arm} ${r.fold} ${r.seed}`, r.steps]))
-    let conducted: ExperimentResult
+    let res: ExperimentResult
     try {
-      conducted = await conductExperiment(table, design, { trainer: opened.trainer, evaluator }, {
+      res = await conductExperiment(table, design, { trainer: opened.trainer, evaluator }, {
+        file: study ? 'loso --study' : 'loso',
         signal,
         onPhase: (m) => progress.line(m),
         onProgress: (p) => progress.bar('trained', p.doneSamples, p.totalSamples, p.etaMs),
-        onFold: (outs) => {
+        onFold: (outs, r) => {
           for (const o of outs)
-            progress.line(`(${o.arm}) ${o.fold} seed ${o.seed}: PLCC ${fmtCorr(o.plcc)}  SROCC ${fmtCorr(o.srocc)}  RMSE ${fmtRmse(o.rmse)}  (${steps.get(`${o.arm} ${o.fold} ${o.seed}`)} steps)`)
+            progress.line(`(${o.arm}) ${o.fold} seed ${o.seed}: PLCC ${fmtCorr(o.plcc)}  SROCC ${fmtCorr(o.srocc)}  RMSE ${fmtRmse(o.rmse)}  (${r.spec.epochs} epochs)`)
         },
       })
     } catch (e) {
       if (e instanceof DesignError) throw new CliInputError(e.message)
       throw e
     }
-    const res = asStudyResult(plan, conducted)
     progress.end()
     if (res.cancelled && res.runs.length === 0) throw new InterruptedError('interrupted before any fold model finished; nothing was written')
 
     // fold models: <out-dir>/<arm folder>/<id>.onnx + .json
-    const paths = new Map<FoldRun, string>()
+    const paths = new Map<ConductedRun, string>()
     for (const r of res.runs) {
-      const base = join(run.outDir, r.fileStem)
-      paths.set(r, writeOut(`${base}.onnx`, r.onnx))
-      writeOut(`${base}.json`, sidecarJson(r.sidecar))
+      const base = join(run.outDir, losoFileStem(r, labels))
+      paths.set(r, writeOut(`${base}.onnx`, r.outcome.onnx))
+      writeOut(`${base}.json`, sidecarJson(sidecar(r.outcome.model, r.outcome.onnx, r.outcome.metrics)))
     }
-    const report = studyReportJson(res)
+    // the experiment's report, the same one `study` writes
+    const report = conductedReportJson(res, table.files)
     const stem = join(run.outDir, study ? 'foxbird-study' : 'loso')
     const reportPath = writeOut(`${stem}.report.json`, JSON.stringify(report, null, 2) + '\n')
-    const markdown = studyReportMarkdown(report)
-    const mdPath = writeOut(`${stem}.report.md`, markdown)
+    const mdPath = writeOut(`${stem}.report.md`, experimentReportMarkdown(report))
     // like the app, an interrupted run keeps what finished: its models and a partial report
-    if (res.cancelled && res.runs.length < res.plan.runs.length)
-      throw new InterruptedError(`interrupted: wrote the ${res.runs.length} of ${res.plan.runs.length} fold models that finished and a partial report (${mdPath})`)
-    for (const f of res.failed) progress.warn(`(${f.arm}) ${f.fold} seed ${f.seed}: ${f.status}: ${f.message}`)
+    if (res.cancelled && res.runs.length < res.schedule.runs.length)
+      throw new InterruptedError(`interrupted: wrote the ${res.runs.length} of ${res.schedule.runs.length} fold models that finished and a partial report (${mdPath})`)
+    const failed: Failed[] = res.failures.map((f) => {
+      const s = res.schedule.runs[f.index]
+      return { arm: s.arm, fold: s.fold, seed: s.seed, status: f.status, message: f.message }
+    })
+    for (const f of failed) progress.warn(`(${f.arm}) ${f.fold} seed ${f.seed}: ${f.status}: ${f.message}`)
 
-    const onnxPath = (r: FoldRun) => paths.get(r) ?? null
+    const onnxPath = (r: ConductedRun) => paths.get(r) ?? null
     const runs: Output['runs'] = {}
-    for (const a of arms) if (res.summary.arms[a]) runs[study ? a : 'loso'] = runJson(res, a, onnxPath)
+    for (const a of arms) if (res.summary.arms[a]) runs[study ? a : 'loso'] = losoRunJson(res, a, onnxPath)
     progress.line(`${res.runs.length} fold models in ${(res.wallMs / 1000).toFixed(1)} s on ${res.device}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))
-    if (run.json) printJson({ runs, report: reportPath, report_md: mdPath, device: res.device, wall_s: res.wallMs / 1000, failed: res.failed } satisfies Output)
-    else printText(summaryText(runs, res, reportPath, mdPath))
-    return res.failed.length ? 1 : 0
+    if (run.json) printJson({ runs, report: reportPath, report_md: mdPath, device: res.device, wall_s: res.wallMs / 1000, failed } satisfies Output)
+    else printText(summaryText(runs, labels, res.summary.reading, { reportPath, mdPath }))
+    return failed.length ? 1 : 0
   } finally {
     await evaluator.dispose()
     await opened.close()
   }
 }
 
-function summaryText(runs: Output['runs'], res: StudyResult, reportPath: string, mdPath: string): string {
+function summaryText(runs: Output['runs'], labels: Record<string, string>, reading: string, files: { reportPath: string; mdPath: string }): string {
   const lines: string[] = []
-  for (const [key, r] of Object.entries(runs) as [Arm | 'loso', RunJson][]) {
-    lines.push(`${key === 'loso' ? `LOSO (${ARM_LABELS[r.arm]})` : `(${key}) ${ARM_LABELS[key]}`}, ${r.steps} steps per fold`)
-    const rows = r.folds.map((f) => [f.source, fmtCorr(f.plcc), fmtCorr(f.srocc), fmtRmse(f.rmse), String(f.n)])
-    rows.push(['mean across folds', fmtCorr(r.mean.plcc), fmtCorr(r.mean.srocc), fmtRmse(r.mean.rmse), ''])
-    rows.push(['std across folds', fmtCorr(r.std.plcc), fmtCorr(r.std.srocc), fmtRmse(r.std.rmse), ''])
+  for (const [key, r] of Object.entries(runs) as [LosoArm | 'loso', LosoRunJson][]) {
+    lines.push(`${key === 'loso' ? `LOSO (${labels[r.arm]})` : `(${key}) ${labels[key]}`}, ${r.steps} steps per fold`)
+    const corr = (v: number | null) => (v === null ? 'n/a' : fmtCorr(v))
+    const err = (v: number | null) => (v === null ? 'n/a' : fmtRmse(v))
+    const rows = r.folds.map((f) => [f.source, corr(f.plcc), corr(f.srocc), err(f.rmse), String(f.n)])
+    rows.push(['mean across folds', corr(r.mean.plcc), corr(r.mean.srocc), err(r.mean.rmse), ''])
+    rows.push(['std across folds', corr(r.std.plcc), corr(r.std.srocc), err(r.std.rmse), ''])
     lines.push(textTable(['held-out source', 'PLCC', 'SROCC', 'RMSE', 'n'], rows), '')
   }
-  if (res.summary.reading) lines.push(res.summary.reading, '')
-  lines.push(`report: ${mdPath}`, `        ${reportPath}`)
+  if (reading) lines.push(reading, '')
+  lines.push(`report: ${files.mdPath}`, `        ${files.reportPath}`)
   return lines.join('\n')
 }

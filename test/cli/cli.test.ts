@@ -105,7 +105,8 @@ describe('vmaf-tiny-lab loso (CPU, WebAssembly)', () => {
     expect(run.folds.map((f: { source: string }) => f.source)).toEqual(SOURCES)
     const report = JSON.parse(readFileSync(res.report, 'utf8'))
     for (const f of run.folds) {
-      const seeds = report.arms.b.loso_per_fold[f.source].seeds
+      // the experiment report's runs of arm b on this fold, one per seed
+      const seeds = report.runs.filter((x: { arm: string; fold: string }) => x.arm === 'b' && x.fold === f.source)
       expect(seeds.map((s: { seed: number }) => s.seed)).toEqual([3, 4])
       expect(f.plcc).toBeCloseTo((seeds[0].plcc + seeds[1].plcc) / 2, 12)
       expect(f.onnx).toMatch(/loso-b-.*-s3\.onnx$/) // the first seed's model

@@ -143,9 +143,16 @@ describe('study --preset foxbird --json', () => {
       expect(loso.runs[arm].std.plcc).toBeCloseTo(res.arms[arm].std.plcc, 12)
     }
     expect(loso.runs.b.steps).toBe(Math.ceil(18872 / 256))
+    // one pipeline, one reading: loso writes the experiment report that study writes, with the same words
     const report = JSON.parse(readFileSync(loso.report, 'utf8'))
-    expect(report.arms.b.loso_per_fold.NightGrain.seeds.map((s: { seed: number }) => s.seed)).toEqual([1, 2])
+    expect(report.runs.filter((x: { arm: string; fold: string }) => x.arm === 'b' && x.fold === 'NightGrain').map((x: { seed: number }) => x.seed)).toEqual([1, 2])
+    expect(report.reading).toBe(res.reading)
+    expect(report.experiment).toBe('foxbird')
     expect(readFileSync(loso.report_md, 'utf8')).toContain('NightGrain')
+    // and loso's text output prints that reading too
+    const text = await runCli(['loso', '--study', ...DATA, '--epochs', '1', '--seeds', '2', '--seed', '1', '--out-dir', join(tmp, 'loso-text')])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain(res.reading)
   })
 })
 

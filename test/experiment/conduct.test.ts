@@ -1,6 +1,6 @@
 // Designed experiments trained for real on the demo corpus (onnxruntime-node evaluates): the
-// foxbird preset gives the numbers of the FoxBird study's plan (src/study/plan.ts, what `loso`
-// reports on) trained directly, and dose 0 % / 100 % equal foxbird (a) / (b), both on
+// foxbird preset gives the numbers of its LOSO folds (src/data/splits.ts) trained directly with
+// (c) matched to (b)'s optimizer steps, and dose 0 % / 100 % equal foxbird (a) / (b), both on
 // the WebAssembly trainer (worker_threads); the cross preset, conducted on the CPU reference,
 // matches that trainer run directly on the lab recipe's rows and scored with the JS forward pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,8 +17,8 @@ import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { Evaluator } from '../../src/onnx/evaluator.ts'
 import type { Trainer } from '../../src/model/contract.ts'
-import { planStudy } from '../../src/study/plan.ts'
-import { DEFAULT_STUDY_SETTINGS } from '../../src/study/types.ts'
+import { losoFolds } from '../../src/data/splits.ts'
+import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
 
 let table: FeatureTable
@@ -41,22 +41,33 @@ describe('conductExperiment', () => {
     expect(res.failures).toEqual([])
     expect(res.outcomes).toHaveLength(54)
     expect(folds).toHaveLength(54)
-    // the study's plan — its LOSO splits, (c)'s matched epochs, its seeds — trained directly on the
-    // same trainer and scored with the JS forward pass: the preset's runs give the same numbers
-    const plan = planStudy(table, { ...DEFAULT_STUDY_SETTINGS, epochs: 2, seeds: 2 })
-    expect(plan.runs).toHaveLength(54)
-    const data = tableToTrainData(table, plan.features)
-    const jobs = plan.runs.map((r) =>
-      makeJob({ id: r.label, label: r.label, widths: plan.widths, seed: r.seed, scalerMode: 'standard', data, trainRows: r.split.trainRows, valRows: r.split.valRows, epochs: r.epochs, batchSize: 256, lr: 1e-3 }),
+    // the LOSO folds trained directly on the same trainer and scored with the JS forward pass: (a)
+    // and (c) on the nflx rows of the other sources, (b) with every konvid row too; (c) trains as
+    // many optimizer steps as (b), to within half of one of its own epochs
+    const splits = { a: losoFolds(table, { withKonvid: false }), b: losoFolds(table, { withKonvid: true }) }
+    const steps = (rows: number, epochs: number) => epochs * Math.ceil(rows / 256)
+    const features = [...CANONICAL_FEATURES]
+    const data = tableToTrainData(table, features)
+    const planned = res.schedule.runs.map((s) => {
+      const fold = splits[s.arm === 'b' ? 'b' : 'a'].find((f) => f.name === s.fold)!
+      const epochs = s.arm === 'c' ? s.spec.epochs : 2
+      return { s, fold, epochs }
+    })
+    for (const p of planned.filter((q) => q.s.arm === 'c')) {
+      const b = planned.find((q) => q.s.arm === 'b' && q.s.fold === p.s.fold)!
+      expect(Math.abs(steps(p.fold.trainRows.length, p.epochs) - steps(b.fold.trainRows.length, 2))).toBeLessThanOrEqual(Math.ceil(p.fold.trainRows.length / 256) / 2)
+    }
+    const jobs = planned.map(({ s, fold, epochs }) =>
+      makeJob({ id: s.spec.id, label: s.spec.id, widths: [6, 16, 8, 1], seed: s.seed, scalerMode: 'standard', data, trainRows: fold.trainRows, valRows: fold.valRows, epochs, batchSize: 256, lr: 1e-3 }),
     )
     const direct = await wasm.train(data, jobs)
     const ours = new Map(res.runs.map((r) => [`${r.scheduled.arm} ${r.scheduled.fold} ${r.scheduled.seed}`, r]))
-    plan.runs.forEach((r, k) => {
-      const run = ours.get(`${r.arm} ${r.fold} ${r.seed}`)!
-      expect([...run.scheduled.spec.rows.trainRows]).toEqual([...r.split.trainRows])
-      expect(run.scheduled.spec.epochs).toBe(r.epochs)
-      const m = metrics(predict(direct[k].params, jobs[k].scaler, table.matrix(plan.features, r.split.valRows), plan.features.length), gather(table.target(), r.split.valRows))
-      expect(plccOf(res, r.arm).get(`${r.fold} ${r.seed}`)).toBeCloseTo(m.plcc, 5)
+    planned.forEach(({ s, fold, epochs }, k) => {
+      const run = ours.get(`${s.arm} ${s.fold} ${s.seed}`)!
+      expect([...run.scheduled.spec.rows.trainRows]).toEqual([...fold.trainRows])
+      expect(run.scheduled.spec.epochs).toBe(epochs)
+      const m = metrics(predict(direct[k].params, jobs[k].scaler, table.matrix(features, fold.valRows), features.length), gather(table.target(), fold.valRows))
+      expect(plccOf(res, s.arm).get(`${s.fold} ${s.seed}`)).toBeCloseTo(m.plcc, 5)
     })
     // pooled: every arm × seed on all 10,800 nflx rows
     expect(res.pooled).toHaveLength(6)
