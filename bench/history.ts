@@ -1,0 +1,64 @@
+// `node scripts/run-ts.mjs bench/history.ts FILE…`: writes into each bench/results file the earlier
+// committed versions of it (git history) with the targets each missed, so a file that quotes a
+// rerun also says when an earlier run of the same benchmark missed. The targets per benchmark are
+// in TARGETS; a benchmark without targets records its earlier runs' dates and loads only.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ROOT } from '../src/node/browser.ts'
+
+interface ArchRow {
+  arch: string
+  best_vs_torch?: number
+}
+
+type Target = (result: any) => string[]
+
+/** What each benchmark promised, as the missed targets of one result. */
+const TARGETS: Record<string, Target> = {
+  archs: (r) =>
+    (r.archs as ArchRow[]).flatMap((a) => {
+      const need = a.arch === 'mlp_small' ? 1.5 : 1.0
+      return a.best_vs_torch !== undefined && a.best_vs_torch < need ? [`${a.arch}: ${a.best_vs_torch}× PyTorch (target ≥ ${need}×)`] : []
+    }),
+}
+
+const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' })
+
+export interface EarlierRun {
+  commit: string
+  committed: string
+  load_average: unknown
+  missed: string[]
+}
+
+/** The committed versions of a result file before the working copy, newest first. */
+export function earlierRuns(file: string): EarlierRun[] {
+  const rel = `bench/results/${file}`
+  const bench = file.replace(/-\d{4}-\d{2}-\d{2}\.json$/, '')
+  const target = TARGETS[bench]
+  const current = readFileSync(resolve(ROOT, rel), 'utf8')
+  const commits = git(['log', '--format=%h %cI', '--', rel]).trim().split('\n').filter(Boolean)
+  const out: EarlierRun[] = []
+  for (const line of commits) {
+    const [commit, committed] = line.split(' ')
+    const text = git(['show', `${commit}:${rel}`])
+    const json = JSON.parse(text)
+    if (text === current || JSON.stringify({ ...json, earlier_runs: undefined }) === JSON.stringify({ ...JSON.parse(current), earlier_runs: undefined })) continue
+    out.push({ commit, committed, load_average: json.load_average ?? null, missed: target ? target(json) : [] })
+  }
+  return out
+}
+
+export default async function main(argv: string[]): Promise<number> {
+  for (const file of argv) {
+    const path = resolve(ROOT, 'bench/results', file)
+    const json = JSON.parse(readFileSync(path, 'utf8'))
+    const runs = earlierRuns(file)
+    json.earlier_runs = runs
+    json.earlier_runs_note = 'earlier committed runs of this benchmark (git history of this file), newest first, with the targets each missed'
+    writeFileSync(path, JSON.stringify(json, null, 2) + '\n')
+    process.stderr.write(`${file}: ${runs.length} earlier runs, ${runs.filter((r) => r.missed.length).length} missed a target\n`)
+  }
+  return 0
+}
