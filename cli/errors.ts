@@ -8,6 +8,7 @@ import { NoChromiumError } from '../src/node/browser.ts'
 import { GpuUnavailableError } from '../src/node/chromiumTrainer.ts'
 import { ModelFileError } from '../src/onnx/errors.ts'
 import { StudyError } from '../src/study/types.ts'
+import { QuantizeRefusedError } from '../src/experiment/quantizeRun.ts'
 import { CliUsageError } from './args.ts'
 
 /** A file or folder given on the command line that cannot be used (does not exist, empty…). */
@@ -55,7 +56,8 @@ export function oneLine(e: unknown): string {
     e instanceof InterruptedError ||
     e instanceof SplitError ||
     e instanceof ArchError ||
-    e instanceof StudyError
+    e instanceof StudyError ||
+    e instanceof QuantizeRefusedError
   const text = known || !(e instanceof Error) || e.name === 'Error' ? msg : `${e.name}: ${msg}`
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }

@@ -114,7 +114,9 @@ export interface EvalReportInput {
   /** how the rows were grouped, e.g. "source (konvid clips pooled)" */
   grouping: string
   inferenceMs: number
-  metrics: GroupMetrics
+  /** null: no rows were scored; say why in metricsReason */
+  metrics: GroupMetrics | null
+  metricsReason?: string
   evaluatedAt?: Date
 }
 
@@ -127,5 +129,6 @@ export function evalReport(o: EvalReportInput): EvalReport {
     evaluated_at: (o.evaluatedAt ?? new Date()).toISOString(),
     inference_ms: o.inferenceMs,
     metrics: o.metrics,
+    ...(o.metricsReason ? { metrics_reason: o.metricsReason } : {}),
   }
 }

@@ -22,7 +22,9 @@ export interface EvalReport {
   evaluated_at: string
   /** wall time of inference only */
   inference_ms: number
-  metrics: GroupMetrics
+  /** null when there were no rows to score (a model trained on every row), with the reason */
+  metrics: GroupMetrics | null
+  metrics_reason?: string
 }
 
 export function reportJson(r: EvalReport): string {
@@ -39,7 +41,7 @@ const row = (name: string, m: Metrics) =>
 
 export function reportMarkdown(r: EvalReport): string {
   const m = r.metrics
-  const lines = [
+  const head = [
     `# Evaluation of ${r.model.name}`,
     '',
     `- model id: \`${r.model.id}\`, sha256 \`${r.model.sha256}\``,
@@ -48,6 +50,10 @@ export function reportMarkdown(r: EvalReport): string {
     `- data: ${r.data.rows} rows grouped by ${r.data.grouping}; files: ${r.data.files.map((f) => `${f.name} (${f.rows} rows, sha256 \`${f.sha256}\`)`).join(', ') || 'n/a'}`,
     `- evaluated at ${r.evaluated_at}`,
     '',
+  ]
+  if (!m) return [...head, `No metrics: ${r.metrics_reason ?? 'no rows were scored'}.`, ''].join('\n')
+  const lines = [
+    ...head,
     '| source | PLCC | SROCC | KROCC | RMSE | n |',
     '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(m.per_source).map(([name, v]) => row(name, v)),
