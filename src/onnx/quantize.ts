@@ -1,7 +1,9 @@
 // Static int8 quantisation of a tiny MLP in the QDQ format (S8S8): every Gemm reads
 // DequantizeLinear(QuantizeLinear(x)) — per-tensor int8 activations, scale and zero point from
 // the calibration rows (calibrate.ts) — and DequantizeLinear of its int8 weight, symmetric per
-// output channel (axis 0 of the [out, in] weight, zero point 0). Bias, scaler and Squeeze stay
+// output channel (axis 0 of the [out, in] weight, zero point 0) — and its bias as int32 on the
+// accumulator's grid (scale input × weight scale), as onnxruntime's own static QDQ writes it, so
+// a runtime that fuses the Gemm to integer math computes what the graph says. Scaler and Squeeze stay
 // float32, so the graph is the exporter's plus QuantizeLinear/DequantizeLinear, the two ops the
 // fork's loader allows for quantised models (allowlist.ts). Written with the exporter's writer.
 import type { ModelParams } from '../model/params.ts'
@@ -13,7 +15,7 @@ import { DataType } from './schema.ts'
 /** The registry's quant_mode for a statically calibrated model (registry.schema.json enum). */
 export const QUANT_MODE = 'static'
 /** What the graph holds, in words the sidecar records. */
-export const QUANT_FORMAT = 'QDQ S8S8: per-tensor int8 activations (calibrated), per-channel symmetric int8 weights (axis 0), float32 bias'
+export const QUANT_FORMAT = 'QDQ S8S8: per-tensor int8 activations (calibrated), per-channel symmetric int8 weights (axis 0), int32 bias (scale input × weight)'
 
 const Q_MIN = -128
 const Q_MAX = 127
@@ -37,6 +39,9 @@ export interface QuantLayer {
   weightScale: Float32Array
   /** [out, in], int8 */
   weight: Int8Array
+  /** int32 bias on the accumulator's grid: scale input.scale × weightScale[o], zero point 0 */
+  bias: Int32Array
+  biasScale: Float32Array
 }
 
 export interface QuantizedModel {
@@ -82,7 +87,10 @@ export function quantizeMlp(o: QuantizeInput): QuantizedModel {
   const ranges = gemmInputRanges({ params: o.params, scaler: o.scaler, x: o.x, rows: o.rows, method: o.method, percentile: o.percentile })
   const quant: QuantLayer[] = layers.map((l, i) => {
     const w = channelWeights(l.W, widths[i + 1], widths[i])
-    return { input: { ...activationParams(ranges[i]), range: ranges[i] }, weightScale: w.scale, weight: w.q }
+    const input = { ...activationParams(ranges[i]), range: ranges[i] }
+    const biasScale = w.scale.map((ws) => input.scale * ws)
+    const bias = Int32Array.from(l.b, (b, o) => roundHalfEven(b / biasScale[o]))
+    return { input, weightScale: w.scale, weight: w.q, bias, biasScale }
   })
   const { nodes, inits } = qdqGraph(o, quant)
   const bytes = writeContractModel({
@@ -109,7 +117,7 @@ function qdqGraph(o: QuantizeInput, quant: QuantLayer[]): { nodes: NodeSpec[]; i
     nodes.push({ op: 'Div', name: 'scaler_div', inputs: ['centered', 'scaler.std'], outputs: ['scaled'] })
     x = 'scaled'
   }
-  layers.forEach((layer, i) => {
+  layers.forEach((_, i) => {
     const q = quant[i]
     const p = `fc${i}`
     inits.push({ name: `${p}.input_scale`, dims: [], type: DataType.FLOAT, raw: float32Raw([q.input.scale]) })
@@ -117,15 +125,20 @@ function qdqGraph(o: QuantizeInput, quant: QuantLayer[]): { nodes: NodeSpec[]; i
     inits.push({ name: `${p}.weight_quantized`, dims: [widths[i + 1], widths[i]], type: DataType.INT8, raw: int8Raw(q.weight) })
     inits.push({ name: `${p}.weight_scale`, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(q.weightScale) })
     inits.push({ name: `${p}.weight_zero_point`, dims: [widths[i + 1]], type: DataType.INT8, raw: new Uint8Array(widths[i + 1]) })
-    inits.push({ name: `${p}.bias`, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(layer.b) })
+    inits.push({ name: `${p}.bias_quantized`, dims: [widths[i + 1]], type: DataType.INT32, raw: new Uint8Array(q.bias.buffer.slice(0)) })
+    inits.push({ name: `${p}.bias_scale`, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(q.biasScale) })
+    inits.push({ name: `${p}.bias_zero_point`, dims: [widths[i + 1]], type: DataType.INT32, raw: new Uint8Array(4 * widths[i + 1]) })
     const scaleZp = [`${p}.input_scale`, `${p}.input_zero_point`]
     nodes.push({ op: 'QuantizeLinear', name: `${p}_input_q`, inputs: [x, ...scaleZp], outputs: [`${p}.input_q`] })
     nodes.push({ op: 'DequantizeLinear', name: `${p}_input_dq`, inputs: [`${p}.input_q`, ...scaleZp], outputs: [`${p}.input_dq`] })
     nodes.push({
       op: 'DequantizeLinear', name: `${p}_weight_dq`, inputs: [`${p}.weight_quantized`, `${p}.weight_scale`, `${p}.weight_zero_point`], outputs: [`${p}.weight_dq`], ints: { axis: 0 },
     })
+    nodes.push({
+      op: 'DequantizeLinear', name: `${p}_bias_dq`, inputs: [`${p}.bias_quantized`, `${p}.bias_scale`, `${p}.bias_zero_point`], outputs: [`${p}.bias_dq`], ints: { axis: 0 },
+    })
     // W is [out][in] (torch layout): y = x·Wᵀ + b is Gemm with transB = 1, as in the float export
-    nodes.push({ op: 'Gemm', name: p, inputs: [`${p}.input_dq`, `${p}.weight_dq`, `${p}.bias`], outputs: [p], ints: { transB: 1 } })
+    nodes.push({ op: 'Gemm', name: p, inputs: [`${p}.input_dq`, `${p}.weight_dq`, `${p}.bias_dq`], outputs: [p], ints: { transB: 1 } })
     x = p
     if (i + 1 < layers.length) {
       nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}`] })
