@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { describeWidths } from '../../src/model/arch.ts'
-import { evalReport, splitRecord } from '../../src/experiment/records.ts'
+import { evalReport, splitRecord, unscoredReport } from '../../src/experiment/records.ts'
 import { runExperiment } from '../../src/experiment/run.ts'
 import { sourceMetrics } from '../../src/experiment/sourceMetrics.ts'
 import { splitUses, trainRunSpecs, trainSplit, type TrainSplitMode } from '../../src/experiment/trainRun.ts'
@@ -102,16 +102,15 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
       // --val-mode none holds no rows out: no metrics, rather than scores on the training rows
       const metrics = split.valRows.length ? sourceMetrics(table, split.valRows, o.pred) : null
       const base = join(run.outDir, trained.id)
-      const report = evalReport({
+      const reportInput = {
         model: { id: trained.id, name: `${trained.id}.onnx`, sha256: sha256Hex(onnx), input_name: INPUT_NAME, output_name: OUTPUT_NAME, features },
         ep: `${o.ep} (onnxruntime-node)`,
         table,
         rows: split.valRows.length,
         grouping: `source (konvid clips pooled), validation rows of the split — ${split.description}`,
         inferenceMs: o.inferenceMs,
-        metrics,
-        ...(metrics ? {} : { metricsReason: NO_METRICS }),
-      })
+      }
+      const report = metrics ? evalReport({ ...reportInput, metrics }) : unscoredReport(reportInput, NO_METRICS)
       const paths = {
         onnx: writeOut(`${base}.onnx`, onnx),
         sidecar: writeOut(`${base}.json`, sidecarJson(sidecar(trained, onnx, metrics ?? undefined))),

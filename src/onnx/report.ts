@@ -22,12 +22,13 @@ export interface EvalReport {
   evaluated_at: string
   /** wall time of inference only */
   inference_ms: number
-  /** null when there were no rows to score (a model trained on every row), with the reason */
-  metrics: GroupMetrics | null
-  metrics_reason?: string
+  metrics: GroupMetrics
 }
 
-export function reportJson(r: EvalReport): string {
+/** The report of a model with no rows to score (trained on every row): metrics null, and why. */
+export type UnscoredReport = Omit<EvalReport, 'metrics'> & { metrics: null; metrics_reason: string }
+
+export function reportJson(r: EvalReport | UnscoredReport): string {
   return JSON.stringify(r, null, 2) + '\n'
 }
 
@@ -39,7 +40,7 @@ export function fmt(v: number, digits = 4): string {
 const row = (name: string, m: Metrics) =>
   `| ${name} | ${METRIC_NAMES.map((k) => fmt(m[k])).join(' | ')} | ${m.n} |`
 
-export function reportMarkdown(r: EvalReport): string {
+export function reportMarkdown(r: EvalReport | UnscoredReport): string {
   const m = r.metrics
   const head = [
     `# Evaluation of ${r.model.name}`,
@@ -51,7 +52,7 @@ export function reportMarkdown(r: EvalReport): string {
     `- evaluated at ${r.evaluated_at}`,
     '',
   ]
-  if (!m) return [...head, `No metrics: ${r.metrics_reason ?? 'no rows were scored'}.`, ''].join('\n')
+  if (!m) return [...head, `No metrics: ${(r as UnscoredReport).metrics_reason}.`, ''].join('\n')
   const lines = [
     ...head,
     '| source | PLCC | SROCC | KROCC | RMSE | n |',
