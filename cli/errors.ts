@@ -7,6 +7,7 @@ import { ArchError } from '../src/model/arch.ts'
 import { NoChromiumError } from '../src/node/browser.ts'
 import { GpuUnavailableError } from '../src/node/chromiumTrainer.ts'
 import { ModelFileError } from '../src/onnx/errors.ts'
+import { QuantizeRefusedError } from '../src/experiment/quantizeRun.ts'
 import { CliUsageError } from './args.ts'
 
 /** A file or folder given on the command line that cannot be used (does not exist, empty…). */
@@ -53,7 +54,8 @@ export function oneLine(e: unknown): string {
     e instanceof DeviceError ||
     e instanceof InterruptedError ||
     e instanceof SplitError ||
-    e instanceof ArchError
+    e instanceof ArchError ||
+    e instanceof QuantizeRefusedError
   const text = known || !(e instanceof Error) || e.name === 'Error' ? msg : `${e.name}: ${msg}`
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }

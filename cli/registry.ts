@@ -8,7 +8,7 @@ import { writeOut } from './output.ts'
 
 /** Write the registry of `outcomes` under `dir`; returns the registry.json path. */
 export function writeRegistryDir(dir: string, outcomes: readonly Pick<RunOutcome, 'model' | 'onnx' | 'metrics'>[]): string {
-  const files = writeRegistry({ models: outcomes.map((o) => ({ onnx: o.onnx, sidecar: sidecar(o.model, o.onnx, o.metrics) })) })
+  const files = writeRegistry({ models: outcomes.map((o) => ({ onnx: o.onnx, sidecar: sidecar(o.model, o.onnx, o.metrics.n ? o.metrics : undefined) })) })
   for (const [name, bytes] of Object.entries(files)) writeOut(join(dir, name), bytes)
   return resolve(dir, REGISTRY_FILE)
 }

@@ -1,6 +1,6 @@
 // The flags train and loso share (the reference trainer's names) and how they are read and
 // checked before any data is loaded, so a bad value fails in milliseconds.
-import { SPLIT_MODES, type SplitMode } from '../src/data/splits.ts'
+import { TRAIN_SPLIT_MODES, type TrainSplitMode } from '../src/experiment/trainRun.ts'
 import { archSpec, isNamedArch, NAMED_ARCHS, type ArchSpec } from '../src/model/arch.ts'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import type { ScalerMode } from '../src/model/trained.ts'
@@ -83,4 +83,5 @@ export function readRunSettings(flags: Flags): RunSettings {
   return { device: flags.choice<Device>('device', DEVICES, 'gpu'), outDir, json: flags.bool('json'), quiet: flags.bool('quiet') }
 }
 
-export const VAL_MODES = SPLIT_MODES.filter((m): m is Exclude<SplitMode, 'loso'> => m !== 'loso')
+/** train's --val-mode: the reference trainer's five splits plus none (every row trains, no metrics) */
+export const VAL_MODES: readonly TrainSplitMode[] = TRAIN_SPLIT_MODES

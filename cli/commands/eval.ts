@@ -42,7 +42,7 @@ export const EVAL_HELP: CommandHelp = {
 }
 
 /** `<dir>/<name>.json` beside `<dir>/<name>.onnx`, when it is a registry sidecar. */
-function readSidecar(modelPath: string, progress: Progress): Sidecar | null {
+export function readSidecar(modelPath: string, progress: Progress): Sidecar | null {
   const path = modelPath.replace(/\.onnx$/i, '') + '.json'
   if (path === modelPath || !existsSync(path)) return null
   const s = parseSidecar(readFileSync(path, 'utf8'), path)

@@ -3,13 +3,12 @@
 // run, each exported to ONNX (scaler inside) and evaluated with onnxruntime-node on the split's
 // validation rows as it finishes, then written with its sidecar and a metrics report (JSON + Markdown).
 import { join } from 'node:path'
-import type { SplitMode } from '../../src/data/splits.ts'
 import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { describeWidths } from '../../src/model/arch.ts'
-import { evalReport, splitRecord } from '../../src/experiment/records.ts'
+import { evalReport, splitRecord, unscoredReport } from '../../src/experiment/records.ts'
 import { runExperiment } from '../../src/experiment/run.ts'
 import { sourceMetrics } from '../../src/experiment/sourceMetrics.ts'
-import { splitUses, trainRunSpecs, trainSplit } from '../../src/experiment/trainRun.ts'
+import { splitUses, trainRunSpecs, trainSplit, type TrainSplitMode } from '../../src/experiment/trainRun.ts'
 import { trainRunSizeProblem } from '../../src/experiment/limits.ts'
 import { reportJson, reportMarkdown, sha256Hex, sidecar, sidecarJson, INPUT_NAME, OUTPUT_NAME } from '../../src/onnx/index.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
@@ -35,7 +34,7 @@ export const TRAIN_HELP: CommandHelp = {
   specs: [
     ...DATA_SPECS,
     ...MODEL_SPECS,
-    { name: 'val-mode', kind: 'value', meta: 'MODE', help: VAL_MODES.join(' | '), def: 'netflix-source' },
+    { name: 'val-mode', kind: 'value', meta: 'MODE', help: `${VAL_MODES.join(' | ')} (none: every row trains, no metrics)`, def: 'netflix-source' },
     { name: 'val-source', kind: 'value', meta: 'NAME', help: 'the held-out nflx source (netflix-source modes)', def: 'Tennis when present, else the first source alphabetically' },
     { name: 'konvid-val-fraction', kind: 'value', meta: 'F', help: 'fraction of konvid clips held out (konvid-holdout modes), whole clips, seeded', def: '0.1' },
     { name: 'seed', kind: 'value', meta: 'S', help: 'seed of the init, the shuffles and the konvid holdout (torch.manual_seed)', def: '0' },
@@ -50,12 +49,14 @@ export const TRAIN_HELP: CommandHelp = {
   ],
 }
 
+const NO_METRICS = 'no rows were held out (--val-mode none trains on every row), so there is nothing to validate on'
+
 export async function trainCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
   // every flag is checked before anything is loaded
   const model = readModelSettings(flags, true)
   const run = readRunSettings(flags)
   const registryOut = flags.string('registry-out')
-  const valMode = flags.choice<Exclude<SplitMode, 'loso'>>('val-mode', VAL_MODES, 'netflix-source')
+  const valMode = flags.choice<TrainSplitMode>('val-mode', VAL_MODES, 'netflix-source')
   const valSource = flags.string('val-source')
   const fraction = flags.has('konvid-val-fraction') ? flags.number('konvid-val-fraction', 0.1, 0, 1) : undefined
   const seed = flags.int('seed', 0, 0, 0xffffffff)
@@ -94,24 +95,25 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
     if (signal.aborted) throw new InterruptedError('interrupted: training was cancelled, nothing was written')
     for (const f of res.failures) progress.warn(f.message)
 
-    const out: { id: string; onnx: string; sidecar: string; report: string; report_md: string; arch: string; widths: number[]; seed: number; steps: number; split: string; device: string; metrics: ReturnType<typeof contractMetrics> }[] = []
+    const out: { id: string; onnx: string; sidecar: string; report: string; report_md: string; arch: string; widths: number[]; seed: number; steps: number; split: string; device: string; metrics: ReturnType<typeof contractMetrics> | null; metrics_reason?: string }[] = []
     const texts: string[] = []
     for (const o of res.outcomes) {
       const { model: trained, onnx, spec } = o
-      const metrics = sourceMetrics(table, split.valRows, o.pred)
+      // --val-mode none holds no rows out: no metrics, rather than scores on the training rows
+      const metrics = split.valRows.length ? sourceMetrics(table, split.valRows, o.pred) : null
       const base = join(run.outDir, trained.id)
-      const report = evalReport({
+      const reportInput = {
         model: { id: trained.id, name: `${trained.id}.onnx`, sha256: sha256Hex(onnx), input_name: INPUT_NAME, output_name: OUTPUT_NAME, features },
         ep: `${o.ep} (onnxruntime-node)`,
         table,
         rows: split.valRows.length,
         grouping: `source (konvid clips pooled), validation rows of the split — ${split.description}`,
         inferenceMs: o.inferenceMs,
-        metrics,
-      })
+      }
+      const report = metrics ? evalReport({ ...reportInput, metrics }) : unscoredReport(reportInput, NO_METRICS)
       const paths = {
         onnx: writeOut(`${base}.onnx`, onnx),
-        sidecar: writeOut(`${base}.json`, sidecarJson(sidecar(trained, onnx, metrics))),
+        sidecar: writeOut(`${base}.json`, sidecarJson(sidecar(trained, onnx, metrics ?? undefined))),
         report: writeOut(`${base}.report.json`, reportJson(report)),
         report_md: writeOut(`${base}.report.md`, reportMarkdown(report)),
       }
@@ -125,9 +127,10 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
         steps: o.steps,
         split: split.description,
         device: opened.trainer.description,
-        metrics: contractMetrics(metrics),
+        metrics: metrics ? contractMetrics(metrics) : null,
+        ...(metrics ? {} : { metrics_reason: NO_METRICS }),
       })
-      texts.push(`${trained.id} (${arch.name} ${describeWidths(arch.widths)}, seed ${spec.seed}, ${o.steps} steps)\n  ${paths.onnx}\n  ${paths.sidecar}\n  ${paths.report_md}\n\n${metricsTable(metrics)}\n`)
+      texts.push(`${trained.id} (${arch.name} ${describeWidths(arch.widths)}, seed ${spec.seed}, ${o.steps} steps)\n  ${paths.onnx}\n  ${paths.sidecar}\n  ${paths.report_md}\n\n${metrics ? metricsTable(metrics) : `No metrics: ${NO_METRICS}.`}\n`)
     }
     progress.line(`trained ${out.length} of ${specs.length} model${specs.length > 1 ? 's' : ''} in ${(res.trainMs / 1000).toFixed(1)} s on ${opened.trainer.description}` + (opened.startupMs ? ` (+${(opened.startupMs / 1000).toFixed(1)} s start-up)` : ''))
     if (registryOut && res.outcomes.length) progress.line(`registry: ${writeRegistryDir(registryOut, res.outcomes)}`)

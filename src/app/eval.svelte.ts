@@ -12,7 +12,7 @@ import type { EvalEnv } from '../../workers/eval.worker.ts'
 import { evalWorker } from '../../workers/evalClient.ts'
 import { models, type ModelEntry } from './models.svelte.ts'
 import { notices } from './notices.svelte.ts'
-import { rowScope, type RowScope, type ScopeName } from './rowScope.ts'
+import { rowScope, type RowScope, type ScopeName } from '../experiment/rowScope.ts'
 
 export interface EvalResult {
   modelId: string

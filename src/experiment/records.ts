@@ -7,7 +7,7 @@ import type { ArchSpec } from '../model/arch.ts'
 import type { ModelParams } from '../model/params.ts'
 import type { InputFileRef, Provenance, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
 import type { TrainJob } from '../model/contract.ts'
-import type { EvalReport } from '../onnx/report.ts'
+import type { EvalReport, UnscoredReport } from '../onnx/report.ts'
 
 /** A name as a file name: runs of anything but letters, digits, "_", "." and "-" become "_"; never empty. */
 export function fileSafe(name: string, fallback = 'model'): string {
@@ -120,12 +120,20 @@ export interface EvalReportInput {
 
 /** The report of one evaluation (JSON and Markdown come from src/onnx/report.ts). */
 export function evalReport(o: EvalReportInput): EvalReport {
+  return { ...reportHead(o), metrics: o.metrics }
+}
+
+/** The report of a model no rows could score (it trained on every row): metrics null, with `reason`. */
+export function unscoredReport(o: Omit<EvalReportInput, 'metrics'>, reason: string): UnscoredReport {
+  return { ...reportHead(o), metrics: null, metrics_reason: reason }
+}
+
+function reportHead(o: Omit<EvalReportInput, 'metrics'>): Omit<EvalReport, 'metrics'> {
   return {
     model: { ...o.model, features: [...o.model.features] },
     ep: o.ep,
     data: { rows: o.rows, files: o.table.files.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })), grouping: o.grouping },
     evaluated_at: (o.evaluatedAt ?? new Date()).toISOString(),
     inference_ms: o.inferenceMs,
-    metrics: o.metrics,
   }
 }

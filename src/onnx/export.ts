@@ -31,17 +31,19 @@ export interface MlpGraph {
   archName?: string
 }
 
-type Init = { name: string; dims: number[]; type: number; raw: Uint8Array }
-type NodeSpec = { op: string; name: string; inputs: string[]; outputs: string[]; ints?: Record<string, number> }
+/** An initializer: raw little-endian bytes of `type` (DataType) with `dims`. */
+export type Init = { name: string; dims: number[]; type: number; raw: Uint8Array }
+/** A node with integer attributes only (all our graphs need). */
+export type NodeSpec = { op: string; name: string; inputs: string[]; outputs: string[]; ints?: Record<string, number> }
 
-function float32Raw(values: ArrayLike<number>): Uint8Array {
+export function float32Raw(values: ArrayLike<number>): Uint8Array {
   const out = new Uint8Array(values.length * 4)
   const view = new DataView(out.buffer)
   for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true)
   return out
 }
 
-function int64Raw(values: readonly number[]): Uint8Array {
+export function int64Raw(values: readonly number[]): Uint8Array {
   const out = new Uint8Array(values.length * 8)
   const view = new DataView(out.buffer)
   values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true))
@@ -111,18 +113,34 @@ function writeValueInfo(w: ProtoWriter, name: string, dims: (number | string)[])
   )
 }
 
-/** ONNX bytes for an MLP (with or without scaler), independent of where the weights came from. */
-export function buildMlpOnnx(g: MlpGraph): Uint8Array {
-  check(g)
-  const { nodes, inits } = mlpGraph(g)
-  const F = g.params.widths[0]
+/** The metadata_props of an MLP graph: features, widths, scaler, arch. */
+export function mlpMetadata(g: MlpGraph): [string, string][] {
   const metadata: [string, string][] = [
     ['vmaf_tiny.features', g.features.join(',')],
     ['vmaf_tiny.widths', g.params.widths.join(',')],
     ['vmaf_tiny.scaler', g.scaler ? 'standard' : 'raw'],
   ]
   if (g.archName) metadata.push(['vmaf_tiny.arch', g.archName])
+  return metadata
+}
 
+/** ONNX bytes for an MLP (with or without scaler), independent of where the weights came from. */
+export function buildMlpOnnx(g: MlpGraph): Uint8Array {
+  check(g)
+  const { nodes, inits } = mlpGraph(g)
+  return writeContractModel({ nodes, inits, inputWidth: g.params.widths[0], metadata: mlpMetadata(g) })
+}
+
+export interface ContractModel {
+  nodes: readonly NodeSpec[]
+  inits: readonly Init[]
+  /** F of the input `features` [N, F] */
+  inputWidth: number
+  metadata: readonly [string, string][]
+}
+
+/** The model file of the ONNX contract (opset 17, IR 8, `features` [N, F] → `vmaf` [N]) around `nodes`. */
+export function writeContractModel({ nodes, inits, inputWidth: F, metadata }: ContractModel): Uint8Array {
   const m = new ProtoWriter()
   m.varint(Model.irVersion, IR_VERSION)
   m.string(Model.producerName, PRODUCER)

@@ -29,6 +29,11 @@ export interface RegistryEntry {
   opset: number
   license: string
   notes: string
+  /** set for a model shipped with an int8 file `<id>.int8.onnx` (registry.schema.json) */
+  quant_mode?: string
+  int8_sha256?: string
+  quant_calibration_set?: string
+  quant_accuracy_budget_plcc?: number
 }
 
 export interface RegistryJson {
@@ -39,6 +44,22 @@ export interface RegistryJson {
 export interface RegistryModel {
   onnx: Uint8Array
   sidecar: Sidecar
+  /** its int8 companion, written as `<id>.int8.onnx` */
+  int8?: RegistryInt8
+}
+
+export interface RegistryInt8 {
+  bytes: Uint8Array
+  /** the registry's quant_mode ("static" for calibrated QDQ) */
+  mode: string
+  /** what the activation ranges were calibrated on (at most 256 characters) */
+  calibrationSet: string
+  budgetPlcc: number
+}
+
+function int8Fields(q: RegistryInt8 | undefined): Partial<RegistryEntry> {
+  if (!q) return {}
+  return { quant_mode: q.mode, int8_sha256: sha256Hex(q.bytes), quant_calibration_set: q.calibrationSet.slice(0, 256), quant_accuracy_budget_plcc: q.budgetPlcc }
 }
 
 export interface RegistryOptions {
@@ -144,15 +165,17 @@ export function writeRegistry(opts: RegistryOptions): Record<string, Uint8Array>
   const ids = registryIds(opts.models.map((m) => m.sidecar))
   const enc = new TextEncoder()
   const files: Record<string, Uint8Array> = {}
-  const entries: RegistryEntry[] = opts.models.map(({ onnx, sidecar }, i) => {
+  const entries: RegistryEntry[] = opts.models.map(({ onnx, sidecar, int8 }, i) => {
     const id = ids[i]
     const kind = sidecar.kind ?? 'fr'
     if (!['fr', 'nr', 'filter'].includes(kind)) throw new RegistryError(`${sidecar.id}: kind "${kind}" is not fr, nr or filter`)
     const sha256 = sha256Hex(onnx)
     const opset = sidecar.opset ?? OPSET
     files[`${id}.onnx`] = onnx
-    files[`${id}.json`] = enc.encode(sidecarJson({ ...sidecar, id, onnx: `${id}.onnx`, sha256 }))
-    return { id, kind, onnx: `${id}.onnx`, sha256, opset, license, notes: registryNotes(sidecar) }
+    const quant = int8Fields(int8)
+    if (int8) files[`${id}.int8.onnx`] = int8.bytes
+    files[`${id}.json`] = enc.encode(sidecarJson({ ...sidecar, id, onnx: `${id}.onnx`, sha256, ...quant }))
+    return { id, kind, onnx: `${id}.onnx`, sha256, opset, license, notes: registryNotes(sidecar), ...quant }
   })
   const registry: RegistryJson = { schema_version: REGISTRY_SCHEMA_VERSION, models: entries }
   files[REGISTRY_FILE] = enc.encode(JSON.stringify(registry, null, 2) + '\n')

@@ -25,7 +25,10 @@ export interface EvalReport {
   metrics: GroupMetrics
 }
 
-export function reportJson(r: EvalReport): string {
+/** The report of a model with no rows to score (trained on every row): metrics null, and why. */
+export type UnscoredReport = Omit<EvalReport, 'metrics'> & { metrics: null; metrics_reason: string }
+
+export function reportJson(r: EvalReport | UnscoredReport): string {
   return JSON.stringify(r, null, 2) + '\n'
 }
 
@@ -37,9 +40,9 @@ export function fmt(v: number, digits = 4): string {
 const row = (name: string, m: Metrics) =>
   `| ${name} | ${METRIC_NAMES.map((k) => fmt(m[k])).join(' | ')} | ${m.n} |`
 
-export function reportMarkdown(r: EvalReport): string {
+export function reportMarkdown(r: EvalReport | UnscoredReport): string {
   const m = r.metrics
-  const lines = [
+  const head = [
     `# Evaluation of ${r.model.name}`,
     '',
     `- model id: \`${r.model.id}\`, sha256 \`${r.model.sha256}\``,
@@ -48,6 +51,10 @@ export function reportMarkdown(r: EvalReport): string {
     `- data: ${r.data.rows} rows grouped by ${r.data.grouping}; files: ${r.data.files.map((f) => `${f.name} (${f.rows} rows, sha256 \`${f.sha256}\`)`).join(', ') || 'n/a'}`,
     `- evaluated at ${r.evaluated_at}`,
     '',
+  ]
+  if (!m) return [...head, `No metrics: ${(r as UnscoredReport).metrics_reason}.`, ''].join('\n')
+  const lines = [
+    ...head,
     '| source | PLCC | SROCC | KROCC | RMSE | n |',
     '|---|---:|---:|---:|---:|---:|',
     ...Object.entries(m.per_source).map(([name, v]) => row(name, v)),

@@ -2,7 +2,7 @@
 // exactly the rows the split did not train on, read back from the split record alone (what a
 // sidecar carries); sourceRoles names each source; a missing record is "unknown", never guessed.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { rowScope, sourceRoles } from '../../src/app/rowScope.ts'
+import { rowScope, sourceRoles } from '../../src/experiment/rowScope.ts'
 import type { FeatureTable } from '../../src/data/featureTable.ts'
 import { makeSplit, type SplitMode } from '../../src/data/splits.ts'
 import { splitRecord } from '../../src/experiment/records.ts'

@@ -1,0 +1,167 @@
+// `vmaf-tiny-lab quantize --model M.onnx`: static int8 (QDQ S8S8) of a tiny MLP, calibrated on
+// the rows it trained on and gated on the rows it never saw (src/experiment/quantizeRun.ts): the
+// int8 file is written only when its PLCC drop against float32 is within --max-plcc-drop.
+import { existsSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { quantizeAndGate, quantRows, DEFAULT_GATE_FRACTION, DEFAULT_MAX_PLCC_DROP, QuantizeRefusedError, type QuantizeRunResult } from '../../src/experiment/quantizeRun.ts'
+import { CALIBRATION_METHODS, type CalibrationMethod } from '../../src/onnx/calibrate.ts'
+import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
+import {
+  extractMlp, IncompatibleModelError, inspectOnnx, NotAnMlpError, OPSET, sha256Hex, sidecarJson, sidecarSplit, writeRegistry,
+  INPUT_NAME, OUTPUT_NAME, type Sidecar,
+} from '../../src/onnx/index.ts'
+import { QUANT_FORMAT, QUANT_MODE } from '../../src/onnx/quantize.ts'
+import { createNodeEvaluator, readModelFile } from '../../src/node/ortNode.ts'
+import type { CommandHelp, Flags } from '../args.ts'
+import { CliUsageError } from '../args.ts'
+import { loadTable } from '../data.ts'
+import { CliInputError } from '../errors.ts'
+import { printJson, printText, writeOut } from '../output.ts'
+import type { Progress } from '../progress.ts'
+import { DATA_SPECS } from '../settings.ts'
+import { readSidecar } from './eval.ts'
+
+export const QUANTIZE_HELP: CommandHelp = {
+  name: 'quantize',
+  summary: 'Static int8 (QDQ S8S8) of a tiny MLP, calibrated on its training rows, refused past a PLCC-drop budget on held-out rows.',
+  usage: 'quantize --model M.onnx [--data PARQUET…] [--out M.int8.onnx] [options]',
+  description:
+    'Weights: int8, symmetric per output channel; activations: int8 per tensor, ranges from the rows the sidecar <model>.json\n' +
+    'says the model trained on (without one: all given rows but a seeded fraction of whole clips). The gate compares int8 with\n' +
+    'float32 (onnxruntime-node) on the rows it held out; past --max-plcc-drop nothing is written and the exit code is 1.',
+  specs: [
+    { name: 'model', kind: 'value', meta: 'PATH', help: 'the float32 .onnx (its sidecar .json is looked up beside it)' },
+    ...DATA_SPECS,
+    { name: 'out', kind: 'value', meta: 'PATH', help: 'the int8 model; its sidecar goes beside it as <out>.json', def: '<model>.int8.onnx' },
+    { name: 'calibration', kind: 'value', meta: 'METHOD', help: CALIBRATION_METHODS.join(' | '), def: 'minmax' },
+    { name: 'percentile', kind: 'value', meta: 'P', help: 'percentile of the activations for --calibration percentile', def: '99.99' },
+    { name: 'max-plcc-drop', kind: 'value', meta: 'D', help: 'largest allowed PLCC drop, float32 − int8, on the gate rows', def: String(DEFAULT_MAX_PLCC_DROP) },
+    { name: 'gate-fraction', kind: 'value', meta: 'F', help: 'without a split record: the fraction of whole clips held back for the gate', def: String(DEFAULT_GATE_FRACTION) },
+    { name: 'seed', kind: 'value', meta: 'S', help: 'seed of that holdout', def: '0' },
+    { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write <id>.onnx + <id>.int8.onnx + <id>.json and a registry.json there' },
+    { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
+    { name: 'quiet', kind: 'flag', help: 'no progress output' },
+  ],
+  examples: [
+    'npx vmaf-tiny-lab quantize --model out/train/mlp_small-….onnx --netflix public/demo/nflx_like.parquet --konvid public/demo/konvid_like --json',
+    'npx vmaf-tiny-lab quantize --model m.onnx --calibration percentile --max-plcc-drop 0.001 --registry-out out/registry',
+  ],
+}
+
+interface QuantizeFlags {
+  modelPath: string
+  out: string
+  method: CalibrationMethod
+  percentile: number
+  maxPlccDrop: number
+  fraction: number
+  seed: number
+  registryOut?: string
+}
+
+function readQuantizeFlags(flags: Flags): QuantizeFlags {
+  const modelPath = flags.string('model')
+  if (!modelPath) throw new CliUsageError('--model PATH is required')
+  const method = flags.choice<CalibrationMethod>('calibration', CALIBRATION_METHODS, 'minmax')
+  if (flags.has('percentile') && method !== 'percentile') throw new CliUsageError('--percentile goes with --calibration percentile')
+  const out = flags.string('out') ?? modelPath.replace(/\.onnx$/i, '') + '.int8.onnx'
+  if (!out.endsWith('.onnx')) throw new CliUsageError(`--out ${out} must end in .onnx`)
+  if (resolve(out) === resolve(modelPath)) throw new CliUsageError('--out would overwrite --model')
+  return {
+    modelPath, out, method,
+    percentile: flags.number('percentile', 99.99, 50, 100),
+    maxPlccDrop: flags.number('max-plcc-drop', DEFAULT_MAX_PLCC_DROP, 0, 1),
+    fraction: flags.number('gate-fraction', DEFAULT_GATE_FRACTION, 0, 1),
+    seed: flags.int('seed', 0, 0, 0xffffffff),
+    registryOut: flags.string('registry-out'),
+  }
+}
+
+/** The float model's sidecar, or the registry fields the file itself gives when there is none. */
+function baseSidecar(side: Sidecar | null, name: string, bytes: Uint8Array, features: string[], mlp: ReturnType<typeof extractMlp>): Sidecar {
+  if (side) return side
+  const id = name.replace(/\.onnx$/i, '')
+  return {
+    id, kind: 'fr', onnx: name, opset: OPSET, sha256: sha256Hex(bytes),
+    input_name: INPUT_NAME, input_shape: [-1, features.length], output_name: OUTPUT_NAME, output_shape: [-1], features,
+    ...(mlp.scaler ? { input_mean: mlp.scaler.mean, input_std: mlp.scaler.std } : {}),
+    widths: [...mlp.params.widths],
+    notes: `${id}: no sidecar beside the model; fields read from the ONNX file`,
+  }
+}
+
+const gateText = (r: QuantizeRunResult) => {
+  const g = r.gate
+  return `PLCC ${g.fp32.plcc.toFixed(6)} → ${g.int8.plcc.toFixed(6)} (drop ${g.plccDrop.toExponential(3)}, budget ${g.maxPlccDrop}), RMSE ${g.fp32.rmse.toFixed(4)} → ${g.int8.rmse.toFixed(4)} (Δ ${g.rmseDelta >= 0 ? '+' : ''}${g.rmseDelta.toExponential(3)}) on ${g.rows} gate rows`
+}
+
+export async function quantizeCommand(flags: Flags, progress: Progress): Promise<number> {
+  const q = readQuantizeFlags(flags)
+  if (!existsSync(q.modelPath)) throw new CliInputError(`${q.modelPath}: no such file (given to --model)`)
+  const source = await readModelFile(q.modelPath)
+  for (const w of source.warnings) progress.warn(w)
+  const side = readSidecar(q.modelPath, progress)
+  const info = inspectOnnx(source.bytes, source.name)
+  const features = modelFeatures(info, side)
+  if (!features) throw new IncompatibleModelError(source.name, `the graph takes ${info.inputs[0]?.shape?.[1]} features and no sidecar says which`)
+  checkModel(source, features.length)
+  let mlp
+  try {
+    mlp = extractMlp(info, new Map((source.externalData ?? []).map((d) => [d.path, d.data])))
+  } catch (e) {
+    if (e instanceof NotAnMlpError) throw new IncompatibleModelError(source.name, `not a tiny MLP the quantizer handles (${e.message})`)
+    throw e
+  }
+  const table = await loadTable(flags, progress)
+  const missing = features.filter((f) => !table.featureNames.includes(f))
+  if (missing.length) throw new IncompatibleModelError(source.name, `needs column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the data lacks`)
+
+  const split = side ? sidecarSplit(side) : null
+  const rows = quantRows(table, split, { fraction: q.fraction, seed: q.seed })
+  progress.line(rows.how)
+  const evaluator = await createNodeEvaluator()
+  let r: QuantizeRunResult
+  try {
+    r = await quantizeAndGate({
+      table, model: source, mlp, features, archName: side?.arch ?? info.metadata['vmaf_tiny.arch'], rows,
+      method: q.method, percentile: q.percentile, maxPlccDrop: q.maxPlccDrop, evaluator,
+    })
+  } finally {
+    await evaluator.dispose()
+  }
+  if (!r.gate.passed) throw new QuantizeRefusedError(`${source.name}: refused, int8 misses the budget: ${gateText(r)}`)
+  progress.line(gateText(r))
+
+  const int8Sha = sha256Hex(r.quantized.bytes)
+  const files = table.files.map((f) => f.name).join(', ')
+  const calibrationSet = `${q.method === 'minmax' ? 'minmax' : `percentile ${q.percentile}`} over ${rows.calibration.length} rows of ${files}`.slice(0, 256)
+  const base = baseSidecar(side, source.name, source.bytes, features, mlp)
+  const quant = {
+    quant_mode: QUANT_MODE,
+    int8_sha256: int8Sha,
+    quant_calibration_set: calibrationSet,
+    quant_accuracy_budget_plcc: q.maxPlccDrop,
+    quantization: {
+      format: QUANT_FORMAT, int8_onnx: basename(q.out), calibration: q.method, ...(q.method === 'percentile' ? { percentile: q.percentile } : {}),
+      calibration_rows: rows.calibration.length, gate_rows: r.gate.rows, gate_rows_held_out: rows.gateHeldOut, rows: rows.how,
+      fp32: r.gate.fp32, int8: r.gate.int8, plcc_drop: r.gate.plccDrop, rmse_delta: r.gate.rmseDelta, runtime: `onnxruntime-node ${r.ep}`,
+    },
+  }
+  const onnxPath = writeOut(q.out, r.quantized.bytes)
+  const sidecarPath = writeOut(q.out.replace(/\.onnx$/i, '') + '.json', sidecarJson({ ...base, ...quant }))
+  let registry: string | undefined
+  if (q.registryOut) {
+    const reg = writeRegistry({ models: [{ onnx: source.bytes, sidecar: { ...base, ...quant }, int8: { bytes: r.quantized.bytes, mode: QUANT_MODE, calibrationSet, budgetPlcc: q.maxPlccDrop } }] })
+    for (const [name, bytes] of Object.entries(reg)) writeOut(join(q.registryOut, name), bytes)
+    registry = resolve(q.registryOut, 'registry.json')
+    progress.line(`registry: ${registry}`)
+  }
+  const result = {
+    onnx: onnxPath, sha256: int8Sha, quant_mode: QUANT_MODE, plcc_drop: r.gate.plccDrop, rmse_delta: r.gate.rmseDelta, ops: r.quantized.ops,
+    sidecar: sidecarPath, gate_rows: r.gate.rows, gate_rows_held_out: rows.gateHeldOut, calibration_rows: rows.calibration.length, rows: rows.how,
+    fp32: r.gate.fp32, int8: r.gate.int8, max_plcc_drop: q.maxPlccDrop, ...(registry ? { registry } : {}),
+  }
+  if (flags.bool('json')) printJson(result)
+  else printText(`${onnxPath}\n  sha256 ${int8Sha}\n  ${sidecarPath}\n  ${QUANT_FORMAT}\n  ops: ${r.quantized.ops.join(', ')}\n  ${gateText(r)}\n`)
+  return 0
+}
