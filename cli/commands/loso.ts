@@ -87,7 +87,7 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
   const arms: Arm[] = study ? ['a', 'b', 'c'] : [withKonvid ? 'b' : 'a']
   const plan = planStudy(table, { ...settings, arms })
   const design = losoDesign(plan.settings, study ? 'foxbird' : 'loso')
-  const opened = await openTrainer(run.device, progress)
+  const opened = await openTrainer(run, progress)
   const evaluator = await createNodeEvaluator()
   try {
     const armText = plannedArms(plan).map((a) => `(${a}) ${ARM_LABELS[a]}`)
