@@ -1,12 +1,13 @@
 // --device: auto (the default) = whichever of the two engines bench:archs measured faster for the
-// run's architectures on this adapter (it asks headless Chromium for the adapter first, and says
-// which engine and why, and that auto was the default when --device was not given), the CPU with a
-// notice when there is no adapter; gpu forces the WGSL engine in headless Chromium (ChromiumTrainer),
-// cpu the WebAssembly SIMD trainer on worker_threads (src/cpu, one worker per core). With gpu, a
-// missing Chromium or adapter is an error that says how to get one.
-import { describeAdapter, isSoftwareAdapter } from '../src/engine/device.ts'
-import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type GpuProbe, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
-import { NoChromiumError, openPageApi } from '../src/node/browser.ts'
+// run's architectures on this adapter: it asks headless Chromium for the adapter first (an empty
+// page: no build, no engine), says which engine and why, and that auto was the default when
+// --device was not given; the CPU with a notice when there is no adapter. gpu forces the WGSL engine
+// in headless Chromium (ChromiumTrainer), cpu the WebAssembly SIMD trainer on worker_threads
+// (src/cpu, one worker per core). With gpu, a missing Chromium or adapter is an error that says how
+// to get one.
+import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
+import { probeAdapter } from '../src/node/adapterProbe.ts'
+import { NoChromiumError } from '../src/node/browser.ts'
 import { ChromiumTrainer, GpuUnavailableError as NoAdapterError } from '../src/node/chromiumTrainer.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 import { DeviceError } from './errors.ts'
@@ -37,30 +38,6 @@ async function openGpu(progress: Progress): Promise<GpuOpening> {
   }
 }
 
-/** Headless Chromium's WebGPU adapter, without compiling the engine (auto decides from it). */
-async function probeGpu(): Promise<GpuProbe> {
-  let session
-  try {
-    session = await openPageApi()
-  } catch (e) {
-    if (e instanceof NoChromiumError) return { ok: false, reason: e.message }
-    throw e
-  }
-  try {
-    const info = await session.page.evaluate(async () => {
-      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu
-      const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' })
-      if (!a) return null
-      return { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, device: a.info.device, isFallbackAdapter: (a.info as { isFallbackAdapter?: boolean }).isFallbackAdapter }
-    })
-    if (!info) return { ok: false, reason: 'headless Chromium offers no WebGPU adapter' }
-    const gi = info as unknown as GPUAdapterInfo
-    return { ok: true, software: isSoftwareAdapter(gi), adapter: describeAdapter(gi) }
-  } finally {
-    await session.close()
-  }
-}
-
 /** The --device a run was given, and whether it was the default (not on the command line). */
 export interface DeviceSetting {
   device: Device
@@ -78,7 +55,7 @@ export async function openTrainer(setting: DeviceSetting, progress: Progress): P
     const opened = await open(setting.device, {
       openGpu: () => openGpu(progress),
       openCpu: () => nodeWasmTrainer(),
-      probeGpu,
+      probeGpu: probeAdapter,
       onChoice: (c) => progress.line(`${label}: ${c.why}`),
     })
     if (opened.fellBack) progress.warn(`${opened.why} (${label})`)
