@@ -1,11 +1,13 @@
-// --device: gpu = the WGSL engine in headless Chromium (ChromiumTrainer), cpu = the WebAssembly
-// SIMD trainer on worker_threads (src/cpu, one worker per core), auto = whichever of the two
-// bench:archs measured faster for the run's architectures on this adapter (it asks headless
-// Chromium for the adapter first, and says which engine and why), the CPU with a notice when there
-// is no adapter. With gpu, a missing Chromium or adapter is an error that says how to get one.
-import { describeAdapter, isSoftwareAdapter } from '../src/engine/device.ts'
-import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type GpuProbe, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
-import { NoChromiumError, openPageApi } from '../src/node/browser.ts'
+// --device: auto (the default) = whichever of the two engines bench:archs measured faster for the
+// run's architectures on this adapter: it asks headless Chromium for the adapter first (an empty
+// page: no build, no engine), says which engine and why, and that auto was the default when
+// --device was not given; the CPU with a notice when there is no adapter. gpu forces the WGSL engine
+// in headless Chromium (ChromiumTrainer), cpu the WebAssembly SIMD trainer on worker_threads
+// (src/cpu, one worker per core). With gpu, a missing Chromium or adapter is an error that says how
+// to get one.
+import { GpuUnavailableError, openTrainer as open, TRAINER_POLICIES, type GpuOpening, type OpenedTrainer, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
+import { probeAdapter } from '../src/node/adapterProbe.ts'
+import { NoChromiumError } from '../src/node/browser.ts'
 import { ChromiumTrainer, GpuUnavailableError as NoAdapterError } from '../src/node/chromiumTrainer.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 import { DeviceError } from './errors.ts'
@@ -18,7 +20,7 @@ export type { OpenedTrainer }
 const HOW_TO_GET_A_GPU =
   'install Debian\'s Chromium ("apt-get install -y chromium", or set CHROMIUM_PATH to a Chromium/Chrome binary); ' +
   'WebGPU then runs on its SwiftShader adapter even without a GPU. Or pass --device cpu (the WebAssembly CPU trainer) ' +
-  'or --device auto (GPU when available, else CPU)'
+  'or leave --device out (auto: the engine measured faster here, the CPU when there is no GPU)'
 
 /** The WGSL engine in headless Chromium, or why there is none (other failures throw). */
 async function openGpu(progress: Progress): Promise<GpuOpening> {
@@ -36,39 +38,27 @@ async function openGpu(progress: Progress): Promise<GpuOpening> {
   }
 }
 
-/** Headless Chromium's WebGPU adapter, without compiling the engine (auto decides from it). */
-async function probeGpu(): Promise<GpuProbe> {
-  let session
-  try {
-    session = await openPageApi()
-  } catch (e) {
-    if (e instanceof NoChromiumError) return { ok: false, reason: e.message }
-    throw e
-  }
-  try {
-    const info = await session.page.evaluate(async () => {
-      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu
-      const a = await gpu?.requestAdapter({ powerPreference: 'high-performance' })
-      if (!a) return null
-      return { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description, device: a.info.device, isFallbackAdapter: (a.info as { isFallbackAdapter?: boolean }).isFallbackAdapter }
-    })
-    if (!info) return { ok: false, reason: 'headless Chromium offers no WebGPU adapter' }
-    const gi = info as unknown as GPUAdapterInfo
-    return { ok: true, software: isSoftwareAdapter(gi), adapter: describeAdapter(gi) }
-  } finally {
-    await session.close()
-  }
+/** The --device a run was given, and whether it was the default (not on the command line). */
+export interface DeviceSetting {
+  device: Device
+  deviceDefaulted?: boolean
 }
 
-export async function openTrainer(device: Device, progress: Progress): Promise<OpenedTrainer> {
+/** How the auto lines name the flag: "--device auto", or "--device auto (the default)". */
+export function autoLabel(s: DeviceSetting): string {
+  return s.deviceDefaulted ? '--device auto (the default; --device gpu|cpu forces one)' : '--device auto'
+}
+
+export async function openTrainer(setting: DeviceSetting, progress: Progress): Promise<OpenedTrainer> {
+  const label = autoLabel(setting)
   try {
-    const opened = await open(device, {
+    const opened = await open(setting.device, {
       openGpu: () => openGpu(progress),
       openCpu: () => nodeWasmTrainer(),
-      probeGpu,
-      onChoice: (c) => progress.line(`--device auto: ${c.why}`),
+      probeGpu: probeAdapter,
+      onChoice: (c) => progress.line(`${label}: ${c.why}`),
     })
-    if (opened.fellBack) progress.warn(`${opened.why} (--device auto)`)
+    if (opened.fellBack) progress.warn(`${opened.why} (${label})`)
     return opened
   } catch (e) {
     if (e instanceof GpuUnavailableError) throw new DeviceError(`--device gpu: ${e.message}. To get one: ${HOW_TO_GET_A_GPU}`)

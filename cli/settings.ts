@@ -27,7 +27,7 @@ export const MODEL_SPECS: FlagSpec[] = [
 export const REGISTRY_OUT_SPEC: FlagSpec = { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' }
 
 export const RUN_SPECS: FlagSpec[] = [
-  { name: 'device', kind: 'value', meta: 'DEV', help: 'gpu (WebGPU engine in headless Chromium) | cpu (WebAssembly SIMD trainer, one worker per core) | auto (the engine measured faster for the run’s architectures on this adapter; says which and why)', def: 'gpu' },
+  { name: 'device', kind: 'value', meta: 'DEV', help: 'auto (the engine measured faster for the run’s architectures on this adapter; says which and why) | gpu (force the WebGPU engine in headless Chromium) | cpu (force the WebAssembly SIMD trainer, one worker per core)', def: 'auto' },
   { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'where the models and reports are written', def: 'out' },
   { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
   { name: 'quiet', kind: 'flag', help: 'no progress output' },
@@ -72,6 +72,8 @@ export function readModelSettings(flags: Flags, allowArchList: boolean): ModelSe
 
 export interface RunSettings {
   device: Device
+  /** true when --device was not given (auto, the default; its sentence says so) */
+  deviceDefaulted: boolean
   outDir: string
   json: boolean
   quiet: boolean
@@ -80,7 +82,8 @@ export interface RunSettings {
 export function readRunSettings(flags: Flags): RunSettings {
   const outDir = flags.string('out-dir') ?? 'out'
   if (!outDir.trim()) throw new CliUsageError('--out-dir is empty')
-  return { device: flags.choice<Device>('device', DEVICES, 'gpu'), outDir, json: flags.bool('json'), quiet: flags.bool('quiet') }
+  const device = flags.choice<Device>('device', DEVICES, 'auto')
+  return { device, deviceDefaulted: !flags.has('device'), outDir, json: flags.bool('json'), quiet: flags.bool('quiet') }
 }
 
 /** train's --val-mode: the reference trainer's five splits plus none (every row trains, no metrics) */

@@ -84,7 +84,7 @@ export async function losoCommand(flags: Flags, progress: Progress, signal: Abor
   }
   const design = losoDesign({ arms, seeds, firstSeed, epochs: model.epochs, recipe }, study ? 'foxbird' : 'loso')
   const labels = Object.fromEntries(design.arms.map((a) => [a.id, a.label]))
-  const opened = await openTrainer(run.device, progress)
+  const opened = await openTrainer(run, progress)
   const evaluator = await createNodeEvaluator()
   try {
     let res: ExperimentResult

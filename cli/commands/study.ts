@@ -91,7 +91,7 @@ export async function studyCommand(flags: Flags, progress: Progress, signal: Abo
     throw e
   }
   const table = await loadTable(flags, progress)
-  const opened = await openTrainer(run.device, progress)
+  const opened = await openTrainer(run, progress)
   const evaluator = await createNodeEvaluator()
   try {
     let res: ExperimentResult

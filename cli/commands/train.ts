@@ -28,7 +28,8 @@ export const TRAIN_HELP: CommandHelp = {
   summary: 'Train tiny VMAF MLPs on one train/validation split; write ONNX + sidecar JSON + metrics report (JSON, Markdown) per model.',
   usage: 'train [--netflix PARQUET…] [--konvid PARQUET…] [options]',
   description:
-    'The GPU work runs in the app\'s WGSL engine in headless Chromium (one browser per run); metrics are computed with\n' +
+    'Training runs on the engine --device auto (the default) measured faster here: the app\'s WGSL engine in headless\n' +
+    'Chromium (one browser per run) or the WebAssembly SIMD trainer; --device gpu|cpu forces one. Metrics are computed with\n' +
     'onnxruntime-node on the exported ONNX, over the validation rows of the split (nflx rows per source, konvid clips pooled).\n' +
     'Several --model-arch values and --seeds N train together in one multi-model run.',
   specs: [
@@ -74,7 +75,7 @@ export async function trainCommand(flags: Flags, progress: Progress, signal: Abo
   progress.line(`${table.rows.toLocaleString('en-US')} rows; split ${split.description}`)
   const specs = trainRunSpecs({ ...model, features, seeds, split, record: splitRecord(table, split) })
 
-  const opened = await openTrainer(run.device, progress)
+  const opened = await openTrainer(run, progress)
   const evaluator = await createNodeEvaluator()
   try {
     const epochsTotal = specs.length * model.epochs

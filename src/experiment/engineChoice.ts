@@ -3,8 +3,9 @@
 // from its committed bench/results/archs-<date>.json) for the adapter kind at hand, estimates how
 // long each engine would take for this run's models, and says which one it picked and why:
 //   "mlp_medium on a software adapter: the CPU trainer is 4.1× faster (measured …)"
-// Real GPUs have no measured row yet (no GPU machine has run bench:gpu): there auto keeps the
-// WebGPU engine and says that this is the design's choice, not a measurement.
+// An adapter kind without measured rows (real GPUs, until bench:archs runs on one): there auto keeps
+// the WebGPU engine and says that there is no measurement for this adapter, so it is the design's
+// choice, not a measured one.
 import { NAMED_ARCHS, paramCount } from '../model/arch.ts'
 import { MEASURED_SPEEDS } from './engineSpeeds.ts'
 
@@ -107,7 +108,7 @@ export function chooseEngine(gpu: GpuProbe, work: WorkItem[] = [], table: Engine
     if (gpu.software) return { engine: 'gpu', why: `${where}: the WebGPU engine (no measured speeds for this run, so auto keeps the GPU)`, ratio: null }
     return {
       engine: 'gpu',
-      why: `${where}: the WebGPU engine — not measured against the CPU trainer on a real GPU yet (npm run bench:gpu); its kernels are designed for GPUs`,
+      why: `${where}: no measurement for this adapter; auto keeps the WebGPU engine, whose kernels are designed for GPUs (not measured against the CPU trainer here: npm run bench:archs on this machine measures both)`,
       ratio: null,
     }
   }

@@ -1,5 +1,5 @@
-// --device auto picks the engine per architecture and adapter and says which and why; --device gpu
-// and --device cpu still force one. Headless Chromium's adapter here is SwiftShader (software).
+// --device auto (the default) picks the engine per architecture and adapter and says which and why,
+// and that it was the default when --device is left out; --device gpu and --device cpu still force one. Headless Chromium's adapter here is SwiftShader (software).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +28,13 @@ describe.skipIf(!hasChromium())('--device auto / gpu / cpu (headless Chromium on
     const device = JSON.parse(r.stdout).models[0].device as string
     if (expected.engine === 'cpu') expect(device).toMatch(/^CPU WebAssembly SIMD \(\d+ workers?\)$/)
     else expect(device).toContain('headless Chromium')
+  }, 200_000)
+
+  it('without --device, auto is the default and says so with its choice', async () => {
+    const r = await runCli(['train', '--netflix', NFLX, '--model-arch', 'mlp_medium', '--epochs', '1', '--out-dir', join(tmp, 'default'), '--json'], { timeoutMs: 180_000 })
+    expect(r.code, r.stderr).toBe(0)
+    const expected = chooseEngine({ ok: true, software: true, adapter: '' }, [{ widths: [6, 64, 32, 1], models: 1, samples: 9 * 1200 - 1200 }])
+    expect(r.stderr).toMatch(new RegExp(`--device auto \\(the default; --device gpu\\|cpu forces one\\): ${escape(expected.why)}`))
   }, 200_000)
 
   it('--device gpu trains mlp_medium on the WebGPU engine even where the CPU is faster; --device cpu on the CPU', async () => {

@@ -38,7 +38,7 @@ function expectOneErrorLine(stderr: string, command: string) {
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'vmaf-cli-'))
   if (hasChromium())
-    study = runCli(['loso', '--study', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '2', '--out-dir', join(tmp, 'study'), '--json'], { timeoutMs: 240_000 })
+    study = runCli(['loso', '--study', '--netflix', NFLX, '--konvid', KONVID, '--epochs', '2', '--device', 'gpu', '--out-dir', join(tmp, 'study'), '--json'], { timeoutMs: 240_000 })
   table = await demoTable()
 })
 
@@ -161,7 +161,7 @@ describe('bad input: exit code ≠ 0, one line on stderr, nothing on stdout', ()
     { name: 'bad --val-source', args: () => ['train', '--val-source', 'Tennis', '--netflix', NFLX, '--device', 'cpu'], code: 2, says: /"Tennis" is not in the loaded data; the nflx sources are Harbor, / },
     { name: 'bad flag value', args: () => ['loso', '--epochs', '0'], code: 2, says: /--epochs must be a whole number/ },
     { name: 'broken onnx', args: () => ['eval', '--model', join(tmp, 'broken.onnx'), '--netflix', NFLX], code: 1, says: /broken\.onnx: not an ONNX model/ },
-    { name: 'no Chromium for --device gpu', args: () => ['train', '--netflix', NFLX, '--epochs', '1'], code: 3, says: /Chromium not found.*apt-get install -y chromium.*--device cpu/, env: { CHROMIUM_PATH: '/nonexistent/chromium' } },
+    { name: 'no Chromium for --device gpu', args: () => ['train', '--netflix', NFLX, '--epochs', '1', '--device', 'gpu'], code: 3, says: /Chromium not found.*apt-get install -y chromium.*--device cpu/, env: { CHROMIUM_PATH: '/nonexistent/chromium' } },
   ]
   beforeAll(() => {
     writeFileSync(join(tmp, 'corrupt.parquet'), Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251))
@@ -182,6 +182,15 @@ describe('bad input: exit code ≠ 0, one line on stderr, nothing on stdout', ()
     })
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/warning: WebGPU unavailable: Chromium not found.* — training on the CPU WebAssembly SIMD \(\d+ workers?\) instead/)
+    expect(JSON.parse(r.stdout).models[0].device).toMatch(/^CPU WebAssembly SIMD \(\d+ workers?\)$/)
+  })
+
+  it.concurrent('without --device, auto is the default: no Chromium falls back to the CPU, and the notice says auto was the default', async () => {
+    const r = await runCli(['train', '--netflix', NFLX, '--epochs', '1', '--out-dir', join(tmp, 'default'), '--json'], {
+      env: { CHROMIUM_PATH: '/nonexistent/chromium' },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/warning: WebGPU unavailable: Chromium not found.* — training on the CPU WebAssembly SIMD \(\d+ workers?\) instead \(--device auto \(the default; --device gpu\|cpu forces one\)\)/)
     expect(JSON.parse(r.stdout).models[0].device).toMatch(/^CPU WebAssembly SIMD \(\d+ workers?\)$/)
   })
 })

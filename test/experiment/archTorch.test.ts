@@ -1,5 +1,6 @@
 // The arch preset against PyTorch (../shared/fixtures/experiments_arch_torch.json, whose `protocol`
-// is the preset's 'plain' recipe): the per-fold 5-seed mean PLCC of every arm within ±0.01, and the
+// is the preset's 'plain' recipe): the per-fold 5-seed mean PLCC of every arm within 1e-4 (the worst
+// measured is a few 1e-5, mlp_large; bench/results/arch-preset-*.json), and the
 // linear arm flagged as not converged (its RMSE stays near 65 VMAF points after 30 epochs).
 // All four architectures, 180 models, on the WebAssembly trainer with one worker_thread per core
 // (about 70 s on 2 busy cores; the CPU reference would take minutes). ARCH_TORCH=linear,mlp_small
@@ -45,7 +46,7 @@ describe(`arch preset vs PyTorch (${ARMS.join(', ')})`, () => {
     expect(Object.keys(torch.runs).sort()).toEqual([...ALL].sort())
   })
 
-  it('every arm: per-fold 5-seed mean PLCC within ±0.01 of PyTorch', () => {
+  it('every arm: per-fold 5-seed mean PLCC within 1e-4 of PyTorch', () => {
     expect(res.failures).toEqual([])
     expect(res.runs).toHaveLength(ARMS.length * 9 * 5)
     for (const arm of ARMS) {
@@ -58,7 +59,7 @@ describe(`arch preset vs PyTorch (${ARMS.join(', ')})`, () => {
         expect(f.plcc).toBeCloseTo(mean(f.plcc_seeds), 12)
         const d = Math.abs(f.plcc! - ref)
         worst = Math.max(worst, d)
-        expect(d, `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(0.01)
+        expect(d, `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(1e-4)
       }
       console.log(`${arm}: worst |Δ| of the per-fold mean PLCC against PyTorch ${worst.toExponential(1)}`)
     }
