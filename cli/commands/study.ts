@@ -31,7 +31,9 @@ export const STUDY_HELP: CommandHelp = {
   description:
     'Presets: foxbird — (a) nflx only, (b) nflx + konvid, (c) (a) steps-matched to (b), LOSO; arch — linear, mlp_small,\n' +
     'mlp_medium, mlp_large on the other 8 nflx sources + all konvid rows, LOSO (rows in file order, torch.randperm epochs);\n' +
-    'cross — nflx_to_konvid and konvid_to_nflx; dose — LOSO with 0, 10, 25, 50, 100 % of the konvid clips.\n' +
+    'cross — nflx_to_konvid and konvid_to_nflx; dose — LOSO with 0, 10, 25, 50, 100 % of the konvid clips;\n' +
+    'recipe — raw30_nflx, raw30_comb (no scaler, 30 epochs), std90_nflx, std90_comb (standard scaler, 90 epochs), LOSO,\n' +
+    'mlp_small, nflx only or nflx + konvid (arch\'s row order; --epochs would replace both epoch counts).\n' +
     'Every run trains together; each is exported and scored with onnxruntime-node as it finishes.',
   specs: [
     ...DATA_SPECS,

@@ -1,10 +1,11 @@
 // The designer's presets: the research digest's follow-up experiments, one click each and editable
-// afterwards. Arm ids are the report's keys (foxbird a/b/c, arch names, cross directions, dose %).
+// afterwards. Arm ids are the report's keys (foxbird a/b/c, arch names, cross directions, dose %,
+// recipe <scaler><epochs>_<corpus>).
 import type { NamedArch } from '../model/arch.ts'
 import type { ArmDesign, ExperimentDesign, KonvidCorpus } from './design.ts'
 import { removeArm } from './designEdit.ts'
 
-export const PRESETS = ['foxbird', 'arch', 'cross', 'dose'] as const
+export const PRESETS = ['foxbird', 'arch', 'cross', 'dose', 'recipe'] as const
 export type PresetName = (typeof PRESETS)[number]
 
 export interface PresetOptions {
@@ -79,7 +80,30 @@ function doses(): Omit<ExperimentDesign, 'seeds' | 'firstSeed'> {
   }
 }
 
-const BUILDERS: Record<PresetName, () => Omit<ExperimentDesign, 'seeds' | 'firstSeed'>> = { foxbird, arch, cross, dose: doses }
+/** Does the konvid effect depend on the training recipe? Raw inputs for 30 epochs against standardised
+ *  inputs for 90, each on nflx only and on nflx + konvid (mlp_small, the `plain` row order). */
+function recipe(): Omit<ExperimentDesign, 'seeds' | 'firstSeed'> {
+  const raw = { scalerMode: 'raw' as const, epochs: 30 }
+  const std = { scalerMode: 'standard' as const, epochs: 90 }
+  return {
+    name: 'recipe',
+    arms: [
+      arm('raw30_nflx', 'raw inputs, 30 epochs, nflx only', 'none', raw),
+      arm('raw30_comb', 'raw inputs, 30 epochs, nflx + konvid', 'all', raw),
+      arm('std90_nflx', 'standardised, 90 epochs, nflx only', 'none', std),
+      arm('std90_comb', 'standardised, 90 epochs, nflx + konvid', 'all', std),
+    ],
+    protocol: { kind: 'loso' },
+    recipe: 'plain',
+    comparisons: [
+      { a: 'raw30_nflx', b: 'raw30_comb' },
+      { a: 'std90_nflx', b: 'std90_comb' },
+      { a: 'raw30_nflx', b: 'std90_nflx' },
+    ],
+  }
+}
+
+const BUILDERS: Record<PresetName, () => Omit<ExperimentDesign, 'seeds' | 'firstSeed'>> = { foxbird, arch, cross, dose: doses, recipe }
 
 export function isPreset(name: string): name is PresetName {
   return (PRESETS as readonly string[]).includes(name)
