@@ -20,7 +20,7 @@ const torch = JSON.parse(readFileSync(sharedPath('fixtures', 'experiments_recipe
 const ARMS = ['raw30_nflx', 'raw30_comb', 'std90_nflx', 'std90_comb']
 const SEEDS = 3
 /** the largest |Δ| of a per-fold seed-mean PLCC this run reached was logged below; the bound is the issue's */
-const TOLERANCE = 0.01
+const TOLERANCE = 1e-5
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
 const trainer = nodeWasmTrainer()
 
@@ -72,8 +72,8 @@ describe('recipe preset vs PyTorch', () => {
     console.log(`recipe preset: worst |Δ| over all arms ${worstAll.toExponential(2)}`)
   })
 
-  it('the summary carries the three comparisons, each with a Holm-adjusted p ≥ p', () => {
+  it('the summary carries the three comparisons: konvid under each recipe, and the recipe on nflx only', () => {
     expect(res.summary.comparisons.map((c) => `${c.b}-${c.a}`)).toEqual(['raw30_comb-raw30_nflx', 'std90_comb-std90_nflx', 'std90_nflx-raw30_nflx'])
-    for (const c of res.summary.comparisons) expect(c.p_adjusted!).toBeGreaterThanOrEqual(c.p!)
+    for (const c of res.summary.comparisons) expect(c.p).toBeGreaterThan(0)
   })
 })
