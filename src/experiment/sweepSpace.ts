@@ -131,7 +131,7 @@ export function checkSpace(raw: unknown, file = 'space'): SweepSpace {
 /** The recipe of an architecture choice and the other values (the hidden widths spelled out). */
 export function sweepParams(arch: ArchChoice, rest: Omit<SweepParams, 'arch' | 'hidden'>): SweepParams {
   const hidden = Array.isArray(arch) ? [...arch] : [...NAMED_ARCHS[arch]]
-  return { arch: Array.isArray(arch) ? 'custom' : arch, hidden, ...rest }
+  return { arch: Array.isArray(arch) ? 'custom' : arch, hidden, lr: rest.lr, batchSize: rest.batchSize, scaler: rest.scaler, konvid: rest.konvid }
 }
 
 /** Whether `p` lies in `space` (an enqueued recipe is checked against it); null when it does. */
