@@ -83,8 +83,8 @@ describe('sweep --json', () => {
     expect(side).toMatchObject({ id, onnx: `${id}.onnx`, sha256: createHash('sha256').update(readFileSync(onnx)).digest('hex'), features: [...CANONICAL_FEATURES], experiment: 'sweep', arm: res.best.id, fold: 'all' })
     expect(side.widths).toEqual([6, ...p.hidden, 1])
     const rows = p.konvid ? table.rows : 10800
-    expect(side.training).toMatchObject({ epochs: 3, lr: p.lr, batchSize: p.batchSize, scalerMode: p.scaler, seed: 2, trainRows: rows, valRows: 0 })
-    expect(side.training.split.mode).toBe('none')
+    expect(side.training).toMatchObject({ epochs: 3, lr: p.lr, batch_size: p.batchSize, scaler_mode: p.scaler, seed: 2, train_rows: rows, val_rows: 0 })
+    expect(side.training.split_record).toMatchObject({ mode: 'none', held_out_sources: [] })
     const session = await ort.InferenceSession.create(onnx)
     expect([session.inputNames, session.outputNames]).toEqual([['features'], ['vmaf']])
     await session.release()
