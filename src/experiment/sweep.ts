@@ -67,7 +67,8 @@ export interface SweepOptions {
   /** recipes to try first, before any proposal (each must lie in the space) */
   enqueue?: readonly SweepParams[]
   signal?: AbortSignal
-  onRung?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[]; result: ExperimentResult }) => void
+  /** a rung finished: its trials (with this rung's value), how many of them go on, the experiment */
+  onRung?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[]; continuing: number; result: ExperimentResult }) => void
   onProgress?: (p: ExperimentProgress) => void
 }
 
@@ -244,7 +245,7 @@ export async function runSweep(table: TableView, deps: ExperimentDeps, opts: Swe
         Object.assign(t, { objective: v, epochs, state: v === null ? 'failed' : k === epochsAt.length - 1 ? 'complete' : 'pruned' })
       }
       const next = k < epochsAt.length - 1 ? promoted(trials, active, k, eta, objective) : new Set<string>()
-      opts.onRung?.({ round, rounds, epochs, trials: active, result })
+      opts.onRung?.({ round, rounds, epochs, trials: active, continuing: next.size, result })
       active = active.filter((t) => next.has(t.id))
     }
   }
