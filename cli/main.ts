@@ -7,6 +7,7 @@ import { EVAL_HELP, evalCommand } from './commands/eval.ts'
 import { LOSO_HELP, losoCommand } from './commands/loso.ts'
 import { QUANTIZE_HELP, quantizeCommand } from './commands/quantize.ts'
 import { STUDY_HELP, studyCommand } from './commands/study.ts'
+import { SWEEP_HELP, sweepCommand } from './commands/sweep.ts'
 import { TRAIN_HELP, trainCommand } from './commands/train.ts'
 import { EXIT, exitCode, oneLine } from './errors.ts'
 import { Progress } from './progress.ts'
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { help: CommandHelp; run: Command }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   loso: { help: LOSO_HELP, run: losoCommand },
   study: { help: STUDY_HELP, run: studyCommand },
+  sweep: { help: SWEEP_HELP, run: sweepCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   quantize: { help: QUANTIZE_HELP, run: quantizeCommand },
 }
@@ -48,7 +50,7 @@ export default async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name]
   if (!cmd) {
-    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso, study, eval or quantize; see ${PROG} --help)\n`)
+    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso, study, sweep, eval or quantize; see ${PROG} --help)\n`)
     return EXIT.usage
   }
 

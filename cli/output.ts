@@ -3,7 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { METRIC_NAMES, type GroupMetrics, type Metrics } from '../src/metrics/index.ts'
+import type { TrainedModel } from '../src/model/trained.ts'
 import { fmt } from '../src/onnx/report.ts'
+import { sidecar, sidecarJson } from '../src/onnx/sidecar.ts'
 
 /** Write a file (creating folders); returns its absolute path. */
 export function writeOut(path: string, content: string | Uint8Array): string {
@@ -11,6 +13,12 @@ export function writeOut(path: string, content: string | Uint8Array): string {
   mkdirSync(dirname(abs), { recursive: true })
   writeFileSync(abs, content)
   return abs
+}
+
+/** A trained model as `<base>.onnx` + its sidecar `<base>.json` (with the metrics, when it was
+ *  evaluated); returns both absolute paths. */
+export function writeModelFiles(base: string, o: { model: TrainedModel; onnx: Uint8Array; metrics?: GroupMetrics | Metrics }): { onnx: string; sidecar: string } {
+  return { onnx: writeOut(`${base}.onnx`, o.onnx), sidecar: writeOut(`${base}.json`, sidecarJson(sidecar(o.model, o.onnx, o.metrics))) }
 }
 
 /** The --json result: exactly one JSON object and a newline; NaN becomes null. */

@@ -12,13 +12,12 @@ import { LIMITS } from '../../src/experiment/limits.ts'
 import { isPreset, presetDesign, PRESETS } from '../../src/experiment/presets.ts'
 import { conductedReportJson, experimentReportMarkdown, reportContract } from '../../src/experiment/report.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { sidecar, sidecarJson } from '../../src/onnx/index.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
 import { openTrainer } from '../device.ts'
 import { CliInputError, InterruptedError } from '../errors.ts'
-import { printJson, printText, writeOut } from '../output.ts'
+import { printJson, printText, writeModelFiles, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { writeRegistryDir } from '../registry.ts'
 import { DATA_SPECS, readRunSettings, REGISTRY_OUT_SPEC, RUN_SPECS } from '../settings.ts'
@@ -75,11 +74,7 @@ function readDesign(flags: Flags): ExperimentDesign {
 }
 
 function writeModels(res: ExperimentResult, outDir: string): void {
-  for (const { scheduled, outcome } of res.runs) {
-    const base = join(outDir, scheduled.arm, outcome.model.id)
-    writeOut(`${base}.onnx`, outcome.onnx)
-    writeOut(`${base}.json`, sidecarJson(sidecar(outcome.model, outcome.onnx, outcome.metrics)))
-  }
+  for (const { scheduled, outcome } of res.runs) writeModelFiles(join(outDir, scheduled.arm, outcome.model.id), outcome)
 }
 
 export async function studyCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
