@@ -50,7 +50,7 @@ describe('the demo corpus against a scaler fitted on it', () => {
     table = await demoTable()
     scaler = fitScaler(table.matrix(CANONICAL_FEATURES), CANONICAL_FEATURES.length, Uint32Array.from({ length: table.rows }, (_, i) => i))
   })
-  const columns = () => CANONICAL_FEATURES.map((f) => table.feature(f))
+  const columns = (): ArrayLike<number>[] => CANONICAL_FEATURES.map((f) => table.feature(f))
 
   it('warns about nothing', () => {
     const d = featureDrift({ columns: columns(), names: CANONICAL_FEATURES, scaler })
