@@ -3,6 +3,7 @@
 // Run through cli/vmaf-tiny-lab.mjs (the package's bin), which loads this file with Vite's module
 // runner (scripts/run-ts.mjs). stdout carries only results; everything else goes to stderr.
 import { CliUsageError, Flags, helpText, parseFlags, type CommandHelp } from './args.ts'
+import { CROSSCHECK_HELP, crosscheckCommand } from './commands/crosscheck.ts'
 import { EVAL_HELP, evalCommand } from './commands/eval.ts'
 import { LOSO_HELP, losoCommand } from './commands/loso.ts'
 import { QUANTIZE_HELP, quantizeCommand } from './commands/quantize.ts'
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { help: CommandHelp; run: Command }> = {
   sweep: { help: SWEEP_HELP, run: sweepCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   quantize: { help: QUANTIZE_HELP, run: quantizeCommand },
+  crosscheck: { help: CROSSCHECK_HELP, run: crosscheckCommand },
 }
 
 function overview(): string {
@@ -32,7 +34,7 @@ function overview(): string {
     'Train, study and evaluate tiny VMAF MLPs headless, with the same code as the vmaf-tiny-lab app.',
     '',
     'Commands:',
-    ...Object.values(COMMANDS).map((c) => `  ${c.help.name.padEnd(10)}${c.help.summary}`),
+    ...Object.values(COMMANDS).map((c) => `  ${c.help.name.padEnd(11)}${c.help.summary}`),
     '',
     `Run "${PROG} <command> --help" for its options.`,
     'Exit codes: 0 ok, 1 bad input file/model or a failed run, 2 bad flags, 3 no GPU for --device gpu, 130 interrupted.',
@@ -50,7 +52,8 @@ export default async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name]
   if (!cmd) {
-    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso, study, sweep, eval or quantize; see ${PROG} --help)\n`)
+    process.stderr.write(`${PROG}: error: unknown command "${name}" (train, loso, study, sweep, eval, quantize or crosscheck; see ${PROG} --help)
+`)
     return EXIT.usage
   }
 

@@ -59,6 +59,11 @@ test('published models: evaluate on WebGPU, compare, broken files get clear erro
   const v2plcc = await plccs(page)
   expect(v2plcc.every((p) => Number.isFinite(p) && p > 0.5)).toBe(true)
   await expect(page.getByTestId('eval-scatter').locator('canvas')).toBeVisible()
+  // the demo corpus lies off v2's training data in adm2 (its scaler's σ): a warning naming it, not motion2
+  const drift = page.locator('[data-testid=eval-messages] li[data-level=warning]').filter({ hasText: "vmaf_tiny_v2: the data drifts from the model's training data" })
+  await expect(drift).toBeVisible()
+  await expect(drift).toContainText(/adm2: mean -\d\.\d\dσ from the model's training mean, \d+\.\d% of rows beyond 3σ/)
+  await expect(drift).not.toContainText('motion2')
 
   // v1 with its external data and no sidecar (input/score names read from the graph), auto EP
   await page.getByTestId('ep-select').selectOption('auto')

@@ -1,20 +1,19 @@
 // `vmaf-tiny-lab eval --model m.onnx`: any tiny VMAF model (ours or published, external
 // .onnx.data beside it) on the data, with onnxruntime-node: per-source metrics table.
-import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CANONICAL_FEATURES } from '../../src/base/features.ts'
-import { readModelFile } from '../../src/node/ortNode.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { IncompatibleModelError, inspectOnnx, parseSidecar, reportJson, reportMarkdown, sha256Hex, type Sidecar } from '../../src/onnx/index.ts'
+import { reportJson, reportMarkdown, sha256Hex } from '../../src/onnx/index.ts'
+import { modelDrift } from '../../src/experiment/drift.ts'
 import { evalReport } from '../../src/experiment/records.ts'
-import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
 import { predictionsFormat, writePredictions } from '../predictions.ts'
 import { predictionTable } from '../../src/metrics/predictions.ts'
-import { CliInputError } from '../errors.ts'
+import { driftJson, reportDrift } from '../drift.ts'
 import { contractMetrics, evaluateRows } from '../evaluate.ts'
+import { readModelInput, requireColumns } from '../modelInput.ts'
 import { metricsTable, printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS } from '../settings.ts'
@@ -41,38 +40,21 @@ export const EVAL_HELP: CommandHelp = {
   ],
 }
 
-/** `<dir>/<name>.json` beside `<dir>/<name>.onnx`, when it is a registry sidecar. */
-export function readSidecar(modelPath: string, progress: Progress): Sidecar | null {
-  const path = modelPath.replace(/\.onnx$/i, '') + '.json'
-  if (path === modelPath || !existsSync(path)) return null
-  const s = parseSidecar(readFileSync(path, 'utf8'), path)
-  progress.line(`sidecar: ${path}`)
-  return s
-}
-
 export async function evalCommand(flags: Flags, progress: Progress): Promise<number> {
   const modelPath = flags.string('model')
   if (!modelPath) throw new CliUsageError('--model PATH is required')
   const outDir = flags.string('out-dir')
   const predictionsPath = flags.string('predictions')
   if (predictionsPath !== undefined) predictionsFormat(predictionsPath)
-  if (!existsSync(modelPath)) throw new CliInputError(`${modelPath}: no such file (given to --model)`)
-
-  const source = await readModelFile(modelPath)
-  for (const w of source.warnings) progress.warn(w)
-  const side = readSidecar(modelPath, progress)
-  const info = inspectOnnx(source.bytes, source.name)
-  const features = modelFeatures(info, side)
-  if (!features)
-    throw new IncompatibleModelError(source.name, `the graph takes ${info.inputs[0]?.shape?.[1]} features and no sidecar says which; put its .json beside it`)
-  const io = checkModel(source, features.length)
-  for (const w of io.warnings) progress.warn(`${source.name} ${w}`)
+  const model = await readModelInput(modelPath, 'model', progress)
+  const { source, side, features, io } = model
 
   const table = await loadTable(flags, progress)
-  const missing = features.filter((f) => !table.featureNames.includes(f))
-  if (missing.length) throw new IncompatibleModelError(source.name, `needs column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the data lacks`)
+  requireColumns(model, table)
   if (features.length !== CANONICAL_FEATURES.length || features.some((f, i) => f !== CANONICAL_FEATURES[i]))
     progress.line(`features: ${features.join(', ')}`)
+  const drift = modelDrift({ info: model.info, externalData: model.externalData, features, table })
+  reportDrift(drift, progress)
 
   const evaluator = await createNodeEvaluator()
   try {
@@ -98,7 +80,7 @@ export async function evalCommand(flags: Flags, progress: Progress): Promise<num
     }
     progress.line(`${ev.rows.toLocaleString('en-US')} rows on ${ev.ep} (onnxruntime-node) in ${ev.inferenceMs.toFixed(1)} ms`)
     if (flags.bool('json'))
-      printJson({ model: resolve(modelPath), ep: ev.ep, runtime: 'onnxruntime-node', rows: ev.rows, features, metrics: contractMetrics(ev.metrics), ...(written ?? {}) })
+      printJson({ model: resolve(modelPath), ep: ev.ep, runtime: 'onnxruntime-node', rows: ev.rows, features, metrics: contractMetrics(ev.metrics), ...driftJson(drift), ...(written ?? {}) })
     else printText(`${report.model.id} (${source.name}) on ${ev.rows.toLocaleString('en-US')} rows, ${ev.ep} EP (onnxruntime-node):\n\n${metricsTable(ev.metrics)}`)
     return 0
   } finally {

@@ -19,7 +19,7 @@ import { CliInputError } from '../errors.ts'
 import { printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS } from '../settings.ts'
-import { readSidecar } from './eval.ts'
+import { readSidecar } from '../modelInput.ts'
 
 export const QUANTIZE_HELP: CommandHelp = {
   name: 'quantize',

@@ -109,7 +109,7 @@ export async function sweepCommand(flags: Flags, progress: Progress, signal: Abo
   const space = readSpace(flags.string('space'))
 
   const table = await loadTable(flags, progress)
-  const opened = await openTrainer(run.device, progress)
+  const opened = await openTrainer(run, progress)
   const evaluator = await createNodeEvaluator()
   const deps = { trainer: opened.trainer, evaluator }
   try {

@@ -8,6 +8,10 @@ import { sha256Hex } from '../data/sha256.ts'
 import { groupMetrics, groupRows, type GroupMetrics, type Grouping } from '../metrics/index.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
 import { evalReport } from '../experiment/records.ts'
+import { modelDrift, type ModelDrift } from '../experiment/drift.ts'
+import { driftLine } from '../metrics/drift.ts'
+import { inspectOnnx } from '../onnx/inspect.ts'
+import type { OnnxModelSource } from '../onnx/evaluator.ts'
 import type { EvalEnv } from '../../workers/eval.worker.ts'
 import { evalWorker } from '../../workers/evalClient.ts'
 import { models, type ModelEntry } from './models.svelte.ts'
@@ -30,6 +34,8 @@ export interface EvalResult {
   heldOut: GroupMetrics | null
   /** the loaded files' key the predictions belong to (data.contents.filesKey) */
   filesKey: string
+  /** every loaded row's features in σ of the model's scaler (null, with the reason, without one) */
+  drift: ModelDrift
   at: string
 }
 
@@ -85,6 +91,15 @@ function subset(p: Points, keep: Uint8Array): Points {
 function metricsOn(p: Points, keep: Uint8Array): GroupMetrics | null {
   const s = subset(p, keep)
   return s.pred.length ? groupMetrics(s.pred, s.target, s.codes, s.names, { notInSummary: s.pooled }) : null
+}
+
+/** The drift of the loaded rows from the model's scaler; a warning in the queue when it breaks the rule. */
+function checkDrift(name: string, src: OnnxModelSource, features: string[], table: TableView): ModelDrift {
+  const externalData = new Map((src.externalData ?? []).map((d) => [d.path, d.data]))
+  const d = modelDrift({ info: inspectOnnx(src.bytes, src.name), externalData, features, table })
+  const line = d.drift && driftLine(d.drift)
+  if (line) notices.say('eval', { level: 'warning', text: `${name}: ${line}`, subject: src.name })
+  return d
 }
 
 class EvalStore {
@@ -152,7 +167,9 @@ class EvalStore {
         const features = featuresFor(e, table)
         let x = matrices.get(features.join())
         if (!x) matrices.set(features.join(), (x = table.matrix(features)))
-        const out = await evalWorker().run(models.source(id), x, table.rows, features.length, { ep: this.ep })
+        const src = models.source(id)
+        const out = await evalWorker().run(src, x, table.rows, features.length, { ep: this.ep })
+        const drift = checkDrift(e.name, src, features, table)
         const scope = rowScope(models.splitOf(id), table)
         const p: Points = { pred: out.pred, target, codes: groups.codes, names: groups.names, pooled: groups.pooled, heldOut: scope.heldOut }
         const all = groupMetrics(out.pred, target, groups.codes, groups.names, { notInSummary: groups.pooled })
@@ -163,7 +180,7 @@ class EvalStore {
           ...this.results,
           [id]: {
             modelId: id, name: e.name, ep: out.ep, epReason: out.epReason, sessionMs: out.sessionMs, inferenceMs: out.inferenceMs,
-            grouping: this.grouping, all, scope, heldOut, filesKey, at,
+            grouping: this.grouping, all, scope, heldOut, filesKey, drift, at,
           },
         }
         const report = evalReport({

@@ -19,12 +19,18 @@ export interface ExtractedMlp {
 
 const TAIL_OPS = new Set(['Squeeze', 'Reshape', 'Flatten', 'Identity'])
 
-export function extractMlp(info: OnnxInfo, externalData?: ReadonlyMap<string, Uint8Array>): ExtractedMlp {
+/** The graph's constant tensors by name: initializers and Constant nodes' values. */
+export function graphConstants(info: OnnxInfo): Map<string, TensorInfo> {
   const consts = new Map<string, TensorInfo>(info.initializers.map((t) => [t.name, t]))
   for (const n of info.nodes) {
     const v = n.attributes.value
     if (n.opType === 'Constant' && typeof v === 'object' && !Array.isArray(v)) consts.set(n.outputs[0], { ...v, name: n.outputs[0] })
   }
+  return consts
+}
+
+export function extractMlp(info: OnnxInfo, externalData?: ReadonlyMap<string, Uint8Array>): ExtractedMlp {
+  const consts = graphConstants(info)
   const value = (name: string) => {
     const t = consts.get(name)
     if (!t) throw new NotAnMlpError(`${name} is not a constant`)

@@ -14,7 +14,7 @@ import {
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { demoSample, type DemoRows } from './demo.ts'
 import { fixtureModels, trainedModel } from './models.ts'
-import { agreement, outputScale, TOL } from './tolerance.ts'
+import { outputScale, runtimeAgreement, TOL } from './tolerance.ts'
 
 const PYTHON = '/usr/bin/python3'
 
@@ -86,7 +86,7 @@ describe('exportOnnx', () => {
       const out = await ev.run({ name: `${m.id}.onnx`, bytes: exportOnnx(m) }, demo.x, demo.rows, 6)
       expect(out.ep).toBe('cpu')
       const ours = predict(m.params, m.scaler, demo.x, 6)
-      const d = agreement(out.pred, ours, outputScale(m, demo.x, demo.rows))
+      const d = runtimeAgreement(out.pred, ours, { scale: outputScale(m, demo.x, demo.rows) })
       expect(d.maxRel, `${m.id}: ort vs forward ${JSON.stringify(d)}`).toBeLessThanOrEqual(TOL)
     }
     await ev.dispose()

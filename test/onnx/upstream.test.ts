@@ -10,11 +10,12 @@ import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
 import {
   buildMlpOnnx, extractMlp, IncompatibleModelError, inspectOnnx, OnnxFormatError, opsOutsideAllowlist, parseSidecar,
 } from '../../src/onnx/index.ts'
+import { cpuFeatures, hasVnni } from '../../src/node/cpuFeatures.ts'
 import { createNodeEvaluator, readModelFile } from '../../src/node/ortNode.ts'
 import type { OrtEvaluator } from '../../src/onnx/ortEvaluator.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { demoSample, type DemoRows } from './demo.ts'
-import { agreement, outputScale, TOL } from './tolerance.ts'
+import { outputScale, runtimeAgreement, TOL } from './tolerance.ts'
 
 const model = (f: string) => sharedPath('upstream-models', f)
 const FLOAT_MODELS = ['vmaf_tiny_v1.onnx', 'vmaf_tiny_v1_medium.onnx', 'vmaf_tiny_v2.onnx', 'vmaf_tiny_v3.onnx', 'vmaf_tiny_v4.onnx']
@@ -79,7 +80,7 @@ describe('published models', () => {
       const mlp = extractMlp(io.info, new Map(src.externalData!.map((d) => [d.path, d.data])))
       const out = await ev.run(src, demo.x, demo.rows, 6)
       const ours = predict(mlp.params, mlp.scaler, demo.x, 6)
-      const d = agreement(out.pred, ours, outputScale(mlp, demo.x, demo.rows))
+      const d = runtimeAgreement(out.pred, ours, { scale: outputScale(mlp, demo.x, demo.rows) })
       expect(d.maxRel, `${file}: ${JSON.stringify(d)}`).toBeLessThanOrEqual(TOL)
       // and the predictions are VMAF-like, not garbage
       const mean = out.pred.reduce((a, b) => a + b, 0) / out.pred.length
@@ -94,11 +95,15 @@ describe('published models', () => {
     expect(io.warnings[0]).toMatch(/outside the libvmaf tiny-model allowlist: Cast, DynamicQuantizeLinear, MatMulInteger/)
     const fq = await ev.run(q, demo.x, demo.rows, 6)
     const f = await ev.run(await readModelFile(model('vmaf_tiny_v4.onnx')), demo.x, demo.rows, 6)
-    const d = agreement(fq.pred, f.pred)
-    // quantisation error, not a bug: well above 1e-5, well below a VMAF point on average
+    const d = runtimeAgreement(fq.pred, f.pred)
+    // quantisation error, not a bug: well above 1e-5 on every CPU. How far it goes depends on the CPU:
+    // with VNNI onnxruntime's u8s8 products are exact and it stays below a VMAF point on average; on
+    // AVX2 without VNNI they can saturate (onnxruntime's quantization docs), so there it is only reported.
+    expect(fq.pred.every(Number.isFinite)).toBe(true)
     expect(d.maxAbs).toBeGreaterThan(1e-3)
-    const meanAbs = fq.pred.reduce((a, v, i) => a + Math.abs(v - f.pred[i]), 0) / demo.rows
-    expect(meanAbs).toBeLessThan(1)
+    const cpu = cpuFeatures()
+    console.log(`vmaf_tiny_v4.int8 vs v4 on onnxruntime-node: ${JSON.stringify(d)}, cpu ${JSON.stringify(cpu.flags)}`)
+    if (hasVnni(cpu)) expect(d.meanAbs).toBeLessThan(1)
   })
 
   it('re-exporting vmaf_tiny_v2 through our writer gives the same predictions', async () => {
@@ -107,7 +112,7 @@ describe('published models', () => {
     const ours = buildMlpOnnx({ params: m.params, scaler: m.scaler, features: ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2'] })
     const a = await ev.run({ name: 'vmaf_tiny_v2.onnx', bytes }, demo.x, demo.rows, 6)
     const b = await ev.run({ name: 'reexport.onnx', bytes: ours }, demo.x, demo.rows, 6)
-    const d = agreement(b.pred, a.pred)
+    const d = runtimeAgreement(b.pred, a.pred)
     expect(d.maxAbs, JSON.stringify(d)).toBeLessThanOrEqual(1e-5)
     // TOOLCHAIN.md's reference value
     const one = await ev.run({ name: 'reexport.onnx', bytes: ours }, Float32Array.of(0.95, 0.7, 0.9, 0.95, 0.97, 4.0), 1, 6)

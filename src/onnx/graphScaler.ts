@@ -1,0 +1,36 @@
+// The feature scaler a graph applies to its input before anything else — Sub(mean) and/or
+// Div(std) on the graph input, constants inline or in external data — whatever follows (Gemm
+// layers, or the DynamicQuantizeLinear/MatMulInteger of a dynamic-int8 model). Drift checks
+// measure the data in this scaler's σ.
+import type { Scaler } from '../model/scaler.ts'
+import { floatValues, type OnnxInfo } from './inspect.ts'
+import { graphConstants } from './mlp.ts'
+
+export type GraphScaler = { scaler: Scaler; reason?: undefined } | { scaler: null; reason: string }
+
+/** The scaler at the graph's input, or null with the reason there is none to read. */
+export function graphScaler(info: OnnxInfo, externalData?: ReadonlyMap<string, Uint8Array>): GraphScaler {
+  if (info.inputs.length !== 1) return { scaler: null, reason: `the graph has ${info.inputs.length} inputs` }
+  const consts = graphConstants(info)
+  const only = (name: string) => {
+    const c = info.nodes.filter((n) => n.opType !== 'Constant' && n.inputs.includes(name))
+    return c.length === 1 ? c[0] : null
+  }
+  const constant = (name: string) => {
+    const t = consts.get(name)
+    return t ? floatValues(t, externalData) : null
+  }
+  let x = info.inputs[0].name
+  let node = only(x)
+  let mean: Float32Array | null = null
+  let std: Float32Array | null = null
+  if (node?.opType === 'Sub' && node.inputs[0] === x && (mean = constant(node.inputs[1]))) {
+    x = node.outputs[0]
+    node = only(x)
+  }
+  if (node?.opType === 'Div' && node.inputs[0] === x) std = constant(node.inputs[1])
+  if (!mean && !std) return { scaler: null, reason: 'the graph feeds its input unscaled (no Sub(mean)/Div(std) at the input): a raw-feature model' }
+  const F = (mean ?? std)!.length
+  if (mean && std && mean.length !== std.length) return { scaler: null, reason: `the input's mean has ${mean.length} values and its std ${std.length}` }
+  return { scaler: { mean: Array.from(mean ?? new Float32Array(F)), std: Array.from(std ?? new Float32Array(F).fill(1)) } }
+}
