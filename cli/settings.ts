@@ -26,11 +26,16 @@ export const MODEL_SPECS: FlagSpec[] = [
 /** --registry-out, the same on train and study. */
 export const REGISTRY_OUT_SPEC: FlagSpec = { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' }
 
+/** --json and --quiet: every command's output flags. */
+export const OUTPUT_SPECS: FlagSpec[] = [
+  { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
+  { name: 'quiet', kind: 'flag', help: 'no progress output' },
+]
+
 export const RUN_SPECS: FlagSpec[] = [
   { name: 'device', kind: 'value', meta: 'DEV', help: 'auto (the engine measured faster for the run’s architectures on this adapter; says which and why) | gpu (force the WebGPU engine in headless Chromium) | cpu (force the WebAssembly SIMD trainer, one worker per core)', def: 'auto' },
   { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'where the models and reports are written', def: 'out' },
-  { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
-  { name: 'quiet', kind: 'flag', help: 'no progress output' },
+  ...OUTPUT_SPECS,
 ]
 
 export interface ModelSettings {

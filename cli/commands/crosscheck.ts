@@ -15,7 +15,7 @@ import { loadTable } from '../data.ts'
 import { readModelInput, requireColumns, type ModelInput } from '../modelInput.ts'
 import { printJson, printText } from '../output.ts'
 import type { Progress } from '../progress.ts'
-import { DATA_SPECS } from '../settings.ts'
+import { DATA_SPECS, OUTPUT_SPECS } from '../settings.ts'
 
 export const CROSSCHECK_HELP: CommandHelp = {
   name: 'crosscheck',
@@ -30,8 +30,7 @@ export const CROSSCHECK_HELP: CommandHelp = {
     { name: 'model', kind: 'value', meta: 'PATH', help: 'the .onnx file run on onnxruntime-node (its .onnx.data and sidecar .json are looked up beside it)' },
     { name: 'reference', kind: 'value', meta: 'PATH', help: 'the fp32 .onnx to compare with (required when --model is no plain MLP)' },
     ...DATA_SPECS,
-    { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
-    { name: 'quiet', kind: 'flag', help: 'no progress output' },
+    ...OUTPUT_SPECS,
   ],
   examples: [
     'npx vmaf-tiny-lab crosscheck --model out/train/mlp_small-seed0-….onnx --json',

@@ -16,7 +16,7 @@ import { contractMetrics, evaluateRows } from '../evaluate.ts'
 import { readModelInput, requireColumns } from '../modelInput.ts'
 import { metricsTable, printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
-import { DATA_SPECS } from '../settings.ts'
+import { DATA_SPECS, OUTPUT_SPECS } from '../settings.ts'
 
 export const EVAL_HELP: CommandHelp = {
   name: 'eval',
@@ -30,8 +30,7 @@ export const EVAL_HELP: CommandHelp = {
     ...DATA_SPECS,
     { name: 'out-dir', kind: 'value', meta: 'DIR', help: 'also write the metrics report (<model>.report.json + .md) there' },
     { name: 'predictions', kind: 'value', meta: 'FILE', help: 'also write one row per evaluated frame (source, key, frame_index, vmaf, predicted) to FILE.parquet or FILE.csv' },
-    { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
-    { name: 'quiet', kind: 'flag', help: 'no progress output' },
+    ...OUTPUT_SPECS,
   ],
   examples: [
     'npx vmaf-tiny-lab eval --model ../shared/upstream-models/vmaf_tiny_v2.onnx',

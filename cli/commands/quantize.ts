@@ -18,7 +18,7 @@ import { loadTable } from '../data.ts'
 import { CliInputError } from '../errors.ts'
 import { printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
-import { DATA_SPECS } from '../settings.ts'
+import { DATA_SPECS, OUTPUT_SPECS } from '../settings.ts'
 import { readSidecar } from '../modelInput.ts'
 
 export const QUANTIZE_HELP: CommandHelp = {
@@ -39,8 +39,7 @@ export const QUANTIZE_HELP: CommandHelp = {
     { name: 'gate-fraction', kind: 'value', meta: 'F', help: 'without a split record: the fraction of whole clips held back for the gate', def: String(DEFAULT_GATE_FRACTION) },
     { name: 'seed', kind: 'value', meta: 'S', help: 'seed of that holdout', def: '0' },
     { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write <id>.onnx + <id>.int8.onnx + <id>.json and a registry.json there' },
-    { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },
-    { name: 'quiet', kind: 'flag', help: 'no progress output' },
+    ...OUTPUT_SPECS,
   ],
   examples: [
     'npx vmaf-tiny-lab quantize --model out/train/mlp_small-….onnx --netflix public/demo/nflx_like.parquet --konvid public/demo/konvid_like --json',

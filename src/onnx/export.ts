@@ -68,20 +68,27 @@ function check(g: MlpGraph) {
   if (g.scaler?.std.some((s) => Math.fround(s) === 0)) throw new ExportError('scaler std contains 0')
 }
 
+/**
+ * The scaler at the graph's input, (x − mean) / std as Sub and Div, appended to `graph`; returns
+ * the name of the tensor the first Gemm reads (the input itself without a scaler). The float
+ * export and the int8 graph share it, so the scaler reads back the same from both.
+ */
+export function scalerPrelude(scaler: Scaler | null, graph: { nodes: NodeSpec[]; inits: Init[] }): string {
+  if (!scaler) return INPUT_NAME
+  const F = scaler.mean.length
+  graph.inits.push({ name: 'scaler.mean', dims: [F], type: DataType.FLOAT, raw: float32Raw(scaler.mean) })
+  graph.inits.push({ name: 'scaler.std', dims: [F], type: DataType.FLOAT, raw: float32Raw(scaler.std) })
+  graph.nodes.push({ op: 'Sub', name: 'scaler_sub', inputs: [INPUT_NAME, 'scaler.mean'], outputs: ['centered'] })
+  graph.nodes.push({ op: 'Div', name: 'scaler_div', inputs: ['centered', 'scaler.std'], outputs: ['scaled'] })
+  return 'scaled'
+}
+
 /** Nodes and initializers of the MLP, in graph order. */
 function mlpGraph(g: MlpGraph): { nodes: NodeSpec[]; inits: Init[] } {
   const { widths, layers } = g.params
   const nodes: NodeSpec[] = []
   const inits: Init[] = []
-  let x = INPUT_NAME
-  if (g.scaler) {
-    const F = widths[0]
-    inits.push({ name: 'scaler.mean', dims: [F], type: DataType.FLOAT, raw: float32Raw(g.scaler.mean) })
-    inits.push({ name: 'scaler.std', dims: [F], type: DataType.FLOAT, raw: float32Raw(g.scaler.std) })
-    nodes.push({ op: 'Sub', name: 'scaler_sub', inputs: [x, 'scaler.mean'], outputs: ['centered'] })
-    nodes.push({ op: 'Div', name: 'scaler_div', inputs: ['centered', 'scaler.std'], outputs: ['scaled'] })
-    x = 'scaled'
-  }
+  let x = scalerPrelude(g.scaler, { nodes, inits })
   layers.forEach((layer, i) => {
     const w = `fc${i}.weight`
     const b = `fc${i}.bias`

@@ -3,8 +3,8 @@ export { ALLOWED_OPS, opsOutsideAllowlist } from './allowlist.ts'
 export { IncompatibleModelError, ModelFileError, OnnxFormatError, SidecarError } from './errors.ts'
 export { buildMlpOnnx, exportOnnx, ExportError, INPUT_NAME, OUTPUT_NAME, type MlpGraph } from './export.ts'
 export { floatValues, inspectOnnx, type NodeInfo, type OnnxInfo, type TensorInfo, type ValueInfo } from './inspect.ts'
-export { extractMlp, graphConstants, NotAnMlpError, type ExtractedMlp } from './mlp.ts'
-export { graphScaler, type GraphScaler } from './graphScaler.ts'
+export { extractMlp, NotAnMlpError, type ExtractedMlp } from './mlp.ts'
+export { graphConstants, graphScaler, type GraphScaler } from './graphScaler.ts'
 export {
   ID_PATTERN,
   MAX_ID_LENGTH,

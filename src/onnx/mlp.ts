@@ -4,7 +4,8 @@
 // writer (vmaf_tiny_v2 → exportOnnx → same predictions).
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
-import { floatValues, type NodeInfo, type OnnxInfo, type TensorInfo } from './inspect.ts'
+import { graphConstants, inputPrelude } from './graphScaler.ts'
+import { floatValues, type NodeInfo, type OnnxInfo } from './inspect.ts'
 
 export class NotAnMlpError extends Error {
   override name = 'NotAnMlpError'
@@ -18,16 +19,6 @@ export interface ExtractedMlp {
 }
 
 const TAIL_OPS = new Set(['Squeeze', 'Reshape', 'Flatten', 'Identity'])
-
-/** The graph's constant tensors by name: initializers and Constant nodes' values. */
-export function graphConstants(info: OnnxInfo): Map<string, TensorInfo> {
-  const consts = new Map<string, TensorInfo>(info.initializers.map((t) => [t.name, t]))
-  for (const n of info.nodes) {
-    const v = n.attributes.value
-    if (n.opType === 'Constant' && typeof v === 'object' && !Array.isArray(v)) consts.set(n.outputs[0], { ...v, name: n.outputs[0] })
-  }
-  return consts
-}
 
 export function extractMlp(info: OnnxInfo, externalData?: ReadonlyMap<string, Uint8Array>): ExtractedMlp {
   const consts = graphConstants(info)
@@ -45,20 +36,9 @@ export function extractMlp(info: OnnxInfo, externalData?: ReadonlyMap<string, Ui
 
   if (info.inputs.length !== 1) throw new NotAnMlpError(`${info.inputs.length} graph inputs`)
   const inputName = info.inputs[0].name
-  let x = inputName
+  const { mean, std, output } = inputPrelude(info, consts, externalData)
+  let x = output
   let node = next(x)
-  let mean: Float32Array | null = null
-  let std: Float32Array | null = null
-  if (node?.opType === 'Sub' && node.inputs[0] === x) {
-    mean = value(node.inputs[1])
-    x = node.outputs[0]
-    node = next(x)
-  }
-  if (node?.opType === 'Div' && node.inputs[0] === x) {
-    std = value(node.inputs[1])
-    x = node.outputs[0]
-    node = next(x)
-  }
   const widths: number[] = []
   const layers: ModelParams['layers'] = []
   while (node?.opType === 'Gemm') {

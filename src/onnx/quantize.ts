@@ -9,7 +9,7 @@
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
 import { gemmInputRanges, type ActivationRange, type CalibrationMethod } from './calibrate.ts'
-import { ExportError, float32Raw, int64Raw, INPUT_NAME, mlpMetadata, OUTPUT_NAME, writeContractModel, type Init, type NodeSpec } from './export.ts'
+import { ExportError, float32Raw, int64Raw, mlpMetadata, OUTPUT_NAME, scalerPrelude, writeContractModel, type Init, type NodeSpec } from './export.ts'
 import { DataType } from './schema.ts'
 
 /** The registry's quant_mode for a statically calibrated model (registry.schema.json enum). */
@@ -108,15 +108,7 @@ function qdqGraph(o: QuantizeInput, quant: QuantLayer[]): { nodes: NodeSpec[]; i
   const { widths, layers } = o.params
   const nodes: NodeSpec[] = []
   const inits: Init[] = []
-  let x = INPUT_NAME
-  if (o.scaler) {
-    const F = widths[0]
-    inits.push({ name: 'scaler.mean', dims: [F], type: DataType.FLOAT, raw: float32Raw(o.scaler.mean) })
-    inits.push({ name: 'scaler.std', dims: [F], type: DataType.FLOAT, raw: float32Raw(o.scaler.std) })
-    nodes.push({ op: 'Sub', name: 'scaler_sub', inputs: [x, 'scaler.mean'], outputs: ['centered'] })
-    nodes.push({ op: 'Div', name: 'scaler_div', inputs: ['centered', 'scaler.std'], outputs: ['scaled'] })
-    x = 'scaled'
-  }
+  let x = scalerPrelude(o.scaler, { nodes, inits })
   layers.forEach((_, i) => {
     const q = quant[i]
     const p = `fc${i}`

@@ -5,23 +5,17 @@
 // All four architectures, 180 models, on the WebAssembly trainer with one worker_thread per core
 // (about 70 s on 2 busy cores; the CPU reference would take minutes). ARCH_TORCH=linear,mlp_small
 // narrows it to some arms while working on one.
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { presetDesign } from '../../src/experiment/presets.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { sharedPath } from '../helpers/shared.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { expectFoldsTrackTorch, mean, readTorchExperiment } from '../helpers/torchExperiment.ts'
 
-type Scores = { plcc: number; srocc: number; rmse: number; n: number }
-const torch = JSON.parse(readFileSync(sharedPath('fixtures', 'experiments_arch_torch.json'), 'utf8')) as {
-  protocol: string
-  runs: Record<string, Record<string, Scores[]>>
-}
+const torch = readTorchExperiment('experiments_arch_torch.json')
 const ALL = ['linear', 'mlp_small', 'mlp_medium', 'mlp_large']
 const ARMS = process.env.ARCH_TORCH ? process.env.ARCH_TORCH.split(',') : ALL
-const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
 const trainer = nodeWasmTrainer()
 
 let res: ExperimentResult
@@ -50,17 +44,7 @@ describe(`arch preset vs PyTorch (${ARMS.join(', ')})`, () => {
     expect(res.failures).toEqual([])
     expect(res.runs).toHaveLength(ARMS.length * 9 * 5)
     for (const arm of ARMS) {
-      const folds = res.summary.arms[arm].folds
-      expect(folds.map((f) => f.source).sort()).toEqual(Object.keys(torch.runs[arm]).sort())
-      let worst = 0
-      for (const f of folds) {
-        const ref = mean(torch.runs[arm][f.source].map((r) => r.plcc))
-        expect(f.plcc_seeds).toHaveLength(5)
-        expect(f.plcc).toBeCloseTo(mean(f.plcc_seeds), 12)
-        const d = Math.abs(f.plcc! - ref)
-        worst = Math.max(worst, d)
-        expect(d, `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(1e-4)
-      }
+      const worst = expectFoldsTrackTorch(arm, res.summary.arms[arm], torch.runs[arm], { seeds: 5, tolerance: 1e-4 })
       console.log(`${arm}: worst |Δ| of the per-fold mean PLCC against PyTorch ${worst.toExponential(1)}`)
     }
   })

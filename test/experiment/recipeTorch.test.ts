@@ -1,27 +1,20 @@
 // The recipe preset against PyTorch (../shared/fixtures/experiments_recipe_torch.json, whose
 // `protocol` is the preset's 'plain' row order with raw or standardised inputs and 30 or 90 epochs):
-// the per-fold 3-seed mean PLCC of every arm within ±0.01, on the WebAssembly trainer with one
+// the per-fold 3-seed mean PLCC of every arm within 1e-5 (±0.01 is what the issue asks), on the WebAssembly trainer with one
 // worker_thread per core, as archTorch.test.ts does for the arch preset.
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { presetDesign } from '../../src/experiment/presets.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
-import { sharedPath } from '../helpers/shared.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { expectFoldsTrackTorch, readTorchExperiment } from '../helpers/torchExperiment.ts'
 
-type Scores = { plcc: number; srocc: number; rmse: number; n: number }
-const torch = JSON.parse(readFileSync(sharedPath('fixtures', 'experiments_recipe_torch.json'), 'utf8')) as {
-  protocol: string
-  about: string
-  runs: Record<string, Record<string, Scores[]>>
-}
+const torch = readTorchExperiment('experiments_recipe_torch.json')
 const ARMS = ['raw30_nflx', 'raw30_comb', 'std90_nflx', 'std90_comb']
 const SEEDS = 3
 /** the largest |Δ| of a per-fold seed-mean PLCC this run reached was logged below; the bound is the issue's */
 const TOLERANCE = 1e-5
-const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
 const trainer = nodeWasmTrainer()
 
 let res: ExperimentResult
@@ -56,16 +49,7 @@ describe('recipe preset vs PyTorch', () => {
     expect(res.runs).toHaveLength(ARMS.length * 9 * SEEDS)
     let worstAll = 0
     for (const arm of ARMS) {
-      const folds = res.summary.arms[arm].folds
-      expect(folds.map((f) => f.source).sort()).toEqual(Object.keys(torch.runs[arm]).sort())
-      let worst = 0
-      for (const f of folds) {
-        const ref = mean(torch.runs[arm][f.source].map((r) => r.plcc))
-        expect(f.plcc_seeds).toHaveLength(SEEDS)
-        const d = Math.abs(f.plcc! - ref)
-        worst = Math.max(worst, d)
-        expect(d, `${arm} ${f.source}: ${f.plcc} vs torch ${ref}`).toBeLessThanOrEqual(TOLERANCE)
-      }
+      const worst = expectFoldsTrackTorch(arm, res.summary.arms[arm], torch.runs[arm], { seeds: SEEDS, tolerance: TOLERANCE })
       worstAll = Math.max(worstAll, worst)
       console.log(`${arm}: worst |Δ| of the per-fold mean PLCC against PyTorch ${worst.toExponential(2)}`)
     }
