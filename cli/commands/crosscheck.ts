@@ -58,33 +58,34 @@ interface Reference {
 
 interface ReferenceInput {
   model: ModelInput
+  /** the model's MLP when it is one (our forward pass runs it), else null */
+  mlp: ExtractedMlp | null
   x: Float32Array
   rows: number
   evaluator: OrtEvaluator
-  progress: Progress
 }
 
 /** The reference predictions: our float forward of an MLP, else onnxruntime-node on the model. */
-async function referenceOf({ model, x, rows, evaluator, progress }: ReferenceInput): Promise<Reference> {
+async function referenceOf({ model, mlp, x, rows, evaluator }: ReferenceInput): Promise<Reference> {
   const F = model.features.length
-  const mlp = mlpOf(model, progress)
   if (mlp)
     return { pred: predict(mlp.params, mlp.scaler, x, F), scale: outputScale(mlp, x, rows), against: { model: resolve(model.path), runtime: 'float forward' } }
   const out = await evaluator.run(model.source, x, rows, F)
   return { pred: out.pred, against: { model: resolve(model.path), runtime: 'onnxruntime-node' } }
 }
 
-/** The model compared with, refusing a reference that reads other features. */
-async function comparedModel(flags: Flags, model: ModelInput, progress: Progress): Promise<ModelInput> {
+/** The model compared with and its MLP (null for a graph our forward pass cannot run), refusing a reference that reads other features. */
+async function comparedModel(flags: Flags, model: ModelInput, progress: Progress): Promise<{ model: ModelInput; mlp: ExtractedMlp | null }> {
   const refPath = flags.string('reference')
   if (refPath === undefined) {
-    if (mlpOf(model, progress)) return model
+    const mlp = mlpOf(model, progress)
+    if (mlp) return { model, mlp }
     throw new CliUsageError(`${model.source.name} is no plain MLP our forward pass can run: give --reference FP32.onnx, an fp32 model to compare it with`)
   }
   const ref = await readModelInput(refPath, 'reference', progress)
   if (ref.features.join(',') !== model.features.join(','))
     throw new IncompatibleModelError(ref.source.name, `reads ${ref.features.join(', ')}, but ${model.source.name} reads ${model.features.join(', ')}`)
-  return ref
+  return { model: ref, mlp: mlpOf(ref, progress) }
 }
 
 export async function crosscheckCommand(flags: Flags, progress: Progress): Promise<number> {
@@ -99,7 +100,7 @@ export async function crosscheckCommand(flags: Flags, progress: Progress): Promi
   const evaluator = await createNodeEvaluator()
   try {
     const out = await evaluator.run(model.source, x, rows, model.features.length)
-    const ref = await referenceOf({ model: compared, x, rows, evaluator, progress })
+    const ref = await referenceOf({ ...compared, x, rows, evaluator })
     const d = runtimeAgreement(out.pred, ref.pred, { scale: ref.scale })
     const cpu = cpuFeatures()
     const result = {

@@ -1,25 +1,22 @@
 // `vmaf-tiny-lab quantize --model M.onnx`: static int8 (QDQ S8S8) of a tiny MLP, calibrated on
 // the rows it trained on and gated on the rows it never saw (src/experiment/quantizeRun.ts): the
 // int8 file is written only when its PLCC drop against float32 is within --max-plcc-drop.
-import { existsSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { quantizeAndGate, quantRows, DEFAULT_GATE_FRACTION, DEFAULT_MAX_PLCC_DROP, QuantizeRefusedError, type QuantizeRunResult } from '../../src/experiment/quantizeRun.ts'
 import { CALIBRATION_METHODS, type CalibrationMethod } from '../../src/onnx/calibrate.ts'
-import { checkModel, modelFeatures } from '../../src/onnx/evaluator.ts'
 import {
-  extractMlp, IncompatibleModelError, inspectOnnx, NotAnMlpError, OPSET, sha256Hex, sidecarJson, sidecarSplit, writeRegistry,
+  extractMlp, IncompatibleModelError, NotAnMlpError, OPSET, sha256Hex, sidecarJson, sidecarSplit, writeRegistry,
   INPUT_NAME, OUTPUT_NAME, type Sidecar,
 } from '../../src/onnx/index.ts'
 import { QUANT_FORMAT, QUANT_MODE } from '../../src/onnx/quantize.ts'
-import { createNodeEvaluator, readModelFile } from '../../src/node/ortNode.ts'
+import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { CommandHelp, Flags } from '../args.ts'
 import { CliUsageError } from '../args.ts'
 import { loadTable } from '../data.ts'
-import { CliInputError } from '../errors.ts'
 import { printJson, printText, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { DATA_SPECS, OUTPUT_SPECS } from '../settings.ts'
-import { readSidecar } from '../modelInput.ts'
+import { readModelInput, requireColumns } from '../modelInput.ts'
 
 export const QUANTIZE_HELP: CommandHelp = {
   name: 'quantize',
@@ -96,24 +93,17 @@ const gateText = (r: QuantizeRunResult) => {
 
 export async function quantizeCommand(flags: Flags, progress: Progress): Promise<number> {
   const q = readQuantizeFlags(flags)
-  if (!existsSync(q.modelPath)) throw new CliInputError(`${q.modelPath}: no such file (given to --model)`)
-  const source = await readModelFile(q.modelPath)
-  for (const w of source.warnings) progress.warn(w)
-  const side = readSidecar(q.modelPath, progress)
-  const info = inspectOnnx(source.bytes, source.name)
-  const features = modelFeatures(info, side)
-  if (!features) throw new IncompatibleModelError(source.name, `the graph takes ${info.inputs[0]?.shape?.[1]} features and no sidecar says which`)
-  checkModel(source, features.length)
+  const model = await readModelInput(q.modelPath, 'model', progress)
+  const { source, side, info, features } = model
   let mlp
   try {
-    mlp = extractMlp(info, new Map((source.externalData ?? []).map((d) => [d.path, d.data])))
+    mlp = extractMlp(info, model.externalData)
   } catch (e) {
     if (e instanceof NotAnMlpError) throw new IncompatibleModelError(source.name, `not a tiny MLP the quantizer handles (${e.message})`)
     throw e
   }
   const table = await loadTable(flags, progress)
-  const missing = features.filter((f) => !table.featureNames.includes(f))
-  if (missing.length) throw new IncompatibleModelError(source.name, `needs column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the data lacks`)
+  requireColumns(model, table)
 
   const split = side ? sidecarSplit(side) : null
   const rows = quantRows(table, split, { fraction: q.fraction, seed: q.seed })
