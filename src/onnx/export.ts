@@ -88,23 +88,39 @@ function mlpGraph(g: MlpGraph): { nodes: NodeSpec[]; inits: Init[] } {
   const { widths, layers } = g.params
   const nodes: NodeSpec[] = []
   const inits: Init[] = []
-  let x = scalerPrelude(g.scaler, { nodes, inits })
-  layers.forEach((layer, i) => {
+  const x = scalerPrelude(g.scaler, { nodes, inits })
+  gemmChain({ nodes, inits }, { layers: layers.length, input: x }, (i) => {
     const w = `fc${i}.weight`
     const b = `fc${i}.bias`
-    inits.push({ name: w, dims: [widths[i + 1], widths[i]], type: DataType.FLOAT, raw: float32Raw(layer.W) })
-    inits.push({ name: b, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(layer.b) })
+    inits.push({ name: w, dims: [widths[i + 1], widths[i]], type: DataType.FLOAT, raw: float32Raw(layers[i].W) })
+    inits.push({ name: b, dims: [widths[i + 1]], type: DataType.FLOAT, raw: float32Raw(layers[i].b) })
+    return { weight: w, bias: b }
+  })
+  return { nodes, inits }
+}
+
+/** What one Gemm reads: its input (after anything `layer` put before it), weight and bias tensors. */
+export type GemmOperands = { input?: string; weight: string; bias: string }
+
+/**
+ * The MLP's body, appended to `graph`: Gemm `fc<i>` (→ Relu) per layer, then Squeeze to [N]. `layer(i, x)`
+ * adds layer i's initializers (and any nodes before its Gemm, reading `x`) and names the Gemm's
+ * operands; the float export and the int8 graph differ only there.
+ */
+export function gemmChain(graph: { nodes: NodeSpec[]; inits: Init[] }, o: { layers: number; input: string }, layer: (i: number, x: string) => GemmOperands): void {
+  let x = o.input
+  for (let i = 0; i < o.layers; i++) {
+    const g = layer(i, x)
     // W is [out][in] (torch layout), so y = x·Wᵀ + b is Gemm with transB = 1
-    nodes.push({ op: 'Gemm', name: `fc${i}`, inputs: [x, w, b], outputs: [`fc${i}`], ints: { transB: 1 } })
+    graph.nodes.push({ op: 'Gemm', name: `fc${i}`, inputs: [g.input ?? x, g.weight, g.bias], outputs: [`fc${i}`], ints: { transB: 1 } })
     x = `fc${i}`
-    if (i + 1 < layers.length) {
-      nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}`] })
+    if (i + 1 < o.layers) {
+      graph.nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}`] })
       x = `relu${i}`
     }
-  })
-  inits.push({ name: 'squeeze.axes', dims: [1], type: DataType.INT64, raw: int64Raw([1]) })
-  nodes.push({ op: 'Squeeze', name: 'squeeze', inputs: [x, 'squeeze.axes'], outputs: [OUTPUT_NAME] })
-  return { nodes, inits }
+  }
+  graph.inits.push({ name: 'squeeze.axes', dims: [1], type: DataType.INT64, raw: int64Raw([1]) })
+  graph.nodes.push({ op: 'Squeeze', name: 'squeeze', inputs: [x, 'squeeze.axes'], outputs: [OUTPUT_NAME] })
 }
 
 function writeValueInfo(w: ProtoWriter, name: string, dims: (number | string)[]) {

@@ -9,7 +9,7 @@
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
 import { gemmInputRanges, type ActivationRange, type CalibrationMethod } from './calibrate.ts'
-import { ExportError, float32Raw, int64Raw, mlpMetadata, OUTPUT_NAME, scalerPrelude, writeContractModel, type Init, type NodeSpec } from './export.ts'
+import { ExportError, float32Raw, gemmChain, mlpMetadata, scalerPrelude, writeContractModel, type Init, type NodeSpec } from './export.ts'
 import { DataType } from './schema.ts'
 
 /** The registry's quant_mode for a statically calibrated model (registry.schema.json enum). */
@@ -108,8 +108,8 @@ function qdqGraph(o: QuantizeInput, quant: QuantLayer[]): { nodes: NodeSpec[]; i
   const { widths, layers } = o.params
   const nodes: NodeSpec[] = []
   const inits: Init[] = []
-  let x = scalerPrelude(o.scaler, { nodes, inits })
-  layers.forEach((_, i) => {
+  const x = scalerPrelude(o.scaler, { nodes, inits })
+  gemmChain({ nodes, inits }, { layers: layers.length, input: x }, (i, x) => {
     const q = quant[i]
     const p = `fc${i}`
     inits.push({ name: `${p}.input_scale`, dims: [], type: DataType.FLOAT, raw: float32Raw([q.input.scale]) })
@@ -129,15 +129,7 @@ function qdqGraph(o: QuantizeInput, quant: QuantLayer[]): { nodes: NodeSpec[]; i
     nodes.push({
       op: 'DequantizeLinear', name: `${p}_bias_dq`, inputs: [`${p}.bias_quantized`, `${p}.bias_scale`, `${p}.bias_zero_point`], outputs: [`${p}.bias_dq`], ints: { axis: 0 },
     })
-    // W is [out][in] (torch layout): y = x·Wᵀ + b is Gemm with transB = 1, as in the float export
-    nodes.push({ op: 'Gemm', name: p, inputs: [`${p}.input_dq`, `${p}.weight_dq`, `${p}.bias_dq`], outputs: [p], ints: { transB: 1 } })
-    x = p
-    if (i + 1 < layers.length) {
-      nodes.push({ op: 'Relu', name: `relu${i}`, inputs: [x], outputs: [`relu${i}`] })
-      x = `relu${i}`
-    }
+    return { input: `${p}.input_dq`, weight: `${p}.weight_dq`, bias: `${p}.bias_dq` }
   })
-  inits.push({ name: 'squeeze.axes', dims: [1], type: DataType.INT64, raw: int64Raw([1]) })
-  nodes.push({ op: 'Squeeze', name: 'squeeze', inputs: [x, 'squeeze.axes'], outputs: [OUTPUT_NAME] })
   return { nodes, inits }
 }
