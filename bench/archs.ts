@@ -196,7 +196,7 @@ export default async function main(argv: string[]): Promise<number> {
       wasm: 'WasmTrainer.train() on warm workers (each worker trained one epoch of the same architecture on 2,048 rows first: thread start, module compile, tier-up excluded); includes the copy of the data into shared memory and every epoch\'s shuffle',
       cpu_reference: 'CpuTrainer.train() in this thread, one model',
       per_cpu_s: 'samples_per_cpu_s: the same samples ÷ CPU seconds the process used in the timed interval (Node: process.cpuUsage over all threads; Python: time.process_time), best run; less disturbed by other jobs than wall time',
-      torch: 'bench/torch_loop.py: the training loop only (model init, randperm per epoch, index slicing, forward, backward, Adam); excludes Python start-up and data preparation',
+      torch: 'bench/torch_loop.py: the training loop only (model init, randperm per epoch, index slicing, forward, backward, Adam), after one untimed warm-up epoch on 2,048 rows in the same process (as the WebAssembly workers get), threads pinned to 1 (OMP/MKL/OpenBLAS variables, set_num_threads, set_num_interop_threads; torch_1thread.threads records what it ran with and its CPU/wall ratio); excludes Python start-up and data preparation',
       excluded: 'ONNX export and evaluation (no run here evaluates)',
     },
     best_path: 'the engine chooseEngine (src/experiment/openTrainer auto) picks with the speeds measured here; its samples/s: 1 model = WASM 1 worker or GPU engine 1 model; N models = WASM all cores or GPU engine summed',

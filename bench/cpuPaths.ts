@@ -47,6 +47,8 @@ export interface PathSpeed {
   wall_s: number
   /** samples per CPU-second of the process (all its threads): comparable when other jobs share the cores */
   samples_per_cpu_s?: number
+  /** PyTorch only: the thread counts it ran with, and its best run's CPU seconds per wall second */
+  threads?: { intra_op: number; inter_op: number; cpu_per_wall: number }
 }
 
 function speed(samples: number, ms: number): PathSpeed {
@@ -84,14 +86,20 @@ export async function measureReference(data: TrainData, arch: string, epochs: nu
   return speed(data.y.length * epochs, performance.now() - t0)
 }
 
-/** PyTorch's best loop (bench/torch_loop.py), one thread; null when Debian's torch is missing. */
+/** PyTorch's best loop (bench/torch_loop.py), one thread pinned, after a warm-up epoch; null when
+ *  Debian's torch is missing. */
 export function measureTorch(arch: string, rows: number, epochs: number, repeat = 1): PathSpeed | null {
   const script = fileURLToPath(new URL('./torch_loop.py', import.meta.url))
   const args = [script, '--arch', arch, '--rows', String(rows), '--epochs', String(epochs), '--repeat', String(repeat), '--json']
   const r = spawnSync('/usr/bin/python3', args, { encoding: 'utf8' })
   if (r.status !== 0) return null
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!)
-  return { samples_per_s: out.best_samples_per_s, wall_s: Number(((rows * epochs) / out.best_samples_per_s).toFixed(2)), samples_per_cpu_s: out.best_samples_per_cpu_s }
+  return {
+    samples_per_s: out.best_samples_per_s,
+    wall_s: Number(((rows * epochs) / out.best_samples_per_s).toFixed(2)),
+    samples_per_cpu_s: out.best_samples_per_cpu_s,
+    threads: { intra_op: out.threads, inter_op: out.interop_threads, cpu_per_wall: out.cpu_per_wall },
+  }
 }
 
 export const cores = () => availableParallelism()
