@@ -5,7 +5,9 @@
 //      and its final model trains on every row it has);
 //   2. `train --model-arch mlp_small --epochs 30 --val-mode none` (the default recipe, same rows);
 // and `eval` scores both final models, and the published vmaf_tiny_v2 for scale, on the held-out
-// source alone. Writes bench/results/holdout-<source>-<date>.json: the date, the machine, the load
+// source alone. Then `quantize` makes the sweep's final model int8 (calibrated on its training rows,
+// gated on the held-out source's rows, which it never trained on) with --registry-out, and the
+// fork's validate_model_registry.py checks that registry. Writes bench/results/holdout-<source>-<date>.json: the date, the machine, the load
 // before and after, every command, the sweep's best recipe, and the three models' metrics there.
 // The timed intervals are each command's wall time, start-up and data loading included.
 //   node scripts/run-ts.mjs bench/holdout.ts [--source NightGrain] [--trials 48] [--seed 0]
@@ -22,7 +24,10 @@ const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const SHARED = process.env.VMAF_SHARED ?? resolve(REPO, '../shared')
 const NFLX = join(SHARED, 'data', 'nflx_like.parquet')
 const KONVID = join(SHARED, 'data', 'konvid_like')
+const KONVID_SHOWN = '../shared/data/konvid_like'
 const PUBLISHED = join(SHARED, 'upstream-models', 'vmaf_tiny_v2.onnx')
+const GATE = join(SHARED, 'upstream-tools', 'validate_model_registry.py')
+const SCHEMA = join(SHARED, 'upstream-tools', 'registry.schema.json')
 
 function arg(argv: string[], name: string, def: string): string {
   const i = argv.indexOf(`--${name}`)
@@ -94,7 +99,7 @@ export default async function main(argv: string[]): Promise<number> {
   const trials = arg(argv, 'trials', '48')
   const seed = arg(argv, 'seed', '0')
   const tmp = mkdtempSync(join(tmpdir(), 'vmaf-holdout-'))
-  const T = (p: string) => p.replace(tmp, 'TMP')
+  const T = (p: string) => p.replaceAll(tmp, 'TMP')
   try {
     const loadBefore = loadNow()
     const split = await splitBySource(source, tmp)
@@ -111,6 +116,11 @@ export default async function main(argv: string[]): Promise<number> {
     const sweepFinal = scored(evalOf(onnxIn(finalDir)))
     const defaultRecipe = scored(evalOf(onnxIn(baseDir)))
     const published = scored(evalOf(PUBLISHED))
+    const finalModel = onnxIn(finalDir)
+    const regDir = join(tmp, 'registry')
+    const qArgs = ['quantize', '--model', finalModel, '--netflix', split.without, split.only, '--konvid', KONVID, '--registry-out', regDir, '--json', '--quiet']
+    const quant = cli(qArgs, `node cli/vmaf-tiny-lab.mjs ${T(qArgs.join(' ')).replace(KONVID, KONVID_SHOWN)}`)
+    const gate = spawnSync('/usr/bin/python3', [GATE, join(regDir, 'registry.json'), '--schema', SCHEMA], { encoding: 'utf8' })
     const best = (sweep.json as { best: unknown }).best
     writeResult(join(REPO, 'bench', 'results', `holdout-${source}-${today()}.json`), {
       bench: 'holdout',
@@ -123,6 +133,11 @@ export default async function main(argv: string[]): Promise<number> {
       sweep: { command: sweep.command, wall_s: sweep.wall_s, load_before: sweep.load_before, load_after: sweep.load_after, best },
       default_recipe: { command: base.command, wall_s: base.wall_s },
       on_held_out_source: { sweep_final: sweepFinal, default_mlp_small_30: defaultRecipe, published_vmaf_tiny_v2: published },
+      int8: {
+        command: quant.command,
+        result: JSON.parse(T(JSON.stringify(quant.json))),
+        fork_gate: { command: 'python3 ../shared/upstream-tools/validate_model_registry.py TMP/registry/registry.json --schema ../shared/upstream-tools/registry.schema.json', status: gate.status, stdout: gate.stdout.trim(), stderr: gate.stderr.trim() },
+      },
       beats_default: { plcc: sweepFinal.plcc > defaultRecipe.plcc, rmse: sweepFinal.rmse < defaultRecipe.rmse },
     })
     process.stderr.write(`held out ${source}: sweep final PLCC ${sweepFinal.plcc.toFixed(4)} RMSE ${sweepFinal.rmse.toFixed(2)}; default mlp_small PLCC ${defaultRecipe.plcc.toFixed(4)} RMSE ${defaultRecipe.rmse.toFixed(2)}; v2 PLCC ${published.plcc.toFixed(4)} RMSE ${published.rmse.toFixed(2)}\n`)
