@@ -83,6 +83,6 @@ test('Quantize on a model card: the CLI pipeline\'s numbers, an int8 model with 
   const [o] = await Promise.all([page.waitForEvent('download'), int8.getByTestId('download-onnx').click()])
   const bytes = new Uint8Array(readFileSync((await o.path())!))
   expect(o.suggestedFilename()).toBe('vmaf_tiny_v2.int8.onnx')
-  expect(inspectOnnx(bytes).ops).toEqual(run.quantized.ops)
+  expect([...inspectOnnx(bytes).ops].sort()).toEqual(run.quantized.ops)
   expect(bytes).toEqual(run.quantized.bytes)
 })
