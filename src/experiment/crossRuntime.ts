@@ -9,6 +9,14 @@ import type { OnnxInfo } from '../onnx/inspect.ts'
 import { extractMlp, NotAnMlpError } from '../onnx/mlp.ts'
 import { qdqPredict } from '../onnx/qdqForward.ts'
 
+/** A runtime further than this many VMAF points from the reference on some row is named as disagreeing. */
+export const DISAGREE_VMAF = 1
+
+/** The runtimes (EP names) whose largest difference from the reference passes DISAGREE_VMAF (NaN too). */
+export function disagreeing(runs: readonly { ep: string; agreement: Agreement | null }[]): string[] {
+  return runs.filter((r) => r.agreement && !(r.agreement.maxAbs <= DISAGREE_VMAF)).map((r) => r.ep)
+}
+
 export interface FloatReference {
   pred: Float32Array
   /** per-row divisor for maxRel (plain MLPs) */

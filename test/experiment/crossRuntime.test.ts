@@ -2,7 +2,7 @@
 // agree with onnxruntime-node on demo rows; a dynamic-int8 graph (published v4) has none.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { againstReference, floatReference, type FloatReference } from '../../src/experiment/crossRuntime.ts'
+import { againstReference, DISAGREE_VMAF, disagreeing, floatReference, type FloatReference } from '../../src/experiment/crossRuntime.ts'
 import { quantRows, quantizeAndGate } from '../../src/experiment/quantizeRun.ts'
 import type { FeatureTable } from '../../src/data/featureTable.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
@@ -54,5 +54,13 @@ describe('floatReference', () => {
   it('a dynamic-int8 graph has no float forward and says why', () => {
     const r = floatReference({ info: inspectOnnx(upstream('vmaf_tiny_v4.int8.onnx')), x, rows: table.rows })
     expect('reason' in r && r.reason).toMatch(/neither a plain MLP .* nor an int8 export of this lab/)
+  })
+})
+
+describe('disagreeing', () => {
+  it('names the runtimes past a VMAF point (and NaN), not those within it or without a reference', () => {
+    const a = (maxAbs: number) => ({ maxAbs, maxRel: 0, meanAbs: 0 })
+    expect(disagreeing([{ ep: 'wasm', agreement: a(DISAGREE_VMAF) }, { ep: 'webgpu', agreement: a(DISAGREE_VMAF + 1e-9) }])).toEqual(['webgpu'])
+    expect(disagreeing([{ ep: 'wasm', agreement: a(NaN) }, { ep: 'webgpu', agreement: null }])).toEqual(['wasm'])
   })
 })
