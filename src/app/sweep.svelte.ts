@@ -22,7 +22,7 @@ import { WorkerTrainer } from './workerTrainer.ts'
 export type SweepStatus = 'idle' | 'loading-data' | 'running' | 'done' | 'cancelled' | 'error'
 /** A trial as the table shows it: what the sweep says, or "running" while a rung trains it. */
 export interface LiveTrial extends Omit<SweepTrial, 'state'> {
-  state: TrialState | 'running'
+  state: TrialState | 'running' | 'cancelled'
   /** the epochs the rung it is in trains to (while running) */
   target: number
 }
@@ -110,7 +110,8 @@ class SweepStore {
         },
         onRung: ({ trials, epochs }) => show(trials, (t) => t.state, epochs),
       })
-      show(res.trials, (t) => (t.rungs.length ? t.state : 'failed'), 0)
+      // a trial a cancelled rung was training keeps what it measured before, as "cancelled"
+      show(res.trials, (t) => (live.get(t.id)?.state === 'running' ? 'cancelled' : t.state), 0)
       this.result = res
       this.status = res.cancelled ? 'cancelled' : 'done'
       this.phase = res.cancelled ? `cancelled after ${res.trials.length} trials` : `done: ${res.trials.length} trials, ${res.best ? `best ${res.best.id}` : 'no trial trained the full budget'}`
