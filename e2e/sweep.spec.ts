@@ -110,6 +110,12 @@ test('a small sweep in the app equals runSweep in Node for the same seed; brush,
   await expect(card).toHaveCount(1)
   await expect(card.getByTestId('card-split')).toHaveText('no rows held out')
   await expect(card.getByTestId('card-epochs')).toContainText(`${SPACE.epochs} epochs`)
+  // and it is still the same model after a reload (IndexedDB)
+  await page.reload()
+  await page.locator('[data-tab=eval]').click()
+  await expect(page.getByTestId('model-list')).toHaveAttribute('data-restored', 'true')
+  await expect(card.getByTestId('card-split')).toHaveText('no rows held out')
+  await expect(card.getByTestId('card-epochs')).toHaveText(`${SPACE.epochs} epochs`)
 })
 
 test('Cancel stops a sweep: the status says so, the progress was shown, the trials measured so far stay', async ({ page }) => {
