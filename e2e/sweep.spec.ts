@@ -5,6 +5,8 @@
 // worker_threads, onnxruntime-node); the best trial is the one the pipeline picks; brushing the
 // objective axis dims the trials outside the range; the best trial opens in the designer as a
 // seeded design, and trains on every row into the model registry.
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { runSweep, type SweepResult } from '../src/experiment/sweep.ts'
 import { checkSpace } from '../src/experiment/sweepSpace.ts'
@@ -17,6 +19,8 @@ const TRIALS = 4
 const SEED = 3
 /** float32 predictions of two onnxruntime builds: the objectives agree far below any recipe difference */
 const TOL = 1e-5
+const SCREENS = resolve('test-results', 'screens')
+test.use({ viewport: { width: 1280, height: 800 } })
 
 async function reference(): Promise<SweepResult> {
   const [table, evaluator] = await Promise.all([loadDemo(), createNodeEvaluator()])
@@ -91,6 +95,8 @@ test('a small sweep in the app equals runSweep in Node for the same seed; brush,
   const objs = got.map((t) => t.objective)
   expect(hi).toBeCloseTo(Math.max(...objs), 9)
   expect(lo).toBeGreaterThan(Math.min(...objs))
+  mkdirSync(SCREENS, { recursive: true })
+  await page.getByTestId('sweep-panel').screenshot({ path: resolve(SCREENS, 'sweep.png') })
   const after = await rows(page)
   expect(after.map((t) => t.dim)).toEqual(after.map((t) => !(t.objective >= lo && t.objective <= hi)))
   expect(after.some((t) => t.dim)).toBe(true)
