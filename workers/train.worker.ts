@@ -61,7 +61,12 @@ const api = {
     const ctl = new AbortController()
     controller = ctl
     try {
-      const results = await trainer.train(data, jobs, { onEpoch, signal: ctl.signal, resume })
+      // onEpoch is a Comlink proxy on its own message channel: the result could overtake the last
+      // epochs' events, so the answer waits until the page has taken every one of them
+      const delivered: Promise<unknown>[] = []
+      const forward = (ev: EpochEvent) => void delivered.push(Promise.resolve(onEpoch(ev) as unknown).catch(() => {}))
+      const results = await trainer.train(data, jobs, { onEpoch: forward, signal: ctl.signal, resume })
+      await Promise.all(delivered)
       const after = infoAfter(trainer, info)
       if (results.some((r) => r.status === 'device-lost')) {
         trainer.dispose()

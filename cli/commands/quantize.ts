@@ -2,12 +2,11 @@
 // the rows it trained on and gated on the rows it never saw (src/experiment/quantizeRun.ts): the
 // int8 file is written only when its PLCC drop against float32 is within --max-plcc-drop.
 import { basename, join, resolve } from 'node:path'
-import { quantizeAndGate, quantRows, DEFAULT_GATE_FRACTION, DEFAULT_MAX_PLCC_DROP, QuantizeRefusedError, type QuantizeRunResult } from '../../src/experiment/quantizeRun.ts'
-import { CALIBRATION_METHODS, type CalibrationMethod } from '../../src/onnx/calibrate.ts'
 import {
-  extractMlp, IncompatibleModelError, NotAnMlpError, OPSET, sha256Hex, sidecarJson, sidecarSplit, writeRegistry,
-  INPUT_NAME, OUTPUT_NAME, type Sidecar,
-} from '../../src/onnx/index.ts'
+  baseSidecar, gateText as gateLine, quantizeAndGate, quantRows, quantSidecarFields, DEFAULT_GATE_FRACTION, DEFAULT_MAX_PLCC_DROP, QuantizeRefusedError, type QuantizeRunResult,
+} from '../../src/experiment/quantizeRun.ts'
+import { CALIBRATION_METHODS, type CalibrationMethod } from '../../src/onnx/calibrate.ts'
+import { extractMlp, IncompatibleModelError, NotAnMlpError, sidecarJson, sidecarSplit, writeRegistry } from '../../src/onnx/index.ts'
 import { QUANT_FORMAT, QUANT_MODE } from '../../src/onnx/quantize.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import type { CommandHelp, Flags } from '../args.ts'
@@ -73,23 +72,7 @@ function readQuantizeFlags(flags: Flags): QuantizeFlags {
   }
 }
 
-/** The float model's sidecar, or the registry fields the file itself gives when there is none. */
-function baseSidecar(side: Sidecar | null, name: string, bytes: Uint8Array, features: string[], mlp: ReturnType<typeof extractMlp>): Sidecar {
-  if (side) return side
-  const id = name.replace(/\.onnx$/i, '')
-  return {
-    id, kind: 'fr', onnx: name, opset: OPSET, sha256: sha256Hex(bytes),
-    input_name: INPUT_NAME, input_shape: [-1, features.length], output_name: OUTPUT_NAME, output_shape: [-1], features,
-    ...(mlp.scaler ? { input_mean: mlp.scaler.mean, input_std: mlp.scaler.std } : {}),
-    widths: [...mlp.params.widths],
-    notes: `${id}: no sidecar beside the model; fields read from the ONNX file`,
-  }
-}
-
-const gateText = (r: QuantizeRunResult) => {
-  const g = r.gate
-  return `PLCC ${g.fp32.plcc.toFixed(6)} → ${g.int8.plcc.toFixed(6)} (drop ${g.plccDrop.toExponential(3)}, budget ${g.maxPlccDrop}), RMSE ${g.fp32.rmse.toFixed(4)} → ${g.int8.rmse.toFixed(4)} (Δ ${g.rmseDelta >= 0 ? '+' : ''}${g.rmseDelta.toExponential(3)}) on ${g.rows} gate rows`
-}
+const gateText = (r: QuantizeRunResult) => gateLine(r.gate)
 
 export async function quantizeCommand(flags: Flags, progress: Progress): Promise<number> {
   const q = readQuantizeFlags(flags)
@@ -121,21 +104,11 @@ export async function quantizeCommand(flags: Flags, progress: Progress): Promise
   if (!r.gate.passed) throw new QuantizeRefusedError(`${source.name}: refused, int8 misses the budget: ${gateText(r)}`)
   progress.line(gateText(r))
 
-  const int8Sha = sha256Hex(r.quantized.bytes)
-  const files = table.files.map((f) => f.name).join(', ')
-  const calibrationSet = `${q.method === 'minmax' ? 'minmax' : `percentile ${q.percentile}`} over ${rows.calibration.length} rows of ${files}`.slice(0, 256)
-  const base = baseSidecar(side, source.name, source.bytes, features, mlp)
-  const quant = {
-    quant_mode: QUANT_MODE,
-    int8_sha256: int8Sha,
-    quant_calibration_set: calibrationSet,
-    quant_accuracy_budget_plcc: q.maxPlccDrop,
-    quantization: {
-      format: QUANT_FORMAT, int8_onnx: basename(q.out), calibration: q.method, ...(q.method === 'percentile' ? { percentile: q.percentile } : {}),
-      calibration_rows: rows.calibration.length, gate_rows: r.gate.rows, gate_rows_held_out: rows.gateHeldOut, rows: rows.how,
-      fp32: r.gate.fp32, int8: r.gate.int8, plcc_drop: r.gate.plccDrop, rmse_delta: r.gate.rmseDelta, runtime: `onnxruntime-node ${r.ep}`,
-    },
-  }
+  const base = baseSidecar({ sidecar: side, name: source.name, bytes: source.bytes, features, mlp })
+  const quant = quantSidecarFields({
+    run: r, rows, method: q.method, percentile: q.percentile, int8Name: basename(q.out), files: table.files.map((f) => f.name), runtime: `onnxruntime-node ${r.ep}`,
+  })
+  const { int8_sha256: int8Sha, quant_calibration_set: calibrationSet } = quant
   const onnxPath = writeOut(q.out, r.quantized.bytes)
   const sidecarPath = writeOut(q.out.replace(/\.onnx$/i, '') + '.json', sidecarJson({ ...base, ...quant }))
   let registry: string | undefined

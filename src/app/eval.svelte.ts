@@ -17,6 +17,8 @@ import { evalWorker } from '../../workers/evalClient.ts'
 import { models, type ModelEntry } from './models.svelte.ts'
 import { notices } from './notices.svelte.ts'
 import { rowScope, type RowScope, type ScopeName } from '../experiment/rowScope.ts'
+import { againstReference, floatReference, type FloatReference } from '../experiment/crossRuntime.ts'
+import { runtimeAgreement, type Agreement } from '../metrics/agreement.ts'
 
 export interface EvalResult {
   modelId: string
@@ -41,10 +43,18 @@ export interface EvalResult {
 
 export interface CrossCheckResult {
   modelId: string
-  maxAbsDiff: number
-  webgpu: { ep: string; inferenceMs: number }
-  wasm: { ep: string; inferenceMs: number }
   rows: number
+  /** what the runtimes were compared with (null: no float forward for this graph, see `reason`) */
+  reference: FloatReference['what'] | null
+  reason: string | null
+  /** per onnxruntime-web EP that ran: its differences from the reference (null without one) */
+  runs: { ep: string; inferenceMs: number; agreement: Agreement | null }[]
+  /** WASM against WebGPU, when both ran */
+  betweenEps: Agreement | null
+  /** the largest |difference| of any runtime from the reference (else between the EPs) */
+  maxAbsDiff: number
+  /** why WebGPU did not run, when it did not */
+  webgpuNote: string | null
 }
 
 /** Predictions and targets of the latest run per model, for the scatter (kept out of $state). */
@@ -205,22 +215,32 @@ class EvalStore {
     if (!this.env) void this.warmUp()
   }
 
-  /** Run one model on both EPs and report the largest difference. */
+  /** Run one model on onnxruntime-web's WASM EP (and WebGPU when there is an adapter) and compare
+   *  each with our float forward pass of the same graph (src/experiment/crossRuntime.ts). */
   async crossCheck(table: TableView, modelId: string): Promise<void> {
     const e = models.list.find((m) => m.id === modelId)
     if (!e || this.status === 'running') return
     this.status = 'running'
-    this.activity = `cross-check of ${e.name}: webgpu and wasm`
     const mark = notices.mark()
     try {
       const features = featuresFor(e, table)
-      const r = await evalWorker().crossCheck(models.source(modelId), table.matrix(features), table.rows, features.length)
+      const src = models.source(modelId)
+      const x = table.matrix(features)
+      const env = await this.warmUp()
+      const eps = env?.webgpu ? (['wasm', 'webgpu'] as const) : (['wasm'] as const)
+      this.activity = `cross-check of ${e.name}: ${eps.join(' and ')} against our float forward`
+      const ref = floatReference({ info: inspectOnnx(src.bytes, src.name), externalData: new Map((src.externalData ?? []).map((d) => [d.path, d.data])), x, rows: table.rows })
+      const outs = []
+      for (const ep of eps) outs.push(await evalWorker().run(src, x, table.rows, features.length, { ep }))
+      const runs = outs.map((o) => ({ ep: o.ep, inferenceMs: o.inferenceMs, agreement: 'pred' in ref ? againstReference(o.pred, ref) : null }))
+      const betweenEps = outs.length === 2 ? runtimeAgreement(outs[0].pred, outs[1].pred) : null
+      const diffs = runs.flatMap((r) => (r.agreement ? [r.agreement.maxAbs] : []))
       this.crossChecks = {
         ...this.crossChecks,
         [modelId]: {
-          modelId, maxAbsDiff: r.maxAbsDiff, rows: table.rows,
-          webgpu: { ep: r.webgpu.ep, inferenceMs: r.webgpu.inferenceMs },
-          wasm: { ep: r.wasm.ep, inferenceMs: r.wasm.inferenceMs },
+          modelId, rows: table.rows, reference: 'pred' in ref ? ref.what : null, reason: 'reason' in ref ? ref.reason : null, runs, betweenEps,
+          maxAbsDiff: diffs.length ? Math.max(...diffs) : (betweenEps?.maxAbs ?? NaN),
+          webgpuNote: env?.webgpu ? null : `no WebGPU adapter (${env?.adapter ?? this.envError ?? 'unknown'}): WASM only`,
         },
       }
       this.status = 'done'

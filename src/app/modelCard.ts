@@ -18,6 +18,17 @@ export interface ModelCard {
   finalValLoss: number | null
   /** null when there is no loss history to judge */
   convergence: Convergence | null
+  /** an int8 model: its registry quant fields and the gate it passed (from its sidecar) */
+  quant: { mode: string; plccDrop: number | null; rmseDelta: number | null; budget: number | null; gateRows: number | null } | null
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+
+/** The quant fields of a sidecar (null for a float model). */
+function quantOf(s: Sidecar | null): ModelCard['quant'] {
+  if (!s || typeof s.quant_mode !== 'string') return null
+  const q = (s.quantization ?? {}) as Record<string, unknown>
+  return { mode: s.quant_mode, plccDrop: num(q.plcc_drop), rmseDelta: num(q.rmse_delta), budget: num(s.quant_accuracy_budget_plcc), gateRows: num(q.gate_rows) }
 }
 
 const finite = (v: number | null | undefined) => (v !== null && v !== undefined && Number.isFinite(v) ? v : null)
@@ -51,6 +62,7 @@ export function modelCard(trained: TrainedModel | null, sidecar: Sidecar | null)
     finalTrainLoss: finite(trainLoss ? trainLoss.at(-1) : t?.final?.train_loss),
     finalValLoss: finite(valLoss ? valLoss.at(-1) : t?.final?.val_loss),
     convergence: trainLoss && trainLoss.length ? convergenceOf({ trainLoss }) : null,
+    quant: quantOf(sidecar),
   }
 }
 

@@ -148,6 +148,29 @@ class ModelRegistry {
     return this.list.find((e) => e.id === r.id) ?? null
   }
 
+  /** Add the int8 model quantised from model `from` (its sidecar carries the quant fields); replaces an earlier one. */
+  async addQuantized(from: string, o: { bytes: Uint8Array; sidecar: Sidecar }): Promise<ModelEntry | null> {
+    const src = this.records.get(from)
+    if (!src) return null
+    const id = `${from}-int8`
+    const r: StoredModel = {
+      id,
+      origin: src.origin,
+      name: this.uniqueName(`${src.name} · int8`, id),
+      fileName: `${stem(src.fileName)}.int8.onnx`,
+      addedAt: this.records.get(id)?.addedAt ?? new Date().toISOString(),
+      onnx: o.bytes,
+      sha256: sha256Hex(o.bytes),
+      externalData: [],
+      sidecar: $state.snapshot(o.sidecar) as Sidecar,
+      trained: null,
+      warnings: [],
+    }
+    this.upsert(r)
+    await this.persist(r)
+    return this.list.find((e) => e.id === id) ?? null
+  }
+
   /**
    * Add dropped files: each .onnx with the .onnx.data files it references and its sidecar
    * (`<stem>.json`, or a .json whose "onnx" field names it, or the only .json dropped with the only

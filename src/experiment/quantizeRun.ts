@@ -10,7 +10,11 @@ import { plcc, rmse } from '../metrics/index.ts'
 import type { CalibrationMethod } from '../onnx/calibrate.ts'
 import type { Evaluator, OnnxModelSource } from '../onnx/evaluator.ts'
 import type { ExtractedMlp } from '../onnx/mlp.ts'
-import { quantizeMlp, type QuantizedModel } from '../onnx/quantize.ts'
+import { quantizeMlp, QUANT_FORMAT, QUANT_MODE, type QuantizedModel } from '../onnx/quantize.ts'
+import { sha256Hex } from '../data/sha256.ts'
+import { INPUT_NAME, OUTPUT_NAME } from '../onnx/export.ts'
+import { OPSET } from '../onnx/schema.ts'
+import type { Sidecar } from '../onnx/sidecar.ts'
 import { rowScope } from './rowScope.ts'
 
 /** Default budget: the largest PLCC drop (float32 − int8, gate rows) a quantised model may have. */
@@ -117,4 +121,52 @@ export async function quantizeAndGate(o: QuantizeRunInput): Promise<QuantizeRunR
     ep: q.ep,
     gate: { rows: gateRows.length, fp32, int8, plccDrop, rmseDelta, maxPlccDrop: o.maxPlccDrop, passed: Number.isFinite(plccDrop) && plccDrop <= o.maxPlccDrop },
   }
+}
+
+/** The float model's sidecar, or the registry fields the file itself gives when there is none. */
+export function baseSidecar(o: { sidecar: Sidecar | null; name: string; bytes: Uint8Array; features: readonly string[]; mlp: Pick<ExtractedMlp, 'params' | 'scaler'> }): Sidecar {
+  if (o.sidecar) return o.sidecar
+  const id = o.name.replace(/\.onnx$/i, '')
+  return {
+    id, kind: 'fr', onnx: o.name, opset: OPSET, sha256: sha256Hex(o.bytes),
+    input_name: INPUT_NAME, input_shape: [-1, o.features.length], output_name: OUTPUT_NAME, output_shape: [-1], features: [...o.features],
+    ...(o.mlp.scaler ? { input_mean: o.mlp.scaler.mean, input_std: o.mlp.scaler.std } : {}),
+    widths: [...o.mlp.params.widths],
+    notes: `${id}: no sidecar beside the model; fields read from the ONNX file`,
+  }
+}
+
+export interface QuantSidecarInput {
+  run: QuantizeRunResult
+  rows: QuantRows
+  method: CalibrationMethod
+  percentile?: number
+  /** the int8 file's name */
+  int8Name: string
+  /** the names of the files the rows came from */
+  files: readonly string[]
+  /** e.g. "onnxruntime-node cpu" */
+  runtime: string
+}
+
+/** The registry's quant fields and our quantization block (what the int8 sidecar adds to the float one's). */
+export function quantSidecarFields(o: QuantSidecarInput) {
+  const g = o.run.gate
+  const calibrationSet = `${o.method === 'minmax' ? 'minmax' : `percentile ${o.percentile}`} over ${o.rows.calibration.length} rows of ${o.files.join(', ')}`.slice(0, 256)
+  return {
+    quant_mode: QUANT_MODE,
+    int8_sha256: sha256Hex(o.run.quantized.bytes),
+    quant_calibration_set: calibrationSet,
+    quant_accuracy_budget_plcc: g.maxPlccDrop,
+    quantization: {
+      format: QUANT_FORMAT, int8_onnx: o.int8Name, calibration: o.method, ...(o.method === 'percentile' ? { percentile: o.percentile } : {}),
+      calibration_rows: o.rows.calibration.length, gate_rows: g.rows, gate_rows_held_out: o.rows.gateHeldOut, rows: o.rows.how,
+      fp32: g.fp32, int8: g.int8, plcc_drop: g.plccDrop, rmse_delta: g.rmseDelta, runtime: o.runtime,
+    },
+  }
+}
+
+/** The gate in one line: PLCC and RMSE float32 → int8, the drop against the budget, the rows. */
+export function gateText(g: QuantGate): string {
+  return `PLCC ${g.fp32.plcc.toFixed(6)} → ${g.int8.plcc.toFixed(6)} (drop ${g.plccDrop.toExponential(3)}, budget ${g.maxPlccDrop}), RMSE ${g.fp32.rmse.toFixed(4)} → ${g.int8.rmse.toFixed(4)} (Δ ${g.rmseDelta >= 0 ? '+' : ''}${g.rmseDelta.toExponential(3)}) on ${g.rows} gate rows`
 }

@@ -67,6 +67,8 @@ export interface SweepOptions {
   /** recipes to try first, before any proposal (each must lie in the space) */
   enqueue?: readonly SweepParams[]
   signal?: AbortSignal
+  /** a rung starts: the trials that train in it, to `epochs` */
+  onRungStart?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[] }) => void
   /** a rung finished: its trials (with this rung's value), how many of them go on, the experiment */
   onRung?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[]; continuing: number; result: ExperimentResult }) => void
   onProgress?: (p: ExperimentProgress) => void
@@ -233,6 +235,7 @@ export async function runSweep(table: TableView, deps: ExperimentDeps, opts: Swe
     trials.push(...active)
     for (let k = 0; k < epochsAt.length && active.length; k++) {
       const epochs = epochsAt[k]
+      opts.onRungStart?.({ round, rounds, epochs, trials: active })
       const result = await conductExperiment(table, rungDesign(active, epochs, opts.seed), deps, { signal: opts.signal, onProgress: opts.onProgress })
       wallMs += result.wallMs
       if (result.cancelled) {
