@@ -38,7 +38,7 @@ function init() {
     // ORT's own default, made explicit so the UI can say it: threads need cross-origin isolation
     ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1
     const evaluator = new OrtEvaluator(ort as unknown as OrtModule, {
-      chooseEp: (requested, params) => chooseWebEp(requested, params, gpu.ok),
+      chooseEp: (request, model) => chooseWebEp({ ...request, webgpu: gpu.ok }, model),
     })
     const env: EvalEnv = { webgpu: gpu.ok, adapter: gpu.text, threads: ort.env.wasm.numThreads, loadMs: performance.now() - t0 }
     return { evaluator, env }

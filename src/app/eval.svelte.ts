@@ -231,7 +231,7 @@ class EvalStore {
       this.activity = `cross-check of ${e.name}: ${eps.join(' and ')} against our float forward`
       const ref = floatReference({ info: inspectOnnx(src.bytes, src.name), externalData: new Map((src.externalData ?? []).map((d) => [d.path, d.data])), x, rows: table.rows })
       const outs = []
-      for (const ep of eps) outs.push(await evalWorker().run(src, x, table.rows, features.length, { ep }))
+      for (const ep of eps) outs.push(await evalWorker().run(src, x, table.rows, features.length, { ep, exactEp: true }))
       const runs = outs.map((o) => ({ ep: o.ep, inferenceMs: o.inferenceMs, agreement: 'pred' in ref ? againstReference(o.pred, ref) : null }))
       const betweenEps = outs.length === 2 ? runtimeAgreement(outs[0].pred, outs[1].pred) : null
       const diffs = runs.flatMap((r) => (r.agreement ? [r.agreement.maxAbs] : []))

@@ -15,7 +15,7 @@ import * as ortNode from 'onnxruntime-node'
 export async function createNodeEvaluator(): Promise<OrtEvaluator> {
   const ort = ortNode as unknown as OrtModule
   return new OrtEvaluator(ort, {
-    chooseEp: (requested) => ({
+    chooseEp: ({ requested }) => ({
       providers: ['cpu'],
       label: 'cpu',
       reason: requested === 'auto' ? 'onnxruntime-node: CPU EP' : `onnxruntime-node has no ${requested} EP here: CPU EP`,

@@ -20,6 +20,8 @@ export interface OnnxModelSource {
 
 export interface EvalRunOptions {
   ep?: EpChoice
+  /** run on exactly `ep`, past the policy's per-model rules (a comparison of EPs needs each one) */
+  exactEp?: boolean
 }
 
 export interface EvalOutput {
@@ -133,7 +135,7 @@ export interface CrossCheck {
 
 /** Run the same rows on both EPs and compare. */
 export async function crossCheck(ev: Evaluator, model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number): Promise<CrossCheck> {
-  const webgpu = await ev.run(model, x, rows, nFeatures, { ep: 'webgpu' })
+  const webgpu = await ev.run(model, x, rows, nFeatures, { ep: 'webgpu', exactEp: true })
   const wasm = await ev.run(model, x, rows, nFeatures, { ep: 'wasm' })
   let maxAbsDiff = 0
   for (let i = 0; i < rows; i++) {

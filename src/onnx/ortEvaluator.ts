@@ -31,8 +31,8 @@ export interface EpDecision {
 }
 
 export interface OrtEvaluatorOptions {
-  /** picks the EP for a request; `params` = values in the model's initializers */
-  chooseEp(requested: EpChoice, params: number): EpDecision
+  /** picks the EP for a request: what was asked for (and whether exactly), and the model */
+  chooseEp(request: { requested: EpChoice; exact: boolean }, model: { params: number; ops: readonly string[] }): EpDecision
   /** sessions kept alive (least recently used go first) */
   maxSessions?: number
   /** rows per session.run call: bounds the tensors ORT allocates at once */
@@ -68,7 +68,7 @@ export class OrtEvaluator implements Evaluator {
   private async runNow(model: OnnxModelSource, x: Float32Array, rows: number, nFeatures: number, opts: EvalRunOptions): Promise<EvalOutput> {
     if (x.length !== rows * nFeatures) throw new RangeError(`x has ${x.length} values, expected ${rows} × ${nFeatures}`)
     const io = checkModel(model, nFeatures)
-    const decision = this.opts.chooseEp(opts.ep ?? 'auto', io.info.parameterCount)
+    const decision = this.opts.chooseEp({ requested: opts.ep ?? 'auto', exact: opts.exactEp ?? false }, { params: io.info.parameterCount, ops: io.info.ops })
     const key = `${sha256Hex(model.bytes)}|${(model.externalData ?? []).map((d) => `${d.path}:${sha256Hex(d.data)}`).join(',')}|${decision.label}`
     const t0 = this.now()
     let entry = this.sessions.get(key)
