@@ -4,6 +4,7 @@
 // Node process (--expose-gc), so its peak resident memory is its own. The entry for --label (e.g.
 // "before", "after") is written into --out with the commit, date, machine and load.
 //   node scripts/run-ts.mjs bench/schedule.ts --label after [--rows 10000000] [--presets foxbird,arch]
+// (--commit names the source measured when it is not this checkout's, e.g. an exported older commit)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -71,7 +72,8 @@ function child(preset: string, spec: CodeTableSpec): void {
   process.stdout.write(`${JSON.stringify(out)}\n`)
 }
 
-function commit(): string {
+function commit(given: string): string {
+  if (given) return given
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
   const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim()
   return dirty ? `${head} + uncommitted src changes` : head
@@ -102,7 +104,7 @@ export default async function main(argv: string[]): Promise<number> {
     results.push(JSON.parse(r.stdout.trim().split('\n').at(-1)!))
   }
   const file = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {}
-  const entry = { date, commit: commit(), load_average: { before, after: load() }, command: `node scripts/run-ts.mjs bench/schedule.ts ${argv.join(' ')}`, results }
+  const entry = { date, commit: commit(flag(argv, 'commit', '')), load_average: { before, after: load() }, command: `node scripts/run-ts.mjs bench/schedule.ts ${argv.join(' ')}`, results }
   const next = {
     bench: 'schedule',
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memBytes: totalmem(), node: process.version },
