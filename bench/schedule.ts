@@ -51,6 +51,7 @@ function child(preset: string, spec: CodeTableSpec): void {
   const schedule = scheduleExperiment(table, design)
   const text = planText(schedule)
   const t1 = performance.now()
+  const peakPreview = Math.round(process.resourceUsage().maxRSS / 1024)
   const afterPreview = memory()
   let rows = 0
   for (const r of schedule.runs) rows += r.spec.rows.trainRows.length + r.spec.rows.valRows.length
@@ -67,6 +68,7 @@ function child(preset: string, spec: CodeTableSpec): void {
     table_only: base,
     retained_after_preview: delta(afterPreview),
     retained_after_rows: delta(afterRows),
+    peak_rss_after_preview_mb: peakPreview,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
   }
   process.stdout.write(`${JSON.stringify(out)}\n`)

@@ -53,6 +53,7 @@ const KONVID = 'konvid'
 
 /** The table's rows by nflx source and by konvid clip (splits.ts's typed grouping). */
 interface Inventory {
+  rows: number
   sources: string[]
   sourceRows: ReadonlyMap<string, Uint32Array>
   clipRows: ReadonlyMap<string, Uint32Array>
@@ -60,7 +61,7 @@ interface Inventory {
 
 function inventory(table: TableView): Inventory {
   const g = rowGroups(table)
-  return { sources: g.sources, sourceRows: g.sourceRows, clipRows: g.konvidKeyRows }
+  return { rows: table.rows, sources: g.sources, sourceRows: g.sourceRows, clipRows: g.konvidKeyRows }
 }
 
 /**
@@ -82,12 +83,29 @@ function concat(groups: readonly Uint32Array[]): Uint32Array {
   return out
 }
 
-/** The rows of `parts` in order: each part's groups by name then table order ('lab'), or each part in table order ('plain'). */
-function lazyRows(parts: readonly (readonly Uint32Array[])[], sortEach: boolean): LazyRows {
+/**
+ * The rows of `groups` in table order. Groups of distinct names are disjoint: one pass over a mark
+ * per table row; a list that names a group twice keeps its repeats (a sort of the joined rows).
+ */
+function ascending(groups: readonly Uint32Array[], tableRows: number): Uint32Array {
+  if (new Set(groups).size !== groups.length) return concat(groups).sort()
+  const mark = new Uint8Array(tableRows)
+  let n = 0
+  for (const g of groups) {
+    for (let i = 0; i < g.length; i++) mark[g[i]] = 1
+    n += g.length
+  }
+  const out = new Uint32Array(n)
+  for (let r = 0, o = 0; o < n; r++) if (mark[r]) out[o++] = r
+  return out
+}
+
+/** The rows of `parts` in order: each part's groups as listed, or each part in table order (`tableRows` given: 'plain'). */
+function lazyRows(parts: readonly (readonly Uint32Array[])[], tableRows?: number): LazyRows {
   let rows: Uint32Array | null = null
   return {
     count: parts.reduce((n, p) => n + p.reduce((m, g) => m + g.length, 0), 0),
-    rows: () => (rows ??= concat(parts.map((p) => (sortEach ? concat(p).sort() : concat(p))))),
+    rows: () => (rows ??= concat(parts.map((p) => (tableRows === undefined ? concat(p) : ascending(p, tableRows))))),
   }
 }
 
@@ -141,7 +159,7 @@ function testGroups(counts: readonly { fold: string; count: number }[]): TestGro
 
 function singleSource(inv: Inventory, source: string): Fold {
   const rows = inv.sourceRows.get(source)!
-  return { name: source, source, clips: new Set(), test: lazyRows([[rows]], false), testSources: [source], groups: testGroups([{ fold: source, count: rows.length }]) }
+  return { name: source, source, clips: new Set(), test: lazyRows([[rows]]), testSources: [source], groups: testGroups([{ fold: source, count: rows.length }]) }
 }
 
 function foldsOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, bad: (m: string) => DesignError): Fold[] {
@@ -157,7 +175,7 @@ function foldsOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, bad: 
   if (p.kind === 'konvid-holdout') {
     if (inv.clipRows.size < 2) throw bad('a konvid clip holdout needs at least 2 konvid clips loaded')
     const held = konvidKeyHoldout([...inv.clipRows.keys()], p.fraction, p.seed)
-    const test = lazyRows([held.map((k) => inv.clipRows.get(k)!)], false)
+    const test = lazyRows([held.map((k) => inv.clipRows.get(k)!)])
     return [{ name: 'konvid', source: null, clips: new Set(held), test, testSources: [KONVID], groups: testGroups([{ fold: 'konvid', count: test.count }]) }]
   }
   // cross: scored on every corpus the arm does not train on
@@ -180,7 +198,7 @@ function foldsOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, bad: 
     testSources.push(KONVID)
   }
   if (!parts.length) throw bad(`cross-corpus arm "${arm.id}": the other corpus is not loaded`)
-  return [{ name: 'all', source: null, clips: new Set(), test: lazyRows(parts, false), testSources, groups: testGroups(counts) }]
+  return [{ name: 'all', source: null, clips: new Set(), test: lazyRows(parts), testSources, groups: testGroups(counts) }]
 }
 
 interface TrainSet {
@@ -194,7 +212,7 @@ function trainSetOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, fo
   const clips = armClips(arm, inv).filter((k) => !fold.clips.has(k))
   const nflx = groupsOf(inv.sourceRows, sources, design.recipe)
   const konvid = groupsOf(inv.clipRows, clips, design.recipe)
-  const rows = lazyRows([nflx, konvid], design.recipe === 'plain')
+  const rows = lazyRows([nflx, konvid], design.recipe === 'plain' ? inv.rows : undefined)
   if (!rows.count) throw bad(`arm "${arm.id}", fold ${fold.name}: no training rows are left`)
   return { rows, sources: clips.length ? [...sources, KONVID] : sources }
 }
