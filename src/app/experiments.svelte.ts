@@ -20,9 +20,6 @@ import { WorkerTrainer } from './workerTrainer.ts'
 
 export type ExperimentStatus = 'idle' | 'loading-data' | 'running' | 'done' | 'cancelled' | 'error'
 
-/** Tables up to this many rows get a live schedule preview (it splits every row for every run). */
-const PREVIEW_MAX_ROWS = 2_000_000
-
 /** What the design plans on the loaded data: its schedule, or why it cannot run. */
 export interface Preview {
   schedule: Schedule | null
@@ -77,15 +74,13 @@ class ExperimentsStore {
     }
   })
 
-  /** The checked design on the loaded table (null before any data is loaded, and while a load
-   *  streams in: scheduling splits every row for every run, too much for each repaint of a large file). */
+  /** The checked design on the loaded table, at any size (the schedule counts rows by group and
+   *  builds no row list); null before any data is loaded, and while a load streams in. */
   readonly preview: Preview | null = $derived.by(() => {
     void data.contents
     const table = data.settled
     if (!table) return null
     if (!this.checked.design) return { schedule: null, error: this.checked.error }
-    // beyond this many rows the schedule is worked out when Run is pressed, not on every edit
-    if (table.rows > PREVIEW_MAX_ROWS) return { schedule: null, error: null }
     return this.plan(table, this.checked.design)
   })
 

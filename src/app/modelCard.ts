@@ -2,7 +2,8 @@
 // here) or its sidecar (dropped ones): epochs completed of those planned, the split, the final
 // losses and whether the run converged (src/model/convergence.ts). Plain TS, no state.
 import { convergenceOf, type Convergence } from '../model/convergence.ts'
-import type { SplitRecord, TrainedModel } from '../model/trained.ts'
+import { savedSplit, type SplitRecord } from '../model/splitRecord.ts'
+import type { TrainedModel } from '../model/trained.ts'
 import { sidecarSplit, type Sidecar } from '../onnx/sidecar.ts'
 
 export interface ModelCard {
@@ -44,7 +45,7 @@ function shortSplit(rec: SplitRecord): string | null {
 /** The split a model records: its training record, else its sidecar (unknown when neither has one). */
 export function splitOf(trained: TrainedModel | null, sidecar: Sidecar | null): SplitRecord | null {
   // models saved before splits were recorded hold the split as text: unknown
-  const own = trained && typeof trained.training.split === 'object' ? trained.training.split : null
+  const own = trained ? savedSplit(trained.training.split) : null
   const rec = own ?? (sidecar ? sidecarSplit(sidecar) : null)
   return rec && rec.mode !== 'unknown' ? rec : null
 }

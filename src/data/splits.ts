@@ -130,6 +130,15 @@ function layout(table: TableView): Layout {
   }
 }
 
+/** The table's rows by nflx source and by konvid clip key, each group ascending, as typed
+ *  subarrays of one buffer (one counting-sort pass): what every split, and the experiment
+ *  designer's schedule, is cut from. */
+export type RowGroups = Readonly<Layout>
+
+export function rowGroups(table: TableView): RowGroups {
+  return layout(table)
+}
+
 /** The nflx sources of a table, in the order they first appear (the LOSO fold order). */
 export function nflxSources(table: TableView): string[] {
   // one pass over the codes, no row lists: the panels ask for this while a large file streams in

@@ -5,7 +5,8 @@ import { CORPORA, type TableView } from '../data/table.ts'
 import type { GroupMetrics } from '../metrics/index.ts'
 import type { ArchSpec } from '../model/arch.ts'
 import type { ModelParams } from '../model/params.ts'
-import type { InputFileRef, Provenance, ScalerMode, SplitRecord, TrainedModel } from '../model/trained.ts'
+import { splitRecordOf, type SplitRecord } from '../model/splitRecord.ts'
+import type { InputFileRef, Provenance, ScalerMode, TrainedModel } from '../model/trained.ts'
 import type { TrainJob } from '../model/contract.ts'
 import type { EvalReport, UnscoredReport } from '../onnx/report.ts'
 
@@ -14,40 +15,28 @@ export function fileSafe(name: string, fallback = 'model'): string {
   return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || fallback
 }
 
-const KONVID = 'konvid'
-
-/** Per row: its nflx source name, or "konvid" for konvid rows. */
-function sourceOfRow(table: TableView): (row: number) => string {
+/** The sources of `rows`: their nflx source names, and "konvid" when any is a konvid row (one flag per code, no per-row strings). */
+function sourcesOf(table: TableView, rows: Uint32Array): string[] {
   const corpus = table.corpusCodes()
   const src = table.sourceCodes()
   const konvid = CORPORA.indexOf('konvid')
-  return (r) => (corpus[r] === konvid ? KONVID : table.sourceNames[src[r]])
+  const seen = new Uint8Array(table.sourceNames.length)
+  let anyKonvid = false
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]
+    if (corpus[r] === konvid) anyKonvid = true
+    else seen[src[r]] = 1
+  }
+  const out = table.sourceNames.filter((_, c) => seen[c] === 1)
+  return anyKonvid ? [...out, 'konvid'] : out
 }
-
-function sourcesOf(rows: Uint32Array, of: (row: number) => string): Set<string> {
-  const out = new Set<string>()
-  for (let i = 0; i < rows.length; i++) out.add(of(rows[i]))
-  return out
-}
-
-const sorted = (s: Iterable<string>) => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 
 /**
  * The structured record of a split: the sources its training rows come from, and the sources its
  * test rows come from that never trained (a konvid clip holdout lists its clips instead).
  */
 export function splitRecord(table: TableView, split: Pick<Split, 'trainRows' | 'valRows' | 'description' | 'heldOutKeys'> & { mode: string }): SplitRecord {
-  const of = sourceOfRow(table)
-  const train = sourcesOf(split.trainRows, of)
-  const test = sourcesOf(split.valRows, of)
-  const heldOut = [...test].filter((s) => !train.has(s))
-  return {
-    mode: split.mode,
-    description: split.description,
-    trainSources: sorted(train),
-    heldOutSources: sorted(heldOut),
-    ...(split.heldOutKeys.length ? { heldOutKeys: [...split.heldOutKeys] } : {}),
-  }
+  return splitRecordOf({ ...split, trainSources: sourcesOf(table, split.trainRows), testSources: sourcesOf(table, split.valRows) })
 }
 
 export interface TrainedModelInput {

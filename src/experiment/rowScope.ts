@@ -1,10 +1,10 @@
-// Which loaded rows a model did not train on, from the split it records (src/model/trained.ts
-// SplitRecord: sources are nflx source names plus "konvid" for the konvid corpus as a whole; a
-// konvid clip holdout lists its clip keys). A row is held out when its source is not among the
+// Which loaded rows a model did not train on, from the split it records (src/model/splitRecord.ts:
+// sources are nflx source names plus "konvid" for the konvid corpus as a whole; a konvid clip
+// holdout lists its clip keys). A row is held out when its source is not among the
 // split's training sources or its clip key is one the split held out. Models without a recorded
 // split (imported ones, old sidecars) are "unknown": every row is shown, and every source says so.
 import { CORPORA, type TableView } from '../data/table.ts'
-import type { SplitRecord } from '../model/trained.ts'
+import type { SplitRecord } from '../model/splitRecord.ts'
 
 export type ScopeName = 'held-out' | 'all'
 

@@ -5,15 +5,21 @@
 // by source name, then konvid rows by clip key, each group in table order), so an arm trained on
 // the other nflx sources (+ every konvid clip) gets exactly the rows of a LOSO fold and replays
 // the FoxBird study; 'plain' keeps table (file) order.
+//
+// Rows come from splits.ts's typed grouping (rowGroups) and stay groups until read: the schedule
+// knows each run's row counts, folds and split record without building a row list, so the
+// Experiments tab previews any table; a run's rows are made when the trainer first reads them,
+// once per arm × fold (its seeds share them).
 import { CANONICAL_FEATURES } from '../base/features.ts'
-import { konvidKeyHoldout } from '../data/splits.ts'
-import { CORPORA, type TableView } from '../data/table.ts'
+import { konvidKeyHoldout, rowGroups } from '../data/splits.ts'
+import type { TableView } from '../data/table.ts'
 import { archSpec } from '../model/arch.ts'
 import { stepsPerEpoch } from '../model/contract.ts'
+import { splitRecordOf } from '../model/splitRecord.ts'
 import { DesignError, designSeeds, type ArmDesign, type ExperimentDesign } from './design.ts'
 import { LIMITS } from './limits.ts'
-import { fileSafe, splitRecord } from './records.ts'
-import type { RunSpec } from './run.ts'
+import { fileSafe } from './records.ts'
+import type { RunRows, RunSpec } from './run.ts'
 
 /** Rows of one test group, as positions into the run's test rows. */
 export interface TestGroup {
@@ -42,34 +48,70 @@ export interface Schedule {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-/** The table's rows by nflx source and by konvid clip, each in table order. */
+/** The source name the split record gives konvid rows. */
+const KONVID = 'konvid'
+
+/** The table's rows by nflx source and by konvid clip (splits.ts's typed grouping). */
 interface Inventory {
+  rows: number
   sources: string[]
-  sourceRows: Map<string, number[]>
-  clipRows: Map<string, number[]>
+  sourceRows: ReadonlyMap<string, Uint32Array>
+  clipRows: ReadonlyMap<string, Uint32Array>
 }
 
 function inventory(table: TableView): Inventory {
-  const corpus = table.corpusCodes()
-  const src = table.sourceCodes()
-  const keys = table.keyCodes()
-  const nflx = CORPORA.indexOf('nflx')
-  const sourceRows = new Map<string, number[]>()
-  const clipRows = new Map<string, number[]>()
-  for (let r = 0; r < table.rows; r++) {
-    const [map, name] = corpus[r] === nflx ? [sourceRows, table.sourceNames[src[r]]] : [clipRows, table.keyNames[keys[r]]]
-    const list = map.get(name) ?? []
-    if (!map.has(name)) map.set(name, list)
-    list.push(r)
-  }
-  return { sources: [...sourceRows.keys()], sourceRows, clipRows }
+  const g = rowGroups(table)
+  return { rows: table.rows, sources: g.sources, sourceRows: g.sourceRows, clipRows: g.konvidKeyRows }
 }
 
-/** Rows of the named groups: by name then table order ('lab'), or in table order ('plain'). */
-function rowsOf(groups: Map<string, number[]>, names: Iterable<string>, recipe: ExperimentDesign['recipe']): number[] {
-  const picked = [...names]
-  if (recipe === 'lab') return picked.sort(byCodePoint).flatMap((n) => groups.get(n)!)
-  return picked.flatMap((n) => groups.get(n)!).sort((a, b) => a - b)
+/**
+ * Rows known by their groups until someone reads them: how many there are (what the preview and
+ * steps matching need), and the rows themselves, made on first read and kept.
+ */
+interface LazyRows {
+  count: number
+  rows(): Uint32Array
+}
+
+function concat(groups: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(groups.reduce((n, g) => n + g.length, 0))
+  let at = 0
+  for (const g of groups) {
+    out.set(g, at)
+    at += g.length
+  }
+  return out
+}
+
+/**
+ * The rows of `groups` in table order. Groups of distinct names are disjoint: one pass over a mark
+ * per table row; a list that names a group twice keeps its repeats (a sort of the joined rows).
+ */
+function ascending(groups: readonly Uint32Array[], tableRows: number): Uint32Array {
+  if (new Set(groups).size !== groups.length) return concat(groups).sort()
+  const mark = new Uint8Array(tableRows)
+  let n = 0
+  for (const g of groups) {
+    for (let i = 0; i < g.length; i++) mark[g[i]] = 1
+    n += g.length
+  }
+  const out = new Uint32Array(n)
+  for (let r = 0, o = 0; o < n; r++) if (mark[r]) out[o++] = r
+  return out
+}
+
+/** The rows of `parts` in order: each part's groups as listed, or each part in table order (`tableRows` given: 'plain'). */
+function lazyRows(parts: readonly (readonly Uint32Array[])[], tableRows?: number): LazyRows {
+  let rows: Uint32Array | null = null
+  return {
+    count: parts.reduce((n, p) => n + p.reduce((m, g) => m + g.length, 0), 0),
+    rows: () => (rows ??= concat(parts.map((p) => (tableRows === undefined ? concat(p) : ascending(p, tableRows))))),
+  }
+}
+
+/** Groups of the named members: by name ('lab'), else as named ('plain' sorts the rows after). */
+function groupsOf(groups: ReadonlyMap<string, Uint32Array>, names: readonly string[], recipe: ExperimentDesign['recipe']): Uint32Array[] {
+  return (recipe === 'lab' ? [...names].sort(byCodePoint) : names).map((n) => groups.get(n)!)
 }
 
 function armSources(arm: ArmDesign, inv: Inventory, bad: (m: string) => DesignError): string[] {
@@ -91,65 +133,100 @@ interface Fold {
   /** excluded from training */
   source: string | null
   clips: ReadonlySet<string>
-  /** test rows in order, with their groups */
-  testRows: number[]
-  groups: { fold: string; count: number }[]
+  /** test rows in order */
+  test: LazyRows
+  /** the sources of the test rows (the split record's names) */
+  testSources: string[]
+  /** how the test rows split into fold results */
+  groups: TestGroup[]
+}
+
+/** Test groups in order, `counts` rows each; a group's positions are made when first read. */
+function testGroups(counts: readonly { fold: string; count: number }[]): TestGroup[] {
+  let at = 0
+  return counts.map(({ fold, count }) => {
+    const start = at
+    at += count
+    let positions: Uint32Array | null = null
+    return {
+      fold,
+      get positions() {
+        return (positions ??= Uint32Array.from({ length: count }, (_, i) => start + i))
+      },
+    }
+  })
+}
+
+function singleSource(inv: Inventory, source: string): Fold {
+  const rows = inv.sourceRows.get(source)!
+  return { name: source, source, clips: new Set(), test: lazyRows([[rows]]), testSources: [source], groups: testGroups([{ fold: source, count: rows.length }]) }
 }
 
 function foldsOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, bad: (m: string) => DesignError): Fold[] {
   const p = design.protocol
-  const single = (source: string): Fold => ({ name: source, source, clips: new Set(), testRows: inv.sourceRows.get(source)!, groups: [{ fold: source, count: inv.sourceRows.get(source)!.length }] })
   if (p.kind === 'loso') {
     if (inv.sources.length < 2) throw bad(`leave-one-source-out needs at least 2 nflx sources; the loaded data has ${inv.sources.length}`)
-    return inv.sources.map(single)
+    return inv.sources.map((s) => singleSource(inv, s))
   }
   if (p.kind === 'fixed-source') {
     if (!inv.sourceRows.has(p.source)) throw bad(`the validation source "${p.source}" is not in the loaded data (${inv.sources.join(', ')})`)
-    return [single(p.source)]
+    return [singleSource(inv, p.source)]
   }
   if (p.kind === 'konvid-holdout') {
     if (inv.clipRows.size < 2) throw bad('a konvid clip holdout needs at least 2 konvid clips loaded')
     const held = konvidKeyHoldout([...inv.clipRows.keys()], p.fraction, p.seed)
-    const testRows = held.flatMap((k) => inv.clipRows.get(k)!)
-    return [{ name: 'konvid', source: null, clips: new Set(held), testRows, groups: [{ fold: 'konvid', count: testRows.length }] }]
+    const test = lazyRows([held.map((k) => inv.clipRows.get(k)!)])
+    return [{ name: 'konvid', source: null, clips: new Set(held), test, testSources: [KONVID], groups: testGroups([{ fold: 'konvid', count: test.count }]) }]
   }
   // cross: scored on every corpus the arm does not train on
   const trainsNflx = arm.nflx !== 'none'
   const trainsKonvid = arm.konvid !== 'none'
   if (trainsNflx && trainsKonvid) throw bad(`cross-corpus arm "${arm.id}" trains on both corpora: nothing is left to test on`)
-  const groups: Fold['groups'] = []
-  const testRows: number[] = []
+  const counts: { fold: string; count: number }[] = []
+  const parts: Uint32Array[][] = []
+  const testSources: string[] = []
   if (!trainsNflx)
     for (const s of inv.sources) {
-      testRows.push(...inv.sourceRows.get(s)!)
-      groups.push({ fold: s, count: inv.sourceRows.get(s)!.length })
+      parts.push([inv.sourceRows.get(s)!])
+      counts.push({ fold: s, count: inv.sourceRows.get(s)!.length })
+      testSources.push(s)
     }
   if (!trainsKonvid && inv.clipRows.size) {
-    const rows = rowsOf(inv.clipRows, inv.clipRows.keys(), 'lab')
-    testRows.push(...rows)
-    groups.push({ fold: 'konvid', count: rows.length })
+    const clips = groupsOf(inv.clipRows, [...inv.clipRows.keys()], 'lab')
+    parts.push(clips)
+    counts.push({ fold: 'konvid', count: clips.reduce((n, g) => n + g.length, 0) })
+    testSources.push(KONVID)
   }
-  if (!testRows.length) throw bad(`cross-corpus arm "${arm.id}": the other corpus is not loaded`)
-  return [{ name: 'all', source: null, clips: new Set(), testRows, groups }]
+  if (!parts.length) throw bad(`cross-corpus arm "${arm.id}": the other corpus is not loaded`)
+  return [{ name: 'all', source: null, clips: new Set(), test: lazyRows(parts), testSources, groups: testGroups(counts) }]
 }
 
-function trainRowsOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, fold: Fold, bad: (m: string) => DesignError): Uint32Array {
+interface TrainSet {
+  rows: LazyRows
+  /** the nflx sources that train, plus "konvid" when any clip does */
+  sources: string[]
+}
+
+function trainSetOf(design: ExperimentDesign, inv: Inventory, arm: ArmDesign, fold: Fold, bad: (m: string) => DesignError): TrainSet {
   const sources = armSources(arm, inv, bad).filter((s) => s !== fold.source)
   const clips = armClips(arm, inv).filter((k) => !fold.clips.has(k))
-  const nflx = rowsOf(inv.sourceRows, sources, design.recipe)
-  const konvid = rowsOf(inv.clipRows, clips, design.recipe)
-  const rows = Uint32Array.from([...nflx, ...konvid])
-  if (!rows.length) throw bad(`arm "${arm.id}", fold ${fold.name}: no training rows are left`)
-  return rows
+  const nflx = groupsOf(inv.sourceRows, sources, design.recipe)
+  const konvid = groupsOf(inv.clipRows, clips, design.recipe)
+  const rows = lazyRows([nflx, konvid], design.recipe === 'plain' ? inv.rows : undefined)
+  if (!rows.count) throw bad(`arm "${arm.id}", fold ${fold.name}: no training rows are left`)
+  return { rows, sources: clips.length ? [...sources, KONVID] : sources }
 }
 
-function groupsOf(fold: Fold): TestGroup[] {
-  let at = 0
-  return fold.groups.map((g) => {
-    const positions = Uint32Array.from({ length: g.count }, (_, i) => at + i)
-    at += g.count
-    return { fold: g.fold, positions }
-  })
+/** A run's rows, read (and made, once per arm × fold) when the trainer asks for them. */
+function runRows(train: LazyRows, test: LazyRows): RunRows {
+  return {
+    get trainRows() {
+      return train.rows()
+    },
+    get valRows() {
+      return test.rows()
+    },
+  }
 }
 
 /** Epochs that make `rows` train as many optimizer steps as `other` does at its epochs. */
@@ -170,12 +247,12 @@ export function scheduleExperiment(table: TableView, design: ExperimentDesign, f
   const runs: ScheduledRun[] = []
   const epochs: Schedule['epochs'] = {}
   const folds: string[] = []
-  const trainRows = new Map<string, Uint32Array>()
-  const rowsFor = (arm: ArmDesign, fold: Fold) => {
+  const trainSets = new Map<string, TrainSet>()
+  const trainSetFor = (arm: ArmDesign, fold: Fold) => {
     const key = `${arm.id}\n${fold.name}`
-    let rows = trainRows.get(key)
-    if (!rows) trainRows.set(key, (rows = trainRowsOf(design, inv, arm, fold, bad)))
-    return rows
+    let set = trainSets.get(key)
+    if (!set) trainSets.set(key, (set = trainSetOf(design, inv, arm, fold, bad)))
+    return set
   }
   for (const arm of design.arms) {
     const features = arm.features ?? [...CANONICAL_FEATURES]
@@ -184,31 +261,31 @@ export function scheduleExperiment(table: TableView, design: ExperimentDesign, f
     const other = design.arms.find((a) => a.id === arm.matchStepsOf)
     epochs[arm.id] = {}
     for (const fold of foldsOf(design, inv, arm, bad)) {
-      const rows = rowsFor(arm, fold)
-      const e = other ? matchedEpochs(rows.length, arm.batchSize, rowsFor(other, fold).length, other) : arm.epochs
+      const train = trainSetFor(arm, fold)
+      const e = other ? matchedEpochs(train.rows.count, arm.batchSize, trainSetFor(other, fold).rows.count, other) : arm.epochs
       epochs[arm.id][fold.name] = e
       for (const g of fold.groups) if (!folds.includes(g.fold)) folds.push(g.fold)
-      const testRows = Uint32Array.from(fold.testRows)
-      const record = splitRecord(table, {
+      const record = splitRecordOf({
         mode: design.protocol.kind,
-        trainRows: rows,
-        valRows: testRows,
+        trainSources: train.sources,
+        testSources: fold.testSources,
         heldOutKeys: [...fold.clips].sort(byCodePoint),
-        description: `${design.name} arm ${arm.id} (${arm.label}), fold ${fold.name}: trained on ${rows.length.toLocaleString('en-US')} rows for ${e} epochs, tested on ${testRows.length.toLocaleString('en-US')} rows`,
+        description: `${design.name} arm ${arm.id} (${arm.label}), fold ${fold.name}: trained on ${train.rows.count.toLocaleString('en-US')} rows for ${e} epochs, tested on ${fold.test.count.toLocaleString('en-US')} rows`,
       })
+      const rows = runRows(train.rows, fold.test)
       for (const seed of seeds)
         runs.push({
           arm: arm.id,
           fold: fold.name,
           seed,
-          groups: groupsOf(fold),
+          groups: fold.groups,
           spec: {
             id: experimentModelId(design.name, arm.id, fold.name, seed),
             label: `${arm.id} · ${fold.name} · seed ${seed}`,
             arch,
             features,
             seed,
-            rows: { trainRows: rows, valRows: testRows },
+            rows,
             split: record,
             epochs: e,
             batchSize: arm.batchSize,

@@ -3,6 +3,10 @@
 import type { ArchSpec } from './arch.ts'
 import type { ModelParams } from './params.ts'
 import type { Scaler } from './scaler.ts'
+import type { SplitRecord } from './splitRecord.ts'
+
+/** the split record lives in ./splitRecord.ts, which builds, writes and reads it */
+export type { SplitRecord } from './splitRecord.ts'
 
 export type ScalerMode = 'standard' | 'raw'
 
@@ -10,28 +14,6 @@ export interface InputFileRef {
   name: string
   sha256: string
   rows: number
-}
-
-/**
- * What a model trained on and what it never saw, so Evaluate can default to the rows it did not
- * train on, and an exported model dropped back in keeps that knowledge (the sidecar carries it).
- * Sources are nflx source names plus "konvid" for the konvid corpus as a whole; a konvid clip
- * holdout lists its clip keys in heldOutKeys (konvid then also trains).
- */
-export interface SplitRecord {
-  /** a split mode of src/data/splits.ts, 'none' (every row trains), 'cross' (one corpus trains,
-   *  the other tests), or 'unknown' (a model from a sidecar written without this record) */
-  mode: string
-  /** plain language, e.g. "netflix-source: trained on … validated on nflx source Tennis …" */
-  description: string
-  trainSources: string[]
-  heldOutSources: string[]
-  heldOutKeys?: string[]
-}
-
-/** The record of a model whose split nobody recorded. */
-export function unknownSplit(description = 'unknown: the model was made without a split record'): SplitRecord {
-  return { mode: 'unknown', description, trainSources: [], heldOutSources: [] }
 }
 
 /** Which data and which experiment run produced a model: written into its sidecar and registry notes. */

@@ -4,23 +4,21 @@
 // `arm` and `fold` that produced the model) and the `training` block. parseSidecar reads any
 // registry sidecar (ours or published ones) and says plainly what is wrong with a bad one.
 import { describeWidths, paramCount } from '../model/arch.ts'
-import { unknownSplit, type SplitRecord, type TrainedModel } from '../model/trained.ts'
+import { checkSplitFields, decodeSplitRecord, encodeSplitRecord, SplitRecordError, type SplitFields, type SplitRecord, type SplitRecordJson } from '../model/splitRecord.ts'
+import type { TrainedModel } from '../model/trained.ts'
 import { SidecarError } from './errors.ts'
 import { INPUT_NAME, OUTPUT_NAME } from './export.ts'
 import { OPSET } from './schema.ts'
 import { sha256Hex } from '../data/sha256.ts'
 import type { GroupMetrics, Metrics } from '../metrics/index.ts'
 
-export interface TrainingBlock {
+/** The training block; its `split` and `split_record` are src/model/splitRecord.ts's SplitFields. */
+export interface TrainingBlock extends SplitFields {
   seed: number
   epochs: number
   batch_size: number
   lr: number
   scaler_mode: 'standard' | 'raw'
-  /** plain-language split (SplitRecord.description) */
-  split: string
-  /** the structured split; absent in sidecars written before it existed */
-  split_record?: SplitRecordJson
   input_files: { name: string; sha256: string; rows: number }[]
   train_rows: number
   val_rows: number
@@ -34,13 +32,7 @@ export interface TrainingBlock {
   metrics?: GroupMetrics | Metrics
 }
 
-/** SplitRecord as the sidecar writes it (snake_case like the rest of the file). */
-export interface SplitRecordJson {
-  mode: string
-  train_sources: string[]
-  held_out_sources: string[]
-  held_out_keys?: string[]
-}
+export type { SplitRecordJson }
 
 export interface Sidecar {
   id: string
@@ -107,8 +99,7 @@ export function sidecar(model: TrainedModel, onnxBytes: Uint8Array, metrics?: Gr
       batch_size: t.batchSize,
       lr: t.lr,
       scaler_mode: t.scalerMode,
-      split: t.split.description,
-      split_record: splitRecordJson(t.split),
+      ...encodeSplitRecord(t.split),
       input_files: t.inputFiles.map((f) => ({ name: f.name, sha256: f.sha256, rows: f.rows })),
       train_rows: t.trainRows,
       val_rows: t.valRows,
@@ -122,43 +113,9 @@ export function sidecar(model: TrainedModel, onnxBytes: Uint8Array, metrics?: Gr
   }
 }
 
-function splitRecordJson(r: SplitRecord): SplitRecordJson {
-  return {
-    mode: r.mode,
-    train_sources: [...r.trainSources],
-    held_out_sources: [...r.heldOutSources],
-    ...(r.heldOutKeys ? { held_out_keys: [...r.heldOutKeys] } : {}),
-  }
-}
-
 /** The split a sidecar records; "unknown" for sidecars without one (published models, older exports). */
-export function sidecarSplit(s: Sidecar): SplitRecord {
-  const t = s.training
-  const r = t?.split_record
-  if (!t || !r) return unknownSplit(t?.split ? `unknown (recorded as text only: ${t.split})` : undefined)
-  return {
-    mode: r.mode,
-    description: t.split,
-    trainSources: [...r.train_sources],
-    heldOutSources: [...r.held_out_sources],
-    ...(r.held_out_keys ? { heldOutKeys: [...r.held_out_keys] } : {}),
-  }
-}
-
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
-
-/** A split_record that is there must be whole: mode, the two source lists, optional keys. */
-function checkSplitRecord(training: unknown, file: string): void {
-  if (!training || typeof training !== 'object') return
-  const r = (training as Record<string, unknown>).split_record
-  if (r === undefined) return
-  const bad = (want: string) => new SidecarError(file, `field "training.split_record" ${want}`)
-  if (!r || typeof r !== 'object' || Array.isArray(r)) throw bad('must be an object')
-  const o = r as Record<string, unknown>
-  if (typeof o.mode !== 'string' || !o.mode) throw bad('needs a "mode" string')
-  for (const k of ['train_sources', 'held_out_sources']) if (!isStringArray(o[k])) throw bad(`needs "${k}" as a list of names`)
-  if (o.held_out_keys !== undefined && !isStringArray(o.held_out_keys)) throw bad('has "held_out_keys" that is not a list of names')
-  if (typeof (training as Record<string, unknown>).split !== 'string') throw new SidecarError(file, 'field "training.split" must be a string next to "training.split_record"')
+export function sidecarSplit(s: Sidecar, file = `${s.id}.json`): SplitRecord {
+  return decodeSplitRecord(s.training, file)
 }
 
 function provenanceFields(model: TrainedModel): Partial<Sidecar> {
@@ -202,7 +159,12 @@ export function parseSidecar(text: string, file = 'sidecar.json'): Sidecar {
   for (const k of ['input_mean', 'input_std'])
     if (s[k] !== undefined && (s[k] as number[]).length !== F)
       throw new SidecarError(file, `"${k}" has ${(s[k] as number[]).length} values for ${F} features`)
-  checkSplitRecord(s.training, file)
+  try {
+    checkSplitFields(s.training, file)
+  } catch (e) {
+    if (e instanceof SplitRecordError) throw new SidecarError(file, `field "${e.field}" ${e.problem}`)
+    throw e
+  }
   return {
     kind: 'fr',
     onnx: `${s.id}.onnx`,

@@ -7,7 +7,7 @@ import type { FeatureTable } from '../../src/data/featureTable.ts'
 import { makeSplit, type SplitMode } from '../../src/data/splits.ts'
 import { splitRecord } from '../../src/experiment/records.ts'
 import { groupRows } from '../../src/metrics/index.ts'
-import { unknownSplit } from '../../src/model/trained.ts'
+import { unknownSplit } from '../../src/model/splitRecord.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
 
 let table: FeatureTable
