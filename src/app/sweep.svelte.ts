@@ -16,8 +16,9 @@ import { data } from './data.svelte.ts'
 import { experiments } from './experiments.svelte.ts'
 import { models } from './models.svelte.ts'
 import { notices } from './notices.svelte.ts'
-import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
-import { WorkerTrainer } from './workerTrainer.ts'
+import { withTrainerTurn } from './trainerTurn.ts'
+import { TrainerBusyError } from './trainWorker.svelte.ts'
+import type { WorkerTrainer } from './workerTrainer.ts'
 
 export type SweepStatus = 'idle' | 'loading-data' | 'running' | 'done' | 'cancelled' | 'error'
 /** A trial as the table shows it: what the sweep says, or "running" while a rung trains it. */
@@ -156,33 +157,24 @@ class SweepStore {
   /** Take the train worker, have the table, prepare the trainer, then `body`; errors go to the messages. */
   private async withTrainer(body: (table: FeatureTable, trainer: WorkerTrainer) => Promise<void>): Promise<void> {
     const mark = notices.mark()
-    let lease: TrainLease
-    try {
-      lease = trainWorker.acquire('experiments')
-    } catch (e) {
-      notices.say('experiments', { level: 'error', text: errorText(e) })
-      return
-    }
-    const trainer = new WorkerTrainer(lease)
-    const ready = trainer.prepare()
-    ready.catch(() => {})
     this.controller = new AbortController()
     const wasFinal = this.final?.status === 'running'
-    try {
-      const table = await this.tableReady()
+    let table: FeatureTable | null = null
+    const whilePreparing = async () => {
+      table = await this.tableReady()
       this.phase = 'preparing the trainer'
-      await ready
-      this.device = trainer.description
-      if (trainer.notice) notices.say('experiments', { level: 'warning', text: trainer.notice })
-      await body(table, trainer)
+    }
+    try {
+      await withTrainerTurn({ whilePreparing, onReady: (d) => (this.device = d) }, (trainer) => body(table!, trainer))
       notices.settle('experiments', mark)
     } catch (e) {
-      if (!wasFinal) this.status = 'error'
-      this.phase = ''
+      if (!(e instanceof TrainerBusyError)) {
+        if (!wasFinal) this.status = 'error'
+        this.phase = ''
+      }
       notices.say('experiments', { level: 'error', text: errorText(e) })
     } finally {
       this.controller = null
-      lease.release()
     }
   }
 

@@ -300,3 +300,49 @@ export function scheduleExperiment(table: TableView, design: ExperimentDesign, f
   if (runs.length > LIMITS.runsPerExperiment) throw bad(`${runs.length} models is more than the ${LIMITS.runsPerExperiment} one experiment may train`)
   return { design, folds, runs, epochs }
 }
+
+/**
+ * An arm's final model: its recipe trained on every row its corpora hold (no fold, nothing held
+ * out, so nothing scored), seed `seed`. A steps-matched arm matches the other arm's steps on those
+ * same rows. The id says experiment, arm, "all" and the seed.
+ */
+export function scheduleFinalModel(table: TableView, design: ExperimentDesign, armId: string, seed = design.firstSeed): ScheduledRun {
+  const bad = (m: string) => new DesignError(design.name, m)
+  const arm = design.arms.find((a) => a.id === armId)
+  if (!arm) throw bad(`no arm "${armId}" (arms: ${design.arms.map((a) => a.id).join(', ')})`)
+  const inv = inventory(table)
+  const everything: Fold = { name: 'all', source: null, clips: new Set(), test: lazyRows([]), testSources: [], groups: [] }
+  const train = trainSetOf(design, inv, arm, everything, bad)
+  const other = design.arms.find((a) => a.id === arm.matchStepsOf)
+  const epochs = other ? matchedEpochs(train.rows.count, arm.batchSize, trainSetOf(design, inv, other, everything, bad).rows.count, other) : arm.epochs
+  const features = arm.features ?? [...CANONICAL_FEATURES]
+  for (const f of features) if (!table.featureNames.includes(f)) throw bad(`arm "${arm.id}": feature "${f}" is not in the loaded data`)
+  const n = train.rows.count.toLocaleString('en-US')
+  return {
+    arm: arm.id,
+    fold: everything.name,
+    seed,
+    groups: [],
+    spec: {
+      id: experimentModelId(design.name, arm.id, everything.name, seed),
+      label: `${arm.id} (${arm.label}) on every row · seed ${seed}`,
+      arch: archSpec(arm.arch, features.length, arm.hidden),
+      features,
+      seed,
+      rows: runRows(train.rows, everything.test),
+      split: splitRecordOf({
+        mode: 'none',
+        trainSources: train.sources,
+        testSources: [],
+        heldOutKeys: [],
+        description: `${design.name} arm ${arm.id} (${arm.label}), final model: all ${n} rows train for ${epochs} epochs; no rows held out`,
+      }),
+      epochs,
+      batchSize: arm.batchSize,
+      lr: arm.lr,
+      scalerMode: arm.scalerMode,
+      shuffle: design.recipe === 'plain' ? 'randperm' : 'dataloader',
+      provenance: { experiment: design.name, arm: arm.id, fold: everything.name },
+    },
+  }
+}
