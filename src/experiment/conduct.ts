@@ -119,3 +119,23 @@ export async function conductExperiment(
   })
   return { schedule, runs: done, outcomes, pooled, failures: res.failures, summary, cancelled: res.cancelled, resumable: res.resumable, state: res.state, device: res.device, wallMs: res.wallMs, trainMs: res.trainMs, startedAt: res.startedAt }
 }
+
+export interface ResumingOptions extends ConductOptions {
+  /** resumes after a lost device, at most (0: none) */
+  attempts: number
+  /** a lost device stopped these runs; the next attempt (1-based) resumes them */
+  onResume?: (lost: RunFailure[], attempt: number) => void
+}
+
+/** conductExperiment that, when a lost device stops runs, resumes them from their last completed
+ *  epoch (the trainer opens a new device), up to `attempts` times; a cancel is never resumed. */
+export async function conductResuming(table: TableView, design: ExperimentDesign, deps: ExperimentDeps, opts: ResumingOptions): Promise<ExperimentResult> {
+  let res = await conductExperiment(table, design, deps, opts)
+  for (let k = 1; k <= opts.attempts && !res.cancelled; k++) {
+    const lost = res.failures.filter((f) => f.status === 'device-lost')
+    if (!lost.length) break
+    opts.onResume?.(lost, k)
+    res = await conductExperiment(table, design, deps, { ...opts, resumeFrom: res.state })
+  }
+  return res
+}
