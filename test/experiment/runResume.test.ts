@@ -3,7 +3,7 @@
 // unfinished run from its last completed epoch, trains no finished run again, and ends with the very
 // same models, scores and loss curves as an uninterrupted run.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
+import { conductExperiment, conductResuming, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { presetDesign } from '../../src/experiment/presets.ts'
 import { resumeState } from '../../src/experiment/run.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
@@ -96,6 +96,16 @@ describe('runExperiment resume', () => {
     const res = await conductExperiment(table, design, { trainer, evaluator }, { resumeFrom: first.state })
     expect(res.resumable).toBe(false)
     expectSameAsReference(res)
+  })
+
+  it('conductResuming (study, sweep) resumes after a lost device by itself, and not with 0 attempts', async () => {
+    const resumed: number[] = []
+    const res = await conductResuming(table, design, { trainer: new LossyTrainer({ afterEpoch: 3 }), evaluator }, { attempts: 2, onResume: (lost, k) => resumed.push(lost.length, k) })
+    expect(resumed).toEqual([3, 1])
+    expectSameAsReference(res)
+    const stopped = await conductResuming(table, design, { trainer: new LossyTrainer({ afterEpoch: 3 }), evaluator }, { attempts: 0 })
+    expect(stopped.failures.map((f) => f.status)).toEqual(['device-lost', 'device-lost', 'device-lost'])
+    expect(stopped.runs).toHaveLength(3)
   })
 
   it('refuses a state for other runs', async () => {
