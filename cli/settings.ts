@@ -26,6 +26,24 @@ export const MODEL_SPECS: FlagSpec[] = [
 /** --registry-out, the same on train and study. */
 export const REGISTRY_OUT_SPEC: FlagSpec = { name: 'registry-out', kind: 'value', meta: 'DIR', help: 'also write every model as <id>.onnx + <id>.json and a registry.json there' }
 
+/** study and sweep: after a lost GPU device, resume the stopped runs from their last completed epoch. */
+export const RESUME_SPEC: FlagSpec = {
+  name: 'resume-attempts',
+  kind: 'value',
+  meta: 'N',
+  help: 'after a lost GPU device, resume each unfinished run from its last completed epoch (finished runs are kept), at most N times; 0 stops and writes what finished',
+  def: '2',
+}
+
+export function readResumeAttempts(flags: Flags): number {
+  return flags.int('resume-attempts', 2, 0, 10)
+}
+
+/** The stderr line of a resume after a lost device. */
+export function resumeLine(lost: readonly { message: string }[], attempt: number, attempts: number): string {
+  return `${lost[0].message}: resuming ${lost.length} run${lost.length === 1 ? '' : 's'} from the last completed epoch (attempt ${attempt} of ${attempts})`
+}
+
 /** --json and --quiet: every command's output flags. */
 export const OUTPUT_SPECS: FlagSpec[] = [
   { name: 'json', kind: 'flag', help: 'print one JSON object on stdout (progress stays on stderr)' },

@@ -108,6 +108,10 @@ test('extra columns train as features: an 8-feature model exports, lists its fea
   const side = JSON.parse(readFileSync(await sideDl.path(), 'utf8'))
   expect(side).toMatchObject({ features: eight, input_shape: [-1, 8], arch: 'mlp_small' })
   expect(side.training.split).toMatch(/^netflix-source: /)
+  // the Train tab trains through runExperiment: only the pipeline records the training rows' dataset
+  // and the input files (the sidecar's provenance)
+  expect(side).toMatchObject({ dataset: 'nflx+konvid' })
+  expect(side.dataset_files.map((f: { rows: number }) => f.rows).reduce((a: number, b: number) => a + b, 0)).toBe(20072)
   // and it evaluates on the loaded data, fed the sidecar's 8 columns (2 epochs: the PLCC itself is
   // not yet meaningful — test/app/trainPlan.test.ts checks ORT against our forward pass)
   await model.getByTestId('evaluate-model').click()

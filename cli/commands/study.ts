@@ -5,7 +5,7 @@
 // --registry-out a registry the fork's gate accepts.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { conductExperiment, type ExperimentResult } from '../../src/experiment/conduct.ts'
+import { conductResuming, type ExperimentResult } from '../../src/experiment/conduct.ts'
 import { checkDesign, DesignError, type ExperimentDesign } from '../../src/experiment/design.ts'
 import { fmtCorr, fmtRmse } from '../../src/experiment/format.ts'
 import { LIMITS } from '../../src/experiment/limits.ts'
@@ -20,7 +20,7 @@ import { CliInputError, InterruptedError } from '../errors.ts'
 import { printJson, printText, writeModelFiles, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
 import { writeRegistryDir } from '../registry.ts'
-import { DATA_SPECS, readRunSettings, REGISTRY_OUT_SPEC, RUN_SPECS } from '../settings.ts'
+import { DATA_SPECS, readResumeAttempts, readRunSettings, REGISTRY_OUT_SPEC, resumeLine, RESUME_SPEC, RUN_SPECS } from '../settings.ts'
 import { studyText } from '../studyOutput.ts'
 
 export const STUDY_HELP: CommandHelp = {
@@ -42,6 +42,7 @@ export const STUDY_HELP: CommandHelp = {
     { name: 'seed', kind: 'value', meta: 'S', help: 'the first seed (torch.manual_seed)', def: '0' },
     { name: 'epochs', kind: 'value', meta: 'N', help: 'epochs of every arm that does not match another arm\'s steps', def: '30' },
     REGISTRY_OUT_SPEC,
+    RESUME_SPEC,
     ...RUN_SPECS,
   ],
   examples: [
@@ -80,6 +81,7 @@ function writeModels(res: ExperimentResult, outDir: string): void {
 export async function studyCommand(flags: Flags, progress: Progress, signal: AbortSignal): Promise<number> {
   const run = readRunSettings(flags)
   const registryOut = flags.string('registry-out')
+  const attempts = readResumeAttempts(flags)
   let design: ExperimentDesign
   try {
     design = readDesign(flags)
@@ -93,7 +95,9 @@ export async function studyCommand(flags: Flags, progress: Progress, signal: Abo
   try {
     let res: ExperimentResult
     try {
-      res = await conductExperiment(table, design, { trainer: opened.trainer, evaluator }, {
+      res = await conductResuming(table, design, { trainer: opened.trainer, evaluator }, {
+        attempts,
+        onResume: (lost, k) => progress.line(resumeLine(lost, k, attempts)),
         file: flags.string('design') ?? `--preset ${design.name}`,
         signal,
         onPhase: (m) => progress.line(m),

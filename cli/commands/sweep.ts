@@ -19,7 +19,7 @@ import { openTrainer } from '../device.ts'
 import { CliInputError, InterruptedError } from '../errors.ts'
 import { printJson, printText, writeModelFiles, writeOut } from '../output.ts'
 import type { Progress } from '../progress.ts'
-import { DATA_SPECS, readRunSettings, RUN_SPECS } from '../settings.ts'
+import { DATA_SPECS, readResumeAttempts, readRunSettings, resumeLine, RESUME_SPEC, RUN_SPECS } from '../settings.ts'
 
 const MAX_TRIALS = 1000
 
@@ -42,6 +42,7 @@ export const SWEEP_HELP: CommandHelp = {
     { name: 'round-size', kind: 'value', meta: 'N', help: 'trials per round', def: 'ceil(trials / 4), at least 4' },
     { name: 'eta', kind: 'value', meta: 'ETA', help: 'successive halving keeps the top 1/eta at each rung', def: String(SWEEP_DEFAULTS.eta) },
     { name: 'final-out', kind: 'value', meta: 'DIR', help: 'train the best recipe on every row (none held out) and write <id>.onnx + <id>.json there' },
+    RESUME_SPEC,
     ...RUN_SPECS,
   ],
   examples: [
@@ -107,6 +108,7 @@ export async function sweepCommand(flags: Flags, progress: Progress, signal: Abo
   const eta = flags.number('eta', SWEEP_DEFAULTS.eta, 1, 100)
   const finalOut = flags.string('final-out')
   const space = readSpace(flags.string('space'))
+  const attempts = readResumeAttempts(flags)
 
   const table = await loadTable(flags, progress)
   const opened = await openTrainer(run, progress)
@@ -121,6 +123,8 @@ export async function sweepCommand(flags: Flags, progress: Progress, signal: Abo
       roundSize,
       eta,
       signal,
+      resumeAttempts: attempts,
+      onResume: (lost, k) => progress.line(resumeLine(lost, k, attempts)),
       onProgress: (p) => progress.bar('trained', p.doneSamples, p.totalSamples, p.etaMs),
       onRung: ({ round, rounds, epochs, trials: ts, continuing, result }) => {
         const done = ts.filter((t) => t.objective !== null).sort((a, b) => (objective === 'mean-rmse' ? a.objective! - b.objective! : b.objective! - a.objective!))

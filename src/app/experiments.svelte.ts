@@ -1,14 +1,16 @@
 // The Experiments tab's state (main thread): the design being edited (a preset, then any edit), what
 // it plans on the loaded data, and a run of it through the one pipeline — conductExperiment with the
 // app's train worker (WorkerTrainer, through a lease shared with the Train tab) and the web
-// evaluator — with fold results, loss curves, progress and ETA as they arrive. The statistics,
+// evaluator — with fold results, loss curves, progress and ETA as they arrive. After a cancel or a
+// lost device, Resume continues the same design on the same table from each run's last completed
+// epoch (the pipeline's ResumeState); finished runs are not trained again. The statistics,
 // reading and charts' numbers all come from src/experiment; nothing here computes them.
 import { CORPORA } from '../data/table.ts'
 import { conductExperiment, type ExperimentResult } from '../experiment/conduct.ts'
 import { runTruths } from '../experiment/foldScatter.ts'
 import { checkDesign, DesignError, type ExperimentDesign } from '../experiment/design.ts'
 import { isPreset, presetDesign, type PresetName } from '../experiment/presets.ts'
-import type { ExperimentProgress } from '../experiment/run.ts'
+import { resumeState, type ExperimentProgress, type ResumeState } from '../experiment/run.ts'
 import { scheduleExperiment, type Schedule } from '../experiment/schedule.ts'
 import { summarizeExperiment, type ExperimentSummary, type Outcome } from '../experiment/summary.ts'
 import type { FeatureTable } from '../data/featureTable.ts'
@@ -97,6 +99,13 @@ class ExperimentsStore {
   }
 
   private controller: AbortController | null = null
+  /** what a Resume continues: the design and table that ran, and the pipeline's state of its runs */
+  private stopped = $state.raw<{ design: ExperimentDesign; table: FeatureTable; state: ResumeState } | null>(null)
+
+  /** a run was cancelled or lost its device (or its trainer failed) and can continue */
+  get canResume(): boolean {
+    return this.stopped !== null
+  }
 
   plan(table: FeatureTable, design: ExperimentDesign): Preview {
     const konvid = konvidProblem(table, design)
@@ -123,7 +132,16 @@ class ExperimentsStore {
   }
 
   /** Load the demo corpus when nothing is loaded, then run the design. */
-  async run(): Promise<void> {
+  run(): Promise<void> {
+    return this.start(null)
+  }
+
+  /** Continue the stopped run from each run's last completed epoch. */
+  resume(): Promise<void> {
+    return this.stopped ? this.start(this.stopped) : Promise.resolve()
+  }
+
+  private async start(from: ExperimentsStore['stopped']): Promise<void> {
     if (this.busy) return
     const mark = notices.mark()
     let lease: TrainLease
@@ -138,10 +156,10 @@ class ExperimentsStore {
     const ready = trainer.prepare()
     ready.catch(() => {})
     try {
-      const table = await this.tableReady()
+      const table = from?.table ?? (await this.tableReady())
       this.phase = 'preparing the trainer'
       await ready
-      await this.conduct(table, trainer)
+      await this.conduct(table, trainer, from)
       notices.settle('experiments', mark)
     } catch (e) {
       this.status = 'error'
@@ -172,20 +190,25 @@ class ExperimentsStore {
     return data.table!
   }
 
-  private async conduct(table: FeatureTable, trainer: WorkerTrainer): Promise<void> {
-    const design = checkDesign($state.snapshot(this.design), 'the design')
+  private async conduct(table: FeatureTable, trainer: WorkerTrainer, from: ExperimentsStore['stopped']): Promise<void> {
+    if (!from) this.stopped = null
+    const design = from?.design ?? checkDesign($state.snapshot(this.design), 'the design')
     const planned = this.plan(table, design)
     if (!planned.schedule) throw new Error(planned.error ?? 'the design cannot run on the loaded data')
     const schedule = planned.schedule
+    const state = from?.state ?? resumeState(schedule.runs.length)
+    // a trainer that throws leaves the state to resume from
+    this.stopped = { design, table, state }
     this.schedule = schedule
-    this.outcomes = []
+    // a resume keeps the fold results of the runs that finished before
+    if (!from) this.outcomes = []
     this.result = null
     this.truths = []
     this.progress = NO_PROGRESS
     this.device = trainer.description
     this.status = 'running'
     if (trainer.notice) notices.say('experiments', { level: 'warning', text: trainer.notice })
-    const losses: number[][] = schedule.runs.map(() => [])
+    const losses: number[][] = state.runs.map((r) => [...r.trainLoss])
     this.losses = losses.map((l) => [...l])
     let lastCopy = 0
     const copyLosses = (force: boolean) => {
@@ -201,6 +224,7 @@ class ExperimentsStore {
       { trainer, evaluator: webEvaluator },
       {
         signal: this.controller.signal,
+        resumeFrom: state,
         onPhase: (m) => (this.phase = m),
         onProgress: (p) => (this.progress = p),
         onFold: (outs) => (this.outcomes = [...this.outcomes, ...outs]),
@@ -211,12 +235,15 @@ class ExperimentsStore {
       },
     )
     copyLosses(true)
-    for (const f of res.failures) if (f.status !== 'cancelled') notices.say('experiments', { level: 'warning', subject: f.spec.id, text: f.message })
+    for (const f of res.failures) if (f.status !== 'cancelled' && f.status !== 'device-lost') notices.say('experiments', { level: 'warning', subject: f.spec.id, text: f.message })
     this.outcomes = res.outcomes
     this.truths = runTruths(res.runs, table.target())
     this.result = res
+    this.stopped = res.resumable ? { design, table, state } : null
+    const lost = res.failures.some((f) => f.status === 'device-lost')
+    if (lost) notices.say('experiments', { level: 'error', text: 'the GPU device was lost — Resume continues each unfinished run from its last completed epoch' })
     this.status = res.cancelled ? 'cancelled' : 'done'
-    this.phase = res.cancelled ? `cancelled: kept ${res.runs.length} of ${schedule.runs.length} models` : `done: ${res.runs.length} models`
+    this.phase = lost ? `interrupted: the device was lost; kept ${res.runs.length} of ${schedule.runs.length} models` : res.cancelled ? `cancelled: kept ${res.runs.length} of ${schedule.runs.length} models` : `done: ${res.runs.length} models`
   }
 
   /** Stop training; the folds that finished stay in the tables. */

@@ -1,19 +1,23 @@
-// Training state for the Train panel. Turns the panel's settings into jobs over the loaded table
-// (src/model/jobs.ts), runs them in the app's train worker (shared with the Experiments tab: trainWorker.svelte.ts),
-// keeps every epoch's losses and the last checkpoint per model (so a cancelled or interrupted run
-// can resume), and hands finished models to the model registry.
-import { timestampedId, trainedModel } from '../experiment/records.ts'
+// Training state for the Train panel. The panel's settings become the pipeline's runs (one split ×
+// seeds, src/experiment/trainRun.ts trainPlan) and train through runExperiment — the one pipeline
+// every front end uses — in the app's train worker (shared with the Experiments tab:
+// trainWorker.svelte.ts, through WorkerTrainer). The pipeline keeps each model's last checkpoint
+// (its ResumeState), so a cancelled or interrupted run resumes; it exports the finished models (and,
+// keepStopped, those stopped at their last completed epoch), which go to the model registry. This
+// store keeps only the state the panel shows and the pipeline's callbacks.
 import type { TrainedModel } from '../model/trained.ts'
-import type { Checkpoint, EpochEvent, JobStatus, TrainResult } from '../model/contract.ts'
+import type { JobStatus } from '../model/contract.ts'
 import { DEFAULT_KONVID_FRACTION, PREFERRED_HOLDOUT, nflxSources } from '../data/splits.ts'
 import type { TableView } from '../data/table.ts'
 import type { TrainerInfo } from '../../workers/train.worker.ts'
+import { webEvaluator } from '../../workers/evalClient.ts'
 import { data } from './data.svelte.ts'
 import { models } from './models.svelte.ts'
 import { notices } from './notices.svelte.ts'
-import { trainRun, type TrainRun, type TrainSettings } from '../experiment/trainRun.ts'
+import { pendingRuns, resumeState, runExperiment, type ExperimentResult, type ExportedRun, type ResumeState } from '../experiment/run.ts'
+import { trainPlan, type TrainPlan, type TrainSettings } from '../experiment/trainRun.ts'
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
-
+import { WorkerTrainer } from './workerTrainer.ts'
 
 export type RunPhase = 'idle' | 'preparing' | 'training' | 'done' | 'cancelled' | 'interrupted' | 'failed'
 
@@ -27,14 +31,10 @@ export interface ModelRun {
   valLoss: number[]
 }
 
-/** What a run needs beyond the worker: kept so a resume trains the very same jobs on the same data. */
-interface RunContext extends TrainRun {
+/** A run as planned, the table it trains on and the pipeline's state of it (what a resume continues). */
+interface RunContext extends TrainPlan {
   table: TableView
-  checkpoints: (Checkpoint | null)[]
-  /** training time of the run's earlier sessions (before a cancel or a lost device) */
-  wallMs: number
-  /** when the run started: a resumed run's models keep their ids (and replace their earlier selves) */
-  startedAt: Date
+  state: ResumeState
 }
 
 function describeError(e: unknown): string {
@@ -77,11 +77,12 @@ class TrainStore {
    *  features (reloaded with other extra columns) lets the pick lapse back to every loaded feature */
   private featuresOf = $state('')
 
+  /** the pipeline's latest answer for this run: what it trained, exported and how it ended */
+  result = $state.raw<ExperimentResult | null>(null)
+
   private context: RunContext | null = null
-  /** this panel's turn on the shared worker, held for one run (or resume) */
-  private lease: TrainLease | null = null
-  /** Cancel pressed before the worker got the run (while the trainer was being prepared) */
-  private cancelRequested = false
+  /** the current run's cancel (a Cancel while the trainer is prepared stops it before it trains) */
+  private controller: AbortController | null = null
 
   /** epochs of one model done / planned (the run's models train in step) */
   get epoch(): number {
@@ -145,27 +146,21 @@ class TrainStore {
     let ctx: RunContext
     try {
       const settings = { ...$state.snapshot(this.settings), features: this.pickedFeatures(table) }
-      ctx = { ...trainRun(settings, table), table, checkpoints: [], wallMs: 0, startedAt: new Date() }
-      ctx.checkpoints = ctx.jobs.map(() => null)
+      const plan = trainPlan(settings, table)
+      ctx = { ...plan, table, state: resumeState(plan.specs.length) }
     } catch (e) {
       notices.say('train', { level: 'error', text: describeError(e) })
       return
     }
     this.context = ctx
+    this.result = null
     this.runInfo = { arch: ctx.arch.name, widths: ctx.arch.widths, features: ctx.features, split: ctx.split.description }
-    this.runs = ctx.jobs.map((j, i) => ({
-      id: j.id,
-      label: j.label,
-      seed: ctx.seeds[i],
-      status: 'queued',
-      message: null,
-      trainLoss: [],
-      valLoss: [],
-    }))
-    await this.run(ctx, null)
+    this.runs = ctx.specs.map((r) => ({ id: r.id, label: r.label, seed: r.seed, status: 'queued', message: null, trainLoss: [], valLoss: [] }))
+    await this.run(ctx)
   }
 
-  /** Continue a cancelled or interrupted run from each model's last completed epoch. */
+  /** Continue a cancelled or interrupted run from each model's last completed epoch (done and
+   *  diverged models stay as they are). */
   async resume(): Promise<void> {
     const ctx = this.context
     if (!ctx || this.running) return
@@ -173,154 +168,128 @@ class TrainStore {
       notices.say('train', { level: 'error', text: this.busyReason })
       return
     }
-    const resume = ctx.checkpoints.map((c, j) => (this.runs[j].status === 'done' ? null : c))
-    // models already done or diverged stay as they are: train only the others
-    const pending = ctx.jobs.map((_, j) => j).filter((j) => this.runs[j].status !== 'done' && this.runs[j].status !== 'diverged')
-    if (pending.length === 0) return
-    await this.run(ctx, resume, pending)
+    if (pendingRuns(ctx.state).length === 0) return
+    await this.run(ctx)
   }
 
   cancel(): void {
     if (!this.running) return
-    this.cancelRequested = true
-    this.lease?.cancel()
+    this.controller?.abort()
   }
 
-  private async run(ctx: RunContext, resume: (Checkpoint | null)[] | null, only?: number[]): Promise<void> {
+  private async run(ctx: RunContext): Promise<void> {
+    let lease: TrainLease
     try {
-      this.lease = trainWorker.acquire('train')
+      lease = trainWorker.acquire('train')
     } catch (e) {
       notices.say('train', { level: 'error', text: describeError(e) })
       return
     }
-    this.cancelRequested = false
+    this.controller = new AbortController()
     try {
-      await this.runLeased(this.lease, ctx, resume, only)
+      await this.runLeased(new WorkerTrainer(lease), ctx, this.controller.signal)
     } finally {
-      this.lease.release()
-      this.lease = null
+      lease.release()
+      this.controller = null
     }
   }
 
-  private async runLeased(lease: TrainLease, ctx: RunContext, resume: (Checkpoint | null)[] | null, only?: number[]): Promise<void> {
-    const idx = only ?? ctx.jobs.map((_, j) => j)
-    const jobs = idx.map((j) => ctx.jobs[j])
-    const resumeFrom = resume ? idx.map((j) => resume[j]) : undefined
+  private async runLeased(trainer: WorkerTrainer, ctx: RunContext, signal: AbortSignal): Promise<void> {
+    const pending = pendingRuns(ctx.state)
     const mark = notices.mark()
     this.phase = 'preparing'
-    this.epochs = ctx.jobs[0].epochs
-    this.epochsTotal = jobs.reduce((n, j) => n + j.epochs, 0)
-    this.epochsDone = resumeFrom ? resumeFrom.reduce((n, c) => n + (c?.epoch ?? 0), 0) : 0
-    const doneAtStart = this.epochsDone
-    // a resume carries on from the earlier sessions' time, and estimates from every epoch so far
-    this.elapsedMs = ctx.wallMs
+    this.epochs = ctx.specs[0].epochs
+    this.epochsTotal = ctx.specs.reduce((n, r) => n + r.epochs, 0)
+    this.epochsDone = ctx.state.runs.reduce((n, r) => n + r.trainLoss.length, 0)
+    this.elapsedMs = ctx.state.wallMs
     this.etaMs = null
-    for (const j of idx) this.runs[j].status = 'training'
-
-    let info: TrainerInfo
+    for (const i of pending) this.runs[i].status = 'training'
     try {
-      info = await this.prepare()
+      this.device = await this.prepareWith(trainer)
     } catch {
-      for (const j of idx) this.runs[j].status = 'queued'
+      for (const i of pending) this.runs[i].status = 'queued'
       this.phase = 'failed'
       return
     }
-    if (this.cancelRequested) {
-      // nothing trained yet: the run is cancelled as it stands (Resume starts it)
-      for (const j of idx) this.runs[j].status = 'cancelled'
-      this.phase = 'cancelled'
-      return
-    }
     this.phase = 'training'
-    const t0 = performance.now()
-    let finished = false
-    const onEpoch = (ev: EpochEvent) => {
-      const j = idx[ev.job]
-      const run = this.runs[j]
-      // by epoch number: an event that arrives after the run's result changes nothing
-      if (finished || ev.epoch <= run.trainLoss.length) return
-      run.trainLoss.push(ev.trainLoss)
-      run.valLoss.push(ev.valLoss)
-      ctx.checkpoints[j] = ev.checkpoint
-      this.epochsDone++
-      const session = performance.now() - t0
-      this.elapsedMs = ctx.wallMs + session
-      // the rate of this session (the first epochs of a session include warm-up), over every
-      // epoch when this session has too few of its own
-      const own = this.epochsDone - doneAtStart
-      const rate = own >= 3 || doneAtStart === 0 ? session / own : this.elapsedMs / this.epochsDone
-      this.etaMs = rate * (this.epochsTotal - this.epochsDone)
-    }
-    let results: TrainResult[]
+    let res: ExperimentResult
     try {
-      const out = await lease.train(ctx.data, jobs, onEpoch, resumeFrom)
-      results = out.results
-      finished = true
-      info = out.info
-      this.device = info
+      res = await runExperiment(ctx.table, ctx.specs, { trainer, evaluator: webEvaluator }, {
+        signal,
+        resumeFrom: ctx.state,
+        keepStopped: true,
+        evaluate: false,
+        onEpoch: (i, ev) => {
+          this.runs[i].trainLoss.push(ev.trainLoss)
+          this.runs[i].valLoss.push(ev.valLoss)
+          this.epochsDone++
+        },
+        onProgress: (p) => {
+          this.elapsedMs = p.elapsedMs
+          this.etaMs = p.etaMs
+        },
+        onModel: (m) => this.finish(m),
+      })
     } catch (e) {
-      for (const j of idx) if (this.runs[j].status === 'training') this.runs[j].status = 'device-lost'
-      ctx.wallMs += performance.now() - t0
-      notices.say('train', { level: 'error', text: `training stopped: ${describeError(e)}` })
+      for (const i of pending) if (this.runs[i].status === 'training') this.runs[i].status = 'device-lost'
+      this.showState(ctx)
+      notices.say('train', { level: 'error', text: `training stopped: ${describeError(e)} — Resume continues from the last completed epoch` })
       this.phase = 'interrupted'
       return
     }
-    ctx.wallMs += performance.now() - t0
-    this.elapsedMs = ctx.wallMs
-    this.etaMs = 0
-
-    const messages: string[] = []
-    results.forEach((r, k) => {
-      const j = idx[k]
-      const run = this.runs[j]
-      run.status = r.status
-      run.message = r.message ?? null
-      if (r.checkpoint) ctx.checkpoints[j] = r.checkpoint
-      // the result's losses are the record: the last epoch's event can arrive after the result
-      const end = r.checkpoint?.epoch ?? run.trainLoss.length
-      const start = Math.max(0, end - r.trainLoss.length)
-      run.trainLoss = [...run.trainLoss.slice(0, start), ...r.trainLoss.slice(-end)]
-      run.valLoss = [...run.valLoss.slice(0, start), ...r.valLoss.slice(-end)]
-      if (r.status === 'diverged' && r.message) messages.push(r.message)
-      // a finished model, or one stopped early (cancel, lost device) with its last completed epoch
-      const stopped = r.status === 'cancelled' || r.status === 'device-lost'
-      if (r.status === 'done' || (stopped && run.trainLoss.length > 0)) this.finish(ctx, j, r, info)
-    })
-    this.epochsDone = idx.reduce((n, j) => n + this.runs[j].trainLoss.length, 0)
-    // a lost device stops every model at once: say it once (the first model's message names the epoch)
-    const lost = results.find((r) => r.status === 'device-lost')
-    if (lost) {
-      this.phase = 'interrupted'
-      messages.unshift(`${lost.message ?? 'the GPU device was lost'} — Resume continues from the last completed epoch`)
-    } else if (results.some((r) => r.status === 'cancelled')) this.phase = 'cancelled'
-    else this.phase = 'done'
-    for (const m of messages) notices.say('train', { level: this.phase === 'interrupted' ? 'error' : 'warning', text: m })
+    this.result = res
+    this.device = { kind: trainer.kind, description: trainer.description, notice: trainer.notice }
+    this.showOutcome(ctx, res, pending)
     notices.settle('train', mark)
   }
 
-  private finish(ctx: RunContext, j: number, result: TrainResult, info: TrainerInfo): void {
-    const run = this.runs[j]
-    // the run's start names its models: a resumed run's model replaces its stopped self
-    const createdAt = ctx.startedAt
-    const model = trainedModel({
-      id: timestampedId(ctx.arch.name, ctx.seeds[j], createdAt, ctx.jobs[j].id),
-      createdAt,
-      job: ctx.jobs[j],
-      params: result.params,
-      steps: result.steps,
-      arch: ctx.arch,
-      features: ctx.features,
-      seed: ctx.seeds[j],
-      scalerMode: ctx.scalerMode,
-      split: ctx.split,
-      inputFiles: ctx.table.files,
-      trainLoss: $state.snapshot(run.trainLoss),
-      valLoss: $state.snapshot(run.valLoss),
-      device: info.description,
-      wallMs: ctx.wallMs,
+  /** Pick the trainer for this run (the worker keeps it between runs). */
+  private async prepareWith(trainer: WorkerTrainer): Promise<TrainerInfo> {
+    try {
+      await trainer.prepare()
+    } catch (e) {
+      notices.say('train', { level: 'error', text: `could not start the training worker: ${describeError(e)}` })
+      throw e
+    }
+    return { kind: trainer.kind, description: trainer.description, notice: trainer.notice }
+  }
+
+  /** Each model's losses as the pipeline recorded them (its results are the record). */
+  private showState(ctx: RunContext): void {
+    ctx.state.runs.forEach((r, i) => {
+      this.runs[i].trainLoss = [...r.trainLoss]
+      this.runs[i].valLoss = [...r.valLoss]
     })
-    this.finished = [...this.finished.filter((m) => m.id !== model.id), model]
-    void models.addTrained(model) // the registry reports its own errors
+    this.epochsDone = ctx.state.runs.reduce((n, r) => n + r.trainLoss.length, 0)
+    this.elapsedMs = ctx.state.wallMs
+  }
+
+  private showOutcome(ctx: RunContext, res: ExperimentResult, pending: number[]): void {
+    this.showState(ctx)
+    this.etaMs = 0
+    const failed = new Map(res.failures.map((f) => [f.index, f]))
+    for (const i of pending) {
+      const f = failed.get(i)
+      const done = ctx.state.runs[i].finished !== null
+      this.runs[i].status = done ? 'done' : f && f.status !== 'eval-failed' ? f.status : 'cancelled'
+      this.runs[i].message = done ? null : (f?.message ?? null)
+    }
+    const messages = res.failures.filter((f) => f.status === 'diverged' || f.status === 'eval-failed').map((f) => f.message)
+    // a lost device stops every model at once: say it once (the first model's message names the epoch)
+    const lost = res.failures.find((f) => f.status === 'device-lost')
+    if (lost) {
+      this.phase = 'interrupted'
+      messages.unshift(`${lost.message} — Resume continues from the last completed epoch`)
+    } else if (res.cancelled) this.phase = 'cancelled'
+    else this.phase = 'done'
+    for (const m of messages) notices.say('train', { level: this.phase === 'interrupted' ? 'error' : 'warning', text: m })
+  }
+
+  /** A model the pipeline exported: finished, or stopped early at its last completed epoch. A
+   *  resumed run's model keeps its id and replaces its stopped self. */
+  private finish(m: ExportedRun): void {
+    this.finished = [...this.finished.filter((x) => x.id !== m.model.id), m.model]
+    void models.addTrained(m.model) // the registry reports its own errors
   }
 }
 

@@ -1,6 +1,6 @@
 // The app's train worker (shared with the Train tab) behind the Trainer contract, for the experiment
 // pipeline: it trains through a lease on the worker, so it never runs into (or cancels) the Train
-// tab's run; its description is known after prepare().
+// tab's run; its description is known after prepare(), and follows each run's engine (auto picks per run).
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 
@@ -23,7 +23,11 @@ export class WorkerTrainer implements Trainer {
     const onAbort = () => this.lease.cancel()
     opts.signal?.addEventListener('abort', onAbort)
     try {
-      const { results } = await this.lease.train(d, jobs, opts.onEpoch ?? (() => {}), opts.resume)
+      const { results, info } = await this.lease.train(d, jobs, opts.onEpoch ?? (() => {}), opts.resume)
+      // what this run trained on (auto decides per run) and why
+      this.kind = info.kind
+      this.description = info.description
+      this.notice = info.notice
       return results
     } finally {
       opts.signal?.removeEventListener('abort', onAbort)

@@ -6,7 +6,7 @@ import { gather } from '../data/gather.ts'
 import type { TableView } from '../data/table.ts'
 import { metrics } from '../metrics/index.ts'
 import type { ExperimentDesign } from './design.ts'
-import { runExperiment, type ExperimentDeps, type ExperimentProgress, type RunFailure, type RunOutcome } from './run.ts'
+import { runExperiment, type ExperimentDeps, type ExperimentProgress, type ResumeState, type RunFailure, type RunOutcome } from './run.ts'
 import { scheduleExperiment, type Schedule, type ScheduledRun } from './schedule.ts'
 import { summarizeExperiment, type ExperimentSummary, type Outcome, type PooledOutcome } from './summary.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
@@ -16,6 +16,8 @@ export interface ConductOptions {
   /** the design's file, named in a DesignError about what the data cannot support (default its name) */
   file?: string
   signal?: AbortSignal
+  /** an earlier result's state: each unfinished run continues from its last completed epoch */
+  resumeFrom?: ResumeState
   ep?: EpChoice
   /** fold results of a run that finished (one per test group) */
   onFold?: (outcomes: Outcome[], run: ScheduledRun) => void
@@ -39,6 +41,9 @@ export interface ExperimentResult {
   failures: RunFailure[]
   summary: ExperimentSummary
   cancelled: boolean
+  /** stopped by a cancel or a lost device: resumeFrom `state` continues it */
+  resumable: boolean
+  state: ResumeState
   device: string
   wallMs: number
   trainMs: number
@@ -84,28 +89,23 @@ export async function conductExperiment(
 ): Promise<ExperimentResult> {
   const schedule = scheduleExperiment(table, design, opts.file)
   const target = table.target()
-  const outcomes: Outcome[] = []
-  const done: ConductedRun[] = []
   const res = await runExperiment(
     table,
     schedule.runs.map((r) => r.spec),
     deps,
     {
       signal: opts.signal,
+      resumeFrom: opts.resumeFrom,
       ep: opts.ep,
-      onOutcome: (o) => {
-        const scheduled = schedule.runs[o.index]
-        const folds = foldOutcomes(scheduled, o, target)
-        outcomes.push(...folds)
-        done.push({ scheduled, outcome: o })
-        opts.onFold?.(folds, scheduled)
-      },
+      onOutcome: (o) => opts.onFold?.(foldOutcomes(schedule.runs[o.index], o, target), schedule.runs[o.index]),
       onProgress: opts.onProgress,
       onPhase: opts.onPhase,
       onEpoch: opts.onEpoch,
     },
   )
-  done.sort((p, q) => p.outcome.index - q.outcome.index)
+  // every finished run, earlier sessions' included, in schedule order
+  const done: ConductedRun[] = res.outcomes.map((o) => ({ scheduled: schedule.runs[o.index], outcome: o }))
+  const outcomes = done.flatMap((r) => foldOutcomes(r.scheduled, r.outcome, target))
   const pooled = pooledOutcomes(schedule, done, target)
   // folds in the schedule's order, whatever order the runs finished in
   const foldAt = (f: string) => schedule.folds.indexOf(f)
@@ -117,5 +117,25 @@ export async function conductExperiment(
     pooled,
     comparisons: design.comparisons,
   })
-  return { schedule, runs: done, outcomes, pooled, failures: res.failures, summary, cancelled: res.cancelled, device: res.device, wallMs: res.wallMs, trainMs: res.trainMs, startedAt: res.startedAt }
+  return { schedule, runs: done, outcomes, pooled, failures: res.failures, summary, cancelled: res.cancelled, resumable: res.resumable, state: res.state, device: res.device, wallMs: res.wallMs, trainMs: res.trainMs, startedAt: res.startedAt }
+}
+
+export interface ResumingOptions extends ConductOptions {
+  /** resumes after a lost device, at most (0: none) */
+  attempts: number
+  /** a lost device stopped these runs; the next attempt (1-based) resumes them */
+  onResume?: (lost: RunFailure[], attempt: number) => void
+}
+
+/** conductExperiment that, when a lost device stops runs, resumes them from their last completed
+ *  epoch (the trainer opens a new device), up to `attempts` times; a cancel is never resumed. */
+export async function conductResuming(table: TableView, design: ExperimentDesign, deps: ExperimentDeps, opts: ResumingOptions): Promise<ExperimentResult> {
+  let res = await conductExperiment(table, design, deps, opts)
+  for (let k = 1; k <= opts.attempts && !res.cancelled; k++) {
+    const lost = res.failures.filter((f) => f.status === 'device-lost')
+    if (!lost.length) break
+    opts.onResume?.(lost, k)
+    res = await conductExperiment(table, design, deps, { ...opts, resumeFrom: res.state })
+  }
+  return res
 }

@@ -26,10 +26,10 @@ import type { TableView } from '../data/table.ts'
 import { archSpec } from '../model/arch.ts'
 import { CANONICAL_FEATURES } from '../base/features.ts'
 import { CORPORA } from '../data/table.ts'
-import { conductExperiment, type ExperimentResult } from './conduct.ts'
+import { conductResuming, type ExperimentResult } from './conduct.ts'
 import { checkDesign, type ArmDesign, type ExperimentDesign } from './design.ts'
 import { splitRecord } from './records.ts'
-import type { ExperimentDeps, ExperimentProgress, RunSpec } from './run.ts'
+import type { ExperimentDeps, ExperimentProgress, RunFailure, RunSpec } from './run.ts'
 import { experimentModelId } from './schedule.ts'
 import { proposeTpe, randomParams, SweepRng, TPE_DEFAULTS, type Observation } from './sweepPropose.ts'
 import { archLabel, DEFAULT_SPACE, paramsProblem, SWEEP_PARAMS, type SweepParamName, type SweepParams, type SweepSpace } from './sweepSpace.ts'
@@ -69,6 +69,9 @@ export interface SweepOptions {
   signal?: AbortSignal
   /** a rung starts: the trials that train in it, to `epochs` */
   onRungStart?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[] }) => void
+  /** resumes of a rung after a lost device, from each run's last completed epoch (default 0) */
+  resumeAttempts?: number
+  onResume?: (lost: readonly RunFailure[], attempt: number) => void
   /** a rung finished: its trials (with this rung's value), how many of them go on, the experiment */
   onRung?: (r: { round: number; rounds: number; epochs: number; trials: SweepTrial[]; continuing: number; result: ExperimentResult }) => void
   onProgress?: (p: ExperimentProgress) => void
@@ -236,7 +239,7 @@ export async function runSweep(table: TableView, deps: ExperimentDeps, opts: Swe
     for (let k = 0; k < epochsAt.length && active.length; k++) {
       const epochs = epochsAt[k]
       opts.onRungStart?.({ round, rounds, epochs, trials: active })
-      const result = await conductExperiment(table, rungDesign(active, epochs, opts.seed), deps, { signal: opts.signal, onProgress: opts.onProgress })
+      const result = await conductResuming(table, rungDesign(active, epochs, opts.seed), deps, { signal: opts.signal, onProgress: opts.onProgress, attempts: opts.resumeAttempts ?? 0, onResume: opts.onResume })
       wallMs += result.wallMs
       if (result.cancelled) {
         cancelled = true

@@ -238,6 +238,33 @@ export interface TrainSpecsInput {
   createdAt?: Date
 }
 
+/** A validated run as the pipeline's runs (the Train tab's): one RunSpec per seed, on one split. */
+export interface TrainPlan {
+  specs: RunSpec[]
+  arch: ArchSpec
+  features: string[]
+  seeds: number[]
+  /** the split, for the run's summary */
+  split: SplitRecord
+}
+
+/** Validate `s` against `table` (as trainRun does) and list its runs for runExperiment. */
+export function trainPlan(s: TrainSettings, table: TableView, createdAt = new Date()): TrainPlan {
+  if (table.rows === 0) throw new TrainSettingsError('no rows loaded')
+  const features = trainingFeatures(table, s.features)
+  const arch = archSpec(s.arch, features.length, s.arch === 'custom' ? parseHidden(s.hidden) : undefined)
+  const bad = optimizerProblem(s)
+  if (bad) throw new TrainSettingsError(bad)
+  const seeds = parseSeeds(s.seeds)
+  const split = trainSplit(s, table, seeds[0])
+  if (split.trainRows.length === 0) throw new TrainSettingsError('the split leaves no training rows')
+  const record = splitRecord(table, split)
+  const specs = trainRunSpecs({ archs: [arch], features, seeds, split, record, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, scalerMode: s.scalerMode, createdAt })
+  // the panel's labels: the architecture, and the seed when there are several
+  for (const [k, spec] of specs.entries()) spec.label = seeds.length > 1 ? `${arch.name} seed ${seeds[k]}` : arch.name
+  return { specs, arch, features, seeds, split: record }
+}
+
 /** The pipeline's runs of a single training run: one per architecture × seed, all on one split. */
 export function trainRunSpecs(o: TrainSpecsInput): RunSpec[] {
   const createdAt = o.createdAt ?? new Date()

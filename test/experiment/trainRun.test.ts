@@ -16,6 +16,7 @@ import {
   TRAIN_SPLIT_MODES,
   parseHidden,
   parseSeeds,
+  trainPlan,
   trainRun,
   splitInventory,
   splitUnavailable,
@@ -23,6 +24,8 @@ import {
   trainingFeatures,
   type TrainSettings,
 } from '../../src/experiment/trainRun.ts'
+import { runExperiment } from '../../src/experiment/run.ts'
+import { flattenParams } from '../../src/model/params.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { DEMO_FILES } from '../helpers/demoTable.ts'
 
@@ -260,5 +263,26 @@ describe('parsing', () => {
     expect(parseHidden('64x32')).toEqual([64, 32])
     expect(() => parseHidden('')).toThrow(/needs hidden widths/)
     expect(() => parseHidden('8,a2')).toThrow(/not a whole number/)
+  })
+
+  it('trainPlan: the Train tab\'s runs through runExperiment train the very jobs trainRun builds', async () => {
+    const settings = { ...base, epochs: 1, seeds: '0,1', split: 'netflix-source' as const }
+    const plan = trainPlan(settings, table, new Date('2026-12-01T00:00:00Z'))
+    const old = trainRun(settings, table)
+    expect(plan.specs.map((r) => r.label)).toEqual(old.jobs.map((j) => j.label))
+    expect(plan.specs.map((r) => r.id)).toEqual(['0', '1'].map((s) => `mlp_small-seed${s}-20261201T000000-${plan.specs[0].id.split('-').at(-1)}`))
+    expect(plan.split).toEqual(old.split)
+    const direct = await new CpuTrainer().train(old.data, old.jobs)
+    const evaluator = await createNodeEvaluator()
+    const res = await runExperiment(table, plan.specs, { trainer: new CpuTrainer(), evaluator }, { evaluate: false })
+    await evaluator.dispose()
+    expect(res.outcomes).toEqual([])
+    expect(res.models.map((m) => m.complete)).toEqual([true, true])
+    res.models.sort((a, b) => a.index - b.index)
+    res.models.forEach((m, k) => {
+      expect(flattenParams(m.model.params)).toEqual(flattenParams(direct[k].params))
+      expect(m.model.training.trainLoss).toEqual(direct[k].trainLoss)
+      expect(m.onnx).toEqual(exportOnnx(m.model))
+    })
   })
 })
