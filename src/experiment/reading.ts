@@ -43,7 +43,7 @@ export function convergenceWarning(s: ExperimentSummary): string | null {
 }
 
 function armText(id: string, a: ArmResult): string {
-  const ci = a.ci95.plcc ? ` (95% CI ${fmtCorr(a.ci95.plcc[0])}–${fmtCorr(a.ci95.plcc[1])})` : ''
+  const ci = a.ci95.plcc ? ` (Fisher-z mean ${fmtCorr(a.fisher_mean_plcc)}, 95% CI ${fmtCorr(a.ci95.plcc[0])}–${fmtCorr(a.ci95.plcc[1])})` : ''
   const conv = a.unconverged.length ? `, ${a.convergence.converged} of ${a.convergence.runs} runs converged` : ''
   const head = `(${id}) ${a.label}: mean PLCC ${fmtCorr(a.mean.plcc)} ± ${fmtCorr(a.std.plcc)} across ${plural(a.folds.length, 'fold')}${ci}${conv}`
   if (a.folds.length < 2) return head

@@ -10,7 +10,7 @@ import { MIN_WINDOW, MOVED_RATIO, TAIL_RATE_TOLERANCE } from '../model/convergen
 import { ALPHA, experimentReading } from './reading.ts'
 import { comparisonResult, type ComparisonResult } from './comparison.ts'
 import { byFold, runConvergence, type Outcome, type PooledOutcome } from './outcomes.ts'
-import { fisherTInterval, holmAdjust, mean, populationStd } from './statistics.ts'
+import { fisherTInterval, fisherZ, holmAdjust, mean, populationStd } from './statistics.ts'
 
 export type { ComparisonResult } from './comparison.ts'
 export { runConvergence, type Outcome, type PooledOutcome } from './outcomes.ts'
@@ -61,6 +61,8 @@ export interface ArmResult {
   std: Scores
   /** 95% interval of the mean PLCC over folds: t-interval of atanh(fold PLCC) (folds − 1 df), mapped back with tanh; null below 2 folds */
   ci95: { plcc: [number, number] | null }
+  /** tanh of the mean atanh(fold PLCC): the centre of ci95.plcc (it can differ from mean.plcc when a fold is far below the others) */
+  fisher_mean_plcc: number | null
   /** how many of the arm's runs converged */
   convergence: { converged: number; runs: number; epochs: number | null }
   /** fold with the lowest mean PLCC (null before any fold) */
@@ -137,6 +139,7 @@ function armResult(label: string, outcomes: readonly Outcome[], pooled: readonly
     mean: scoresOf(folds, mean),
     std: scoresOf(folds, populationStd),
     ci95: { plcc: finiteCi(fisherTInterval(foldPlcc)) },
+    fisher_mean_plcc: folds.length ? finite(Math.tanh(mean(foldPlcc.map(fisherZ)))) : null,
     worst_fold: worst?.source ?? null,
     unconverged,
     convergence: { converged: outcomes.length - failed.size, runs: outcomes.length, epochs: epochs.length === 1 ? epochs[0] : null },

@@ -60,6 +60,11 @@ describe('summarizeExperiment: per arm', () => {
     expect(a.worst_fold).toBe(folds[want.fold_means.indexOf(Math.min(...want.fold_means))])
     expect(a.unconverged).toEqual([])
     expect(a.convergence).toEqual({ converged: 45, runs: 45, epochs: CONVERGED_LOSS.length })
+    // the interval's centre, said in the reading beside the arithmetic mean
+    expect(a.fisher_mean_plcc).toBeCloseTo(Math.tanh(want.fold_means.map(Math.atanh).reduce((x, y) => x + y, 0) / want.fold_means.length), 14)
+    expect(a.fisher_mean_plcc!).toBeGreaterThan(a.ci95.plcc![0])
+    expect(a.fisher_mean_plcc!).toBeLessThan(a.ci95.plcc![1])
+    expect(s.reading).toContain(`(${arm}) ${LABELS[arm]}: mean PLCC ${a.mean.plcc!.toFixed(4)} ± ${a.std.plcc!.toFixed(4)} across 9 folds (Fisher-z mean ${a.fisher_mean_plcc!.toFixed(4)}, 95% CI ${a.ci95.plcc![0].toFixed(4)}–${a.ci95.plcc![1].toFixed(4)})`)
   })
   it('averages the pooled metrics over seeds', () => {
     const all = s.arms.a.all!
