@@ -3,8 +3,10 @@
 // ../shared/data. Writes bench/results/<preset>-preset-<date>.json: a header (date, machine, load
 // average before/after and sampled during the run, the command, wall time), the CLI's --json
 // output as printed, and findings computed from it (each arm's mean PLCC, which arm wins each fold,
-// the NightGrain fold; for arch, the distance of every per-fold mean from PyTorch's fixture).
-//   node scripts/run-ts.mjs bench/study.ts [--preset arch] [--seeds 5] [--epochs 30]
+// the NightGrain fold; for arch and recipe, the distance of every per-fold mean from PyTorch's fixture).
+// --epochs is passed on only when given (recipe's arms have their own epoch counts); --file names
+// the result file (default <preset>-preset-<date>.json).
+//   node scripts/run-ts.mjs bench/study.ts [--preset arch] [--seeds 5] [--epochs 30] [--file NAME.json]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -21,7 +23,7 @@ type Scores = { plcc: number; srocc: number; rmse: number }
 type Contract = {
   experiment: string
   arms: Record<string, { label: string; folds: (Scores & { source: string; n: number; plcc_seeds: number[] })[]; all: Scores & { n: number }; mean: Scores; std: Scores; ci95: { plcc: [number, number] } }>
-  comparisons: { a: string; b: string; delta_plcc: number; ci95: [number, number]; p: number }[]
+  comparisons: { a: string; b: string; delta_plcc: number; ci95: [number, number]; delta_rmse: number; p: number; p_adjusted: number; corrected_t: { p: number; p_adjusted: number } | null }[]
   reading: string
 }
 
@@ -53,13 +55,22 @@ function findings(c: Contract) {
     folds_won: wins,
     lowest_fold_per_arm: lowest,
     outlier_fold: outlier,
-    comparisons: c.comparisons.map((x) => ({ delta: `${x.b} - ${x.a}`, delta_plcc: r4(x.delta_plcc), ci95: x.ci95.map(r4), p: x.p })),
+    comparisons: c.comparisons.map((x) => ({
+      delta: `${x.b} - ${x.a}`,
+      delta_plcc: r4(x.delta_plcc),
+      ci95: x.ci95.map(r4),
+      delta_rmse: r4(x.delta_rmse),
+      p: x.p,
+      p_adjusted: x.p_adjusted,
+      corrected_t_p_adjusted: x.corrected_t?.p_adjusted ?? null,
+    })),
+    converged: Object.fromEntries(arms.map((a) => [a, (c.arms[a] as { convergence?: unknown }).convergence ?? null])),
   }
 }
 
-/** arch only: each arm's largest |our per-fold mean − PyTorch's| (the issue's ±0.01 bar). */
-function againstTorch(c: Contract) {
-  const torch = JSON.parse(readFileSync(join(SHARED, 'fixtures', 'experiments_arch_torch.json'), 'utf8')) as { runs: Record<string, Record<string, Scores[]>> }
+/** arch and recipe: each arm's largest |our per-fold mean − PyTorch's| (the issue's ±0.01 bar). */
+function againstTorch(c: Contract, fixture: string) {
+  const torch = JSON.parse(readFileSync(join(SHARED, 'fixtures', fixture), 'utf8')) as { runs: Record<string, Record<string, Scores[]>> }
   return Object.fromEntries(
     Object.entries(c.arms).map(([a, arm]) => {
       const d = arm.folds.map((f) => Math.abs(f.plcc - mean(torch.runs[a][f.source].map((r) => r.plcc))))
@@ -71,10 +82,10 @@ function againstTorch(c: Contract) {
 export default async function main(argv: string[]): Promise<number> {
   const preset = arg(argv, 'preset', 'arch')
   const seeds = arg(argv, 'seeds', '5')
-  const epochs = arg(argv, 'epochs', '30')
+  const epochs = arg(argv, 'epochs', '')
   const out = mkdtempSync(join(tmpdir(), `vmaf-${preset}-`))
   const args = [
-    'study', '--preset', preset, '--seeds', seeds, '--epochs', epochs, '--device', 'cpu', '--json', '--out-dir', out,
+    'study', '--preset', preset, '--seeds', seeds, ...(epochs ? ['--epochs', epochs] : []), '--device', 'cpu', '--json', '--out-dir', out,
     '--netflix', join(SHARED, 'data', 'nflx_like.parquet'), '--konvid', join(SHARED, 'data', 'konvid_like'),
   ]
   const command = `node cli/vmaf-tiny-lab.mjs ${args.map((a) => (a === out ? 'TMP' : a.startsWith('/') ? relative(REPO, a) : a)).join(' ')}`
@@ -111,10 +122,11 @@ export default async function main(argv: string[]): Promise<number> {
     device: done ? done[3] : null,
     wall_s: { process: Number(wall.toFixed(1)), train_export_evaluate: done ? Number(done[2]) : null },
     findings: findings(contract),
-    ...(preset === 'arch' && seeds === '5' && epochs === '30' ? { against_pytorch: againstTorch(contract) } : {}),
+    ...(preset === 'arch' && seeds === '5' && (epochs === '' || epochs === '30') ? { against_pytorch: againstTorch(contract, 'experiments_arch_torch.json') } : {}),
+    ...(preset === 'recipe' && seeds === '3' && epochs === '' ? { against_pytorch: againstTorch(contract, 'experiments_recipe_torch.json') } : {}),
     output: contract,
   }
-  const file = join(REPO, 'bench', 'results', `${preset}-preset-${date.slice(0, 10)}.json`)
+  const file = join(REPO, 'bench', 'results', arg(argv, 'file', `${preset}-preset-${date.slice(0, 10)}.json`))
   writeResult(file, result)
   process.stderr.write(`${result.models} models in ${wall.toFixed(1)} s (load ${before.join(' ')} → ${result.load_average.after.join(' ')}) → ${relative(REPO, file)}\n`)
   process.stdout.write(JSON.stringify({ ...result, output: undefined }, null, 1) + '\n')

@@ -17,7 +17,13 @@ export function studyText(s: ExperimentSummary, reportPath: string): string {
     lines.push(textTable(['fold', 'PLCC', 'SROCC', 'RMSE', 'n'], rows), '')
   }
   for (const c of s.comparisons)
-    lines.push(`Δ PLCC ${c.b} − ${c.a}: ${c.delta_plcc === null ? 'n/a' : c.delta_plcc.toFixed(4)}` + (c.ci95 ? ` [${c.ci95[0].toFixed(4)}, ${c.ci95[1].toFixed(4)}]` : '') + (c.p === null ? '' : `, p ${c.p.toPrecision(2)}`))
+    lines.push(
+      `Δ PLCC ${c.b} − ${c.a}: ${c.delta_plcc === null ? 'n/a' : c.delta_plcc.toFixed(4)}` +
+        (c.ci95 ? ` [${c.ci95[0].toFixed(4)}, ${c.ci95[1].toFixed(4)}]` : '') +
+        (c.delta_rmse === null ? '' : `, Δ RMSE ${c.delta_rmse.toFixed(2)}`) +
+        (c.p === null ? '' : `, p ${c.p.toPrecision(2)} (Holm ${c.p_adjusted!.toPrecision(2)})`) +
+        (c.corrected_t ? `, corrected t p ${c.corrected_t.p.toPrecision(2)} (Holm ${c.corrected_t.p_adjusted.toPrecision(2)})` : ''),
+    )
   lines.push('', s.reading, '', `report: ${reportPath}`)
   return lines.join('\n')
 }

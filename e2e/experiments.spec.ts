@@ -241,13 +241,14 @@ test('an undertrained foxbird run shows the convergence warning and names no out
 
   await expect(page.getByTestId('experiments-intro')).toHaveText(/^Leave one nflx source out, 9 times \(.+\): 3 arms × 9 folds × 2 seeds = 54 models\.$/)
   const warning = page.getByTestId('convergence-warning')
-  await expect(warning).toContainText(/^\d+ of 54 runs did not converge/)
+  await expect(warning).toContainText(/^arm a did not converge in 2 epochs \(none of its 18 runs converged; e\.g\. fold \w+, seed \d: the training loss/)
   await expect(warning).toContainText('train for more epochs or raise the learning rate')
   const table = page.getByTestId('experiment-folds')
   await expect(table.getByTestId('fold-cell')).toHaveCount(27)
   await expect(table.locator('td.worst')).toHaveCount(0)
   await expect(page.getByTestId('experiment-reading')).not.toContainText(/lowest fold [A-Z]/)
   await expect(page.getByTestId('experiment-reading')).toContainText('lowest fold not named')
+  await expect(table.getByTestId('arm-convergence').locator('td').nth(1)).toHaveText('0 of 18')
   await expect(page.getByTestId('experiments-count')).toContainText(/c trains \d+ epochs/)
   // two seeds: the scatter has a seed picker, and each arm shows the fold's rows for the seed picked
   const scatter = page.getByTestId('fold-scatter')

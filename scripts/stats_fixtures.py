@@ -2,7 +2,7 @@
 """Writes test/experiment/stats_scipy.json: what scipy and numpy give for the experiment statistics
 of src/experiment/statistics.ts, on seeded synthetic inputs stored in the same file.
 
-Run with Debian's python (scipy 1.10, numpy):  /usr/bin/python3 scripts/stats_fixtures.py
+Run with Debian's python (scipy, numpy, statsmodels, mpmath):  /usr/bin/python3 scripts/stats_fixtures.py
 
 - t-interval of a mean: scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=sem(ddof=1)), and
   Student t quantiles from scipy.stats.t.ppf. scipy 1.10's ppf is accurate to about 1e-8 relative,
@@ -17,6 +17,11 @@ Run with Debian's python (scipy 1.10, numpy):  /usr/bin/python3 scripts/stats_fi
   per resample F folds f = r mod F, then for each drawn fold its S_f seeds s = r mod S_f. The CI is
   numpy.percentile (linear) of the resampled means at 2.5 and 97.5. The first raw draws are stored
   too, so the TS generator's stream is checked against numpy's.
+- Fisher's z interval of a mean correlation: numpy.arctanh of the values, the scipy t-interval
+  above on them, numpy.tanh of its ends.
+- Nadeau–Bengio corrected resampled t-test on per-fold Δ: t = mean / sqrt((1/J + n_test/n_train) s²),
+  p = 2 · scipy.stats.t.sf(|t|, J − 1).
+- Holm: statsmodels.stats.multitest.multipletests(p, method='holm').
 """
 import json
 import os
@@ -25,7 +30,9 @@ import sys
 import mpmath
 import numpy as np
 import scipy
+import statsmodels
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'experiment', 'stats_scipy.json')
 RESAMPLES = 10_000
@@ -45,6 +52,18 @@ def t_quantile_exact(p, df):
         return 1 - tail if t >= 0 else tail
 
     return float(mpmath.findroot(lambda t: cdf(t) - mpmath.mpf(p), stats.t.ppf(p, df)))
+
+
+def fisher_interval(values):
+    lo, hi = t_interval(np.arctanh(np.asarray(values, dtype=np.float64)))
+    return [float(np.tanh(lo)), float(np.tanh(hi))]
+
+
+def corrected_t(deltas, ratio):
+    d = np.asarray(deltas, dtype=np.float64)
+    J = len(d)
+    t = d.mean() / np.sqrt((1 / J + ratio) * d.var(ddof=1))
+    return {'t': float(t), 'df': J - 1, 'p': float(2 * stats.t.sf(abs(t), J - 1))}
 
 
 def sign_flip_p(x, y):
@@ -134,9 +153,23 @@ def main():
     boot_cases.append({'name': 'ragged', 'seed': 3, 'deltas': ragged, 'ci95': ci,
                        'first_statistics': dist[:5].tolist(), 'mean_statistic': float(dist.mean())})
 
+    fisher_cases = []
+    for n in (2, 3, 9):
+        values = np.minimum(0.97 + 0.03 * rng.random(n), 0.99995).tolist()
+        fisher_cases.append({'values': values, 'ci95': fisher_interval(values)})
+    fisher_cases.append({'values': [0.9412, 0.9998, 0.9991, 0.9995, 0.9989], 'ci95': fisher_interval([0.9412, 0.9998, 0.9991, 0.9995, 0.9989])})
+    nb_cases = []
+    for J, ratio in ((9, 1200 / 9600), (9, 1200 / 19_636), (3, 0.5), (12, 0.1)):
+        d = (0.002 + 0.003 * rng.standard_normal(J)).tolist()
+        nb_cases.append({'deltas': d, 'ratio': ratio, **corrected_t(d, ratio)})
+    holm_cases = []
+    for ps in ([0.00391, 0.37, 0.0117], [0.01, 0.02, 0.03, 0.04], [0.5, 0.5], [0.03], [0.004, 0.004, 0.9, 0.02, 0.2]):
+        reject, adj, _, _ = multipletests(ps, method='holm')
+        holm_cases.append({'p': ps, 'p_adjusted': [float(v) for v in adj]})
+
     fold_means = {k: np.asarray(v).mean(axis=1) for k, v in arms.items()}
     arm_summaries = {
-        k: {'fold_means': m.tolist(), 'mean': float(m.mean()), 'std': float(m.std(ddof=0)), 'ci95': t_interval(m)}
+        k: {'fold_means': m.tolist(), 'mean': float(m.mean()), 'std': float(m.std(ddof=0)), 'ci95_plain': t_interval(m), 'ci95': fisher_interval(m)}
         for k, m in fold_means.items()
     }
     arm_pvalues = {
@@ -144,19 +177,33 @@ def main():
         'c_minus_a': sign_flip_p(fold_means['c'], fold_means['a'])[0],
         'b_minus_c': sign_flip_p(fold_means['b'], fold_means['c'])[0],
     }
+    # the summary test's comparisons (b − a, c − a): Holm over their sign-flip p, and the corrected t
+    # with the ratio of its synthetic folds (n_test = 1200 + f, n_train = 9600)
+    pair_p = [arm_pvalues['b_minus_a'], arm_pvalues['c_minus_a']]
+    ratio = float(np.mean([1200 + f for f in range(9)]) / 9600)
+    arm_holm = [float(v) for v in multipletests(pair_p, method='holm')[1]]
+    arm_nb = {k: corrected_t(fold_means[b] - fold_means['a'], ratio) for k, b in (('b_minus_a', 'b'), ('c_minus_a', 'c'))}
+    arm_nb_holm = [float(v) for v in multipletests([arm_nb['b_minus_a']['p'], arm_nb['c_minus_a']['p']], method='holm')[1]]
 
     out = {
         'about': (f'scipy {scipy.__version__} / numpy {np.__version__}: t-interval (scipy.stats.t.interval), exact sign-flip '
                   "test (scipy.stats.permutation_test, permutation_type='samples', two-sided), hierarchical paired "
-                  f'bootstrap ({RESAMPLES} resamples, numpy, index stream documented in scripts/stats_fixtures.py)'),
+                  f'bootstrap ({RESAMPLES} resamples, numpy, index stream documented in scripts/stats_fixtures.py), '
+                  f"Fisher's z intervals (numpy arctanh/tanh), the Nadeau-Bengio corrected t (scipy.stats.t), "
+                  f"Holm (statsmodels {statsmodels.__version__} multipletests(method='holm'))"),
         'resamples': RESAMPLES,
         'raw_draws_seed0': [int(v) for v in np.random.RandomState(0)._bit_generator.random_raw(8)],
         't_quantiles': t_quantiles,
         't_intervals': t_cases,
         'sign_flip': flip_cases,
         'bootstrap': boot_cases,
+        'fisher_intervals': fisher_cases,
+        'corrected_t': nb_cases,
+        'holm': holm_cases,
         'arms': {'folds': [f'S{i}' for i in range(9)], 'seeds': [0, 1, 2, 3, 4], 'plcc': arms,
-                 'summary': arm_summaries, 'p': arm_pvalues},
+                 'summary': arm_summaries, 'p': arm_pvalues, 'test_train_ratio': ratio,
+                 'p_adjusted': {'b_minus_a': arm_holm[0], 'c_minus_a': arm_holm[1]},
+                 'corrected_t': arm_nb, 'corrected_t_adjusted': {'b_minus_a': arm_nb_holm[0], 'c_minus_a': arm_nb_holm[1]}},
     }
     with open(OUT, 'w') as f:
         json.dump(out, f, indent=1)

@@ -56,7 +56,7 @@ function foldOutcomes(run: ScheduledRun, o: RunOutcome, target: Float32Array): O
   const rows = run.spec.rows.valRows
   return run.groups.map((g) => {
     const m = metrics(gather(o.pred, g.positions), gather(target, gather(rows, g.positions)))
-    return { arm: run.arm, fold: g.fold, seed: run.seed, plcc: m.plcc, srocc: m.srocc, rmse: m.rmse, n: m.n, trainLoss: o.model.training.trainLoss }
+    return { arm: run.arm, fold: g.fold, seed: run.seed, plcc: m.plcc, srocc: m.srocc, rmse: m.rmse, n: m.n, nTrain: run.spec.rows.trainRows.length, trainLoss: o.model.training.trainLoss }
   })
 }
 

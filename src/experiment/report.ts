@@ -88,7 +88,8 @@ export function conductedReportJson(res: ExperimentResult, files: ExperimentRepo
 
 /**
  * The CLI's `study --json` object, from a summary or a report (it has the summary's fields):
- * {experiment, arms: {ID: {label, folds, all, mean, std, ci95}}, comparisons: [{a, b, delta_plcc, ci95, p}], reading}.
+ * {experiment, arms: {ID: {label, folds, all, mean, std, ci95, convergence}},
+ *  comparisons: [{a, b, delta_plcc, ci95, delta_rmse, ci95_rmse, p, p_adjusted, corrected_t}], reading}.
  */
 export function reportContract(j: Pick<ExperimentSummary, 'experiment' | 'arms' | 'comparisons' | 'reading'>) {
   const arms = Object.fromEntries(
@@ -96,15 +97,26 @@ export function reportContract(j: Pick<ExperimentSummary, 'experiment' | 'arms' 
       id,
       {
         label: a.label,
-        folds: a.folds.map((f) => ({ source: f.source, plcc: f.plcc, srocc: f.srocc, rmse: f.rmse, n: f.n, plcc_seeds: f.plcc_seeds })),
+        folds: a.folds.map((f) => ({ source: f.source, plcc: f.plcc, srocc: f.srocc, rmse: f.rmse, n: f.n, plcc_seeds: f.plcc_seeds, ci95: f.ci95, converged: f.converged })),
         all: a.all,
         mean: a.mean,
         std: a.std,
         ci95: a.ci95,
+        convergence: a.convergence,
       },
     ]),
   )
-  const comparisons = j.comparisons.map((c) => ({ a: c.a, b: c.b, delta_plcc: c.delta_plcc, ci95: c.ci95, p: c.p }))
+  const comparisons = j.comparisons.map((c) => ({
+    a: c.a,
+    b: c.b,
+    delta_plcc: c.delta_plcc,
+    ci95: c.ci95,
+    delta_rmse: c.delta_rmse,
+    ci95_rmse: c.ci95_rmse,
+    p: c.p,
+    p_adjusted: c.p_adjusted,
+    corrected_t: c.corrected_t,
+  }))
   return { experiment: j.experiment, arms, comparisons, reading: j.reading }
 }
 
@@ -173,14 +185,27 @@ export function experimentReportMarkdown(j: ExperimentReportJson): string {
     row(['**mean ± std**', ...per((a) => `${fmtCorr(a.mean.plcc)} ± ${fmtCorr(a.std.plcc)}`)]),
     row(['95% CI of the mean', ...per((a) => (a.ci95.plcc ? `${fmtCorr(a.ci95.plcc[0])} … ${fmtCorr(a.ci95.plcc[1])}` : '—'))]),
     row(['all test rows (PLCC / RMSE)', ...per((a) => (a.all ? `${fmtCorr(a.all.plcc)} / ${fmtRmse(a.all.rmse)}` : '—'))]),
+    row(['runs converged', ...per((a) => `${a.convergence.converged} of ${a.convergence.runs}`)]),
     '',
   )
   if (folds.some((f) => ids.some((id) => j.arms[id]?.folds.find((x) => x.source === f && !x.converged)))) out.push('⚠: a run of this fold did not converge.', '')
   if (j.comparisons.length) {
-    out.push('## Comparisons (paired Δ PLCC = b − a)', '', row(['comparison', 'Δ PLCC', '95% bootstrap CI', 'sign-flip p', 'folds', 'reading']), rule(6))
+    const head = ['comparison', 'Δ PLCC', '95% bootstrap CI', 'Δ RMSE', 'sign-flip p', 'p (Holm)', 'corrected t p', 'p (Holm)', 'folds', 'reading']
+    out.push('## Comparisons (paired Δ = b − a)', '', row(head), rule(head.length))
     for (const c of j.comparisons)
       out.push(
-        row([`${c.b} − ${c.a}`, fmtSigned(c.delta_plcc), c.ci95 ? `${fmtSigned(c.ci95[0])} … ${fmtSigned(c.ci95[1])}` : '—', fmtP(c.p), String(c.per_fold.length), c.unconverged ? `${c.verdict} (unconverged runs)` : c.verdict]),
+        row([
+          `${c.b} − ${c.a}`,
+          fmtSigned(c.delta_plcc),
+          c.ci95 ? `${fmtSigned(c.ci95[0])} … ${fmtSigned(c.ci95[1])}` : '—',
+          fmtSigned(c.delta_rmse, 2),
+          fmtP(c.p),
+          fmtP(c.p_adjusted),
+          fmtP(c.corrected_t?.p),
+          fmtP(c.corrected_t?.p_adjusted),
+          String(c.per_fold.length),
+          c.unconverged ? `${c.verdict} (unconverged runs)` : c.verdict,
+        ]),
       )
     out.push('')
   }

@@ -214,3 +214,55 @@ export function signFlipPValue(foldDeltas: readonly number[]): number {
 export function smallestSignFlipP(folds: number): number {
   return Math.min(1, 2 / 2 ** folds)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Correlations on Fisher's z, the corrected resampled t-test, Holm's adjustment.
+
+/** Fisher's z of a correlation, clamped just inside ±1 so that a perfect fold stays finite. */
+export function fisherZ(r: number): number {
+  const c = Math.max(-1 + 1e-15, Math.min(1 - 1e-15, r))
+  return Math.atanh(c)
+}
+
+/**
+ * The `level` interval of a mean correlation: the t-interval of the mean of z = atanh(r), mapped
+ * back with tanh, so it stays inside [−1, 1]. Null below two values.
+ */
+export function fisherTInterval(correlations: readonly number[], level = 0.95): [number, number] | null {
+  const ci = tInterval(correlations.map(fisherZ), level)
+  return ci && [Math.tanh(ci[0]), Math.tanh(ci[1])]
+}
+
+export interface CorrectedTInput {
+  /** the per-fold Δ */
+  deltas: readonly number[]
+  /** test rows over training rows of a fold (n_test / n_train) */
+  testTrainRatio: number
+}
+
+/**
+ * Nadeau and Bengio's corrected resampled t-test: t = mean / √((1/J + n_test/n_train) · s²) with
+ * J folds and the sample variance s² (ddof 1), two-sided on J − 1 df. The n_test/n_train term
+ * inflates the variance for the training rows the folds share. Null below two folds or without spread.
+ */
+export function correctedResampledT(opts: CorrectedTInput): { t: number; df: number; p: number } | null {
+  const J = opts.deltas.length
+  if (J < 2) return null
+  const s = sampleStd(opts.deltas)
+  if (!(s > 0)) return null
+  const t = mean(opts.deltas) / Math.sqrt((1 / J + opts.testTrainRatio) * s * s)
+  return { t, df: J - 1, p: 2 * studentTCdf(-Math.abs(t), J - 1) }
+}
+
+/** Holm's step-down adjusted p-values, in the order given (nulls stay null), as statsmodels' multipletests(method='holm'). */
+export function holmAdjust(ps: readonly (number | null)[]): (number | null)[] {
+  const idx = ps.flatMap((p, i) => (p === null ? [] : [i])).sort((i, j) => ps[i]! - ps[j]! || i - j)
+  const m = idx.length
+  const out: (number | null)[] = ps.map(() => null)
+  let running = 0
+  idx.forEach((i, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * ps[i]!))
+    out[i] = running
+  })
+  return out
+}

@@ -1,39 +1,19 @@
 // An experiment's outcomes → the numbers a reviewer reads, in the CLI's JSON shape (`study --json`):
 // per arm the per-fold means over seeds, the metrics pooled over all test rows, the mean and
-// population std across folds and a 95% t-interval of the mean PLCC; per compared pair the paired
-// Δ PLCC with a hierarchical bootstrap CI and an exact sign-flip p; and the computed reading.
-// Convergence of every run is judged by src/model/convergence.ts on its training curve, so the
-// reading never presents an unconverged run as a finding. The RMSE it is given is the training
-// RMSE (√ of the last epoch's training MSE), not the held-out one: a held-out fold that generalises
-// badly (the outlier a LOSO study is looking for) is a finding, not a run that failed to train.
-import { convergenceOf } from '../model/convergence.ts'
-import { experimentReading } from './reading.ts'
-import { mean, meanOfFoldMeans, pairedBootstrapCi, populationStd, signFlipPValue, tInterval } from './statistics.ts'
+// population std across folds and 95% intervals of PLCC on Fisher's z; per compared pair the paired
+// Δ PLCC with a hierarchical bootstrap CI (on Δz, mapped back), Δ RMSE, an exact sign-flip p and
+// the corrected resampled t, both Holm-adjusted over the design's comparisons; and the reading.
+// Convergence of every run is judged by src/model/convergence.ts on its training-loss curve alone:
+// a held-out fold that generalises badly (the outlier a LOSO study is looking for) is a finding,
+// not a run that failed to train.
+import { MIN_WINDOW, MOVED_RATIO, TAIL_RATE_TOLERANCE } from '../model/convergence.ts'
+import { ALPHA, experimentReading } from './reading.ts'
+import { comparisonResult, type ComparisonResult } from './comparison.ts'
+import { byFold, runConvergence, type Outcome, type PooledOutcome } from './outcomes.ts'
+import { fisherTInterval, fisherZ, holmAdjust, mean, populationStd } from './statistics.ts'
 
-/** One trained and evaluated run: arm × fold × seed, scored on the fold's test rows. */
-export interface Outcome {
-  arm: string
-  /** the fold's name (the held-out source, or the protocol's test set) */
-  fold: string
-  seed: number
-  plcc: number
-  srocc: number
-  rmse: number
-  /** test rows */
-  n: number
-  /** per-epoch mean training loss, first epoch first */
-  trainLoss: readonly number[]
-}
-
-/** One seed of one arm scored on all of the arm's test rows at once. */
-export interface PooledOutcome {
-  arm: string
-  seed: number
-  plcc: number
-  srocc: number
-  rmse: number
-  n: number
-}
+export type { ComparisonResult } from './comparison.ts'
+export { runConvergence, type Outcome, type PooledOutcome } from './outcomes.ts'
 
 export interface SummaryInput {
   experiment: string
@@ -56,6 +36,8 @@ export interface FoldResult extends Scores {
   /** PLCC per seed, in `seeds` order */
   plcc_seeds: number[]
   seeds: number[]
+  /** 95% interval of the fold's mean PLCC over seeds, on Fisher's z; null below 2 seeds */
+  ci95: { plcc: [number, number] | null }
   /** every seed's run converged (src/model/convergence.ts) */
   converged: boolean
 }
@@ -64,6 +46,7 @@ export interface Unconverged {
   fold: string
   seed: number
   reason: string
+  hint: string
 }
 
 export interface ArmResult {
@@ -76,27 +59,16 @@ export interface ArmResult {
   mean: Scores
   /** population std (ddof 0) across folds of the per-fold means */
   std: Scores
-  /** 95% t-interval of the mean PLCC over folds (t with folds − 1 df, sample std); null below 2 folds */
+  /** 95% interval of the mean PLCC over folds: t-interval of atanh(fold PLCC) (folds − 1 df), mapped back with tanh; null below 2 folds */
   ci95: { plcc: [number, number] | null }
+  /** tanh of the mean atanh(fold PLCC): the centre of ci95.plcc (it can differ from mean.plcc when a fold is far below the others) */
+  fisher_mean_plcc: number | null
+  /** how many of the arm's runs converged */
+  convergence: { converged: number; runs: number; epochs: number | null }
   /** fold with the lowest mean PLCC (null before any fold) */
   worst_fold: string | null
   /** runs that did not converge, with the reason */
   unconverged: Unconverged[]
-}
-
-export interface ComparisonResult {
-  a: string
-  b: string
-  /** mean over paired folds of the per-fold mean over seeds of PLCC(b) − PLCC(a); null without pairs */
-  delta_plcc: number | null
-  /** 95% percentile bootstrap CI (folds resampled, seeds within folds; BOOTSTRAP_SEED) */
-  ci95: [number, number] | null
-  /** two-sided exact sign-flip test on the per-fold mean Δ */
-  p: number | null
-  /** folds with at least one (fold, seed) pair in both arms, with their mean Δ */
-  per_fold: { source: string; delta_plcc: number; pairs: number }[]
-  /** some paired run did not converge */
-  unconverged: boolean
 }
 
 export interface ExperimentSummary {
@@ -109,38 +81,28 @@ export interface ExperimentSummary {
 }
 
 export const METHODS =
-  'Fold values are means over seeds; mean and std are across folds (std: population, ddof 0); the CI of an arm is a 95% ' +
-  't-interval of the mean PLCC over folds (sample std, folds − 1 df). Δ PLCC is paired over (fold, seed); its 95% CI is a ' +
-  'percentile bootstrap (10,000 resamples of folds, then seeds within each fold; fixed seed) and p is an exact two-sided ' +
-  'sign-flip permutation test on the per-fold mean Δ (all 2^folds sign patterns).'
+  "Fold values are means over seeds; mean and std are across folds (std: population, ddof 0). Every CI of a PLCC is on Fisher's z: " +
+  'the 95% t-interval of the mean of atanh(PLCC) (over folds for an arm, over seeds for a fold; sample std), mapped back with tanh, ' +
+  'so it stays inside [−1, 1]. Δ PLCC and Δ RMSE are paired over (fold, seed); their 95% CIs are percentile bootstraps ' +
+  '(10,000 resamples of folds, then seeds within each fold; fixed seed) of the mean Δ. A Δ PLCC is a difference, not a correlation, ' +
+  "and the percentile bootstrap needs no normal approximation: every resampled value is a mean of observed paired differences, so the " +
+  "CI's ends lie between the smallest and the largest per-fold mean Δ; unlike a t-interval it cannot reach past what was observed. " +
+  'p is an exact two-sided sign-flip permutation test on the per-fold mean Δ PLCC (all 2^folds sign patterns); beside it, the ' +
+  'Nadeau–Bengio corrected resampled t-test (variance × (1/folds + n_test/n_train), n_train the smaller arm\'s, folds − 1 df). ' +
+  'LOSO folds share most of their training rows, so their Δs are not independent: the sign-flip test, which treats them as ' +
+  'exchangeable, overstates significance, and the corrected t is the conservative one. Both p are Holm-adjusted over the ' +
+  `design's comparisons (p_adjusted); a Δ is called distinguishable when its CI excludes 0 and both adjusted p are below ${ALPHA}. ` +
+  `A run converged when its training loss fell to at most ${MOVED_RATIO} × its first epoch's and, over the last tenth of its epochs ` +
+  `(at least ${MIN_WINDOW}), fell at no more than ${TAIL_RATE_TOLERANCE} × its average rate over the run (src/model/convergence.ts).`
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
+const finiteCi = (ci: [number, number] | null): [number, number] | null => (ci && ci.every(Number.isFinite) ? ci : null)
 const SCORE_KEYS = ['plcc', 'srocc', 'rmse'] as const
 
 function scoresOf(rows: readonly { plcc: number | null; srocc: number | null; rmse: number | null }[], pick: (v: number[]) => number): Scores {
   const out = {} as Scores
   for (const k of SCORE_KEYS) out[k] = rows.length ? finite(pick(rows.map((r) => r[k] ?? NaN))) : null
   return out
-}
-
-/** Outcomes grouped by fold, folds in order of first arrival, seeds ascending within a fold. */
-function byFold<T extends { fold: string; seed: number }>(outcomes: readonly T[]): Map<string, T[]> {
-  const folds = new Map<string, T[]>()
-  for (const o of outcomes) {
-    const list = folds.get(o.fold) ?? []
-    if (!folds.has(o.fold)) folds.set(o.fold, list)
-    const at = list.findIndex((x) => x.seed === o.seed)
-    if (at >= 0) list[at] = o
-    else list.push(o)
-  }
-  for (const list of folds.values()) list.sort((p, q) => p.seed - q.seed)
-  return folds
-}
-
-/** The run's convergence: its loss curve and its training RMSE. */
-export function runConvergence(o: Pick<Outcome, 'trainLoss'>) {
-  const last = [...o.trainLoss].reverse().find((l) => Number.isFinite(l))
-  return convergenceOf({ trainLoss: o.trainLoss, ...(last === undefined ? {} : { rmse: Math.sqrt(last) }) })
 }
 
 function foldResult(source: string, runs: readonly Outcome[], unconverged: ReadonlySet<Outcome>): FoldResult {
@@ -150,6 +112,7 @@ function foldResult(source: string, runs: readonly Outcome[], unconverged: Reado
     n: runs[0].n,
     plcc_seeds: runs.map((r) => r.plcc),
     seeds: runs.map((r) => r.seed),
+    ci95: { plcc: finiteCi(fisherTInterval(runs.map((r) => r.plcc))) },
     converged: runs.every((r) => !unconverged.has(r)),
   }
 }
@@ -160,7 +123,7 @@ function armResult(label: string, outcomes: readonly Outcome[], pooled: readonly
   for (const o of outcomes) {
     const c = runConvergence(o)
     if (!c.converged) {
-      unconverged.push({ fold: o.fold, seed: o.seed, reason: c.reason })
+      unconverged.push({ fold: o.fold, seed: o.seed, reason: c.reason, hint: c.hint })
       failed.add(o)
     }
   }
@@ -168,54 +131,18 @@ function armResult(label: string, outcomes: readonly Outcome[], pooled: readonly
   const foldPlcc = folds.map((f) => f.plcc ?? NaN)
   let worst: FoldResult | null = null
   for (const f of folds) if (f.plcc !== null && (worst === null || f.plcc < worst.plcc!)) worst = f
-  const ci = tInterval(foldPlcc)
+  const epochs = [...new Set(outcomes.map((o) => o.trainLoss.length))]
   return {
     label,
     folds,
     all: pooled.length ? { ...scoresOf(pooled, mean), n: pooled[0].n } : null,
     mean: scoresOf(folds, mean),
     std: scoresOf(folds, populationStd),
-    ci95: { plcc: ci && ci.every(Number.isFinite) ? ci : null },
+    ci95: { plcc: finiteCi(fisherTInterval(foldPlcc)) },
+    fisher_mean_plcc: folds.length ? finite(Math.tanh(mean(foldPlcc.map(fisherZ)))) : null,
     worst_fold: worst?.source ?? null,
     unconverged,
-  }
-}
-
-/** Per fold shared by both arms: the paired Δ PLCC of every seed present in both. */
-export function pairedDeltas(a: readonly Outcome[], b: readonly Outcome[]): { source: string; deltas: number[]; unconverged: boolean }[] {
-  const foldsB = byFold(b)
-  const out: { source: string; deltas: number[]; unconverged: boolean }[] = []
-  for (const [source, runsA] of byFold(a)) {
-    const runsB = foldsB.get(source)
-    if (!runsB) continue
-    const deltas: number[] = []
-    let unconverged = false
-    for (const ra of runsA) {
-      const rb = runsB.find((r) => r.seed === ra.seed)
-      if (!rb || !Number.isFinite(ra.plcc) || !Number.isFinite(rb.plcc)) continue
-      deltas.push(rb.plcc - ra.plcc)
-      for (const r of [ra, rb]) if (!runConvergence(r).converged) unconverged = true
-    }
-    if (deltas.length) out.push({ source, deltas, unconverged })
-  }
-  return out
-}
-
-function comparisonResult(a: string, b: string, outcomes: readonly Outcome[]): ComparisonResult {
-  const folds = pairedDeltas(
-    outcomes.filter((o) => o.arm === a),
-    outcomes.filter((o) => o.arm === b),
-  )
-  if (folds.length === 0) return { a, b, delta_plcc: null, ci95: null, p: null, per_fold: [], unconverged: false }
-  const deltas = folds.map((f) => f.deltas)
-  return {
-    a,
-    b,
-    delta_plcc: meanOfFoldMeans(deltas),
-    ci95: pairedBootstrapCi({ deltas }),
-    p: signFlipPValue(deltas.map(mean)),
-    per_fold: folds.map((f) => ({ source: f.source, delta_plcc: mean(f.deltas), pairs: f.deltas.length })),
-    unconverged: folds.some((f) => f.unconverged),
+    convergence: { converged: outcomes.length - failed.size, runs: outcomes.length, epochs: epochs.length === 1 ? epochs[0] : null },
   }
 }
 
@@ -232,8 +159,15 @@ export function summarizeExperiment(input: SummaryInput): ExperimentSummary {
       input.outcomes.filter((o) => o.arm === id),
       input.pooled.filter((p) => p.arm === id),
     )
-  const comparisons = input.comparisons.map((c) => comparisonResult(c.a, c.b, input.outcomes))
+  const comparisons = withHolm(input.comparisons.map((c) => comparisonResult(c.a, c.b, input.outcomes)))
   const summary: ExperimentSummary = { experiment: input.experiment, arms, comparisons, reading: '', methods: METHODS }
   summary.reading = experimentReading(summary)
   return summary
+}
+
+/** Each comparison's p and corrected-t p, Holm-adjusted over all of the design's comparisons. */
+function withHolm(cs: ComparisonResult[]): ComparisonResult[] {
+  const p = holmAdjust(cs.map((c) => c.p))
+  const t = holmAdjust(cs.map((c) => c.corrected_t?.p ?? null))
+  return cs.map((c, i) => ({ ...c, p_adjusted: p[i], corrected_t: c.corrected_t && { ...c.corrected_t, p_adjusted: t[i]! } }))
 }

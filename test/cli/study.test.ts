@@ -24,9 +24,20 @@ const DATA = ['--netflix', NFLX, '--konvid', KONVID, '--device', 'cpu']
 const T_975_8 = 2.306004135204166
 
 type Scores = { plcc: number; srocc: number; rmse: number }
-type Fold = Scores & { source: string; n: number; plcc_seeds: number[] }
-type Arm = { label: string; folds: Fold[]; all: Scores & { n: number }; mean: Scores; std: Scores; ci95: { plcc: [number, number] } }
-type Contract = { experiment: string; arms: Record<string, Arm>; comparisons: { a: string; b: string; delta_plcc: number; ci95: [number, number]; p: number }[]; reading: string }
+type Fold = Scores & { source: string; n: number; plcc_seeds: number[]; ci95: { plcc: [number, number] | null }; converged: boolean }
+type Arm = { label: string; folds: Fold[]; all: Scores & { n: number }; mean: Scores; std: Scores; ci95: { plcc: [number, number] }; convergence: { converged: number; runs: number; epochs: number | null } }
+type Comparison = {
+  a: string
+  b: string
+  delta_plcc: number
+  ci95: [number, number]
+  delta_rmse: number
+  ci95_rmse: [number, number]
+  p: number
+  p_adjusted: number
+  corrected_t: { t: number; df: number; p: number; p_adjusted: number; test_train_ratio: number }
+}
+type Contract = { experiment: string; arms: Record<string, Arm>; comparisons: Comparison[]; reading: string }
 
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length
 const pstd = (v: number[]) => Math.sqrt(mean(v.map((x) => (x - mean(v)) ** 2)))
@@ -60,9 +71,10 @@ describe('study --preset foxbird --json', () => {
     expect(res.experiment).toBe('foxbird')
     expect(Object.keys(res.arms)).toEqual(['a', 'b', 'c'])
     for (const arm of Object.values(res.arms)) {
-      expect(Object.keys(arm)).toEqual(['label', 'folds', 'all', 'mean', 'std', 'ci95'])
+      expect(Object.keys(arm)).toEqual(['label', 'folds', 'all', 'mean', 'std', 'ci95', 'convergence'])
       expect(arm.folds.map((f) => f.source)).toEqual(SOURCES)
-      for (const f of arm.folds) expect(Object.keys(f)).toEqual(['source', 'plcc', 'srocc', 'rmse', 'n', 'plcc_seeds'])
+      for (const f of arm.folds) expect(Object.keys(f)).toEqual(['source', 'plcc', 'srocc', 'rmse', 'n', 'plcc_seeds', 'ci95', 'converged'])
+      expect(arm.convergence.runs).toBe(18)
       expect(Object.keys(arm.all).sort()).toEqual(['n', 'plcc', 'rmse', 'srocc'])
       expect(Object.keys(arm.mean).sort()).toEqual(['plcc', 'rmse', 'srocc'])
       expect(Object.keys(arm.std).sort()).toEqual(['plcc', 'rmse', 'srocc'])
@@ -70,7 +82,7 @@ describe('study --preset foxbird --json', () => {
     }
     expect(res.arms.b.label).toBe('nflx + konvid')
     expect(res.comparisons.map((c) => `${c.a}-${c.b}`)).toEqual(['a-b', 'a-c', 'c-b'])
-    for (const c of res.comparisons) expect(Object.keys(c)).toEqual(['a', 'b', 'delta_plcc', 'ci95', 'p'])
+    for (const c of res.comparisons) expect(Object.keys(c)).toEqual(['a', 'b', 'delta_plcc', 'ci95', 'delta_rmse', 'ci95_rmse', 'p', 'p_adjusted', 'corrected_t'])
     expect(res.reading).toMatch(/^foxbird: 3 arms over 9 folds × 2 seeds \(54 runs\)/)
   })
 
@@ -104,16 +116,28 @@ describe('study --preset foxbird --json', () => {
     }
   })
 
-  it('mean and population std across folds, a 95% t-interval of the mean PLCC, paired Δs with a bootstrap CI and an exact sign-flip p', () => {
+  it("mean and population std across folds, a 95% interval of the mean PLCC on Fisher's z, paired Δs with a bootstrap CI, an exact sign-flip p, the corrected t and Holm", () => {
     for (const arm of Object.values(res.arms)) {
       const plcc = arm.folds.map((f) => f.plcc)
       expect(arm.mean.plcc).toBeCloseTo(mean(plcc), 12)
       expect(arm.std.plcc).toBeCloseTo(pstd(plcc), 12)
       expect(arm.mean.rmse).toBeCloseTo(mean(arm.folds.map((f) => f.rmse)), 9)
-      const half = (T_975_8 * sstd(plcc)) / 3
-      expect(arm.ci95.plcc[0]).toBeCloseTo(mean(plcc) - half, 9)
-      expect(arm.ci95.plcc[1]).toBeCloseTo(mean(plcc) + half, 9)
+      const z = plcc.map(Math.atanh)
+      const half = (T_975_8 * sstd(z)) / 3
+      expect(arm.ci95.plcc[0]).toBeCloseTo(Math.tanh(mean(z) - half), 9)
+      expect(arm.ci95.plcc[1]).toBeCloseTo(Math.tanh(mean(z) + half), 9)
+      expect(arm.ci95.plcc[1]).toBeLessThanOrEqual(1)
     }
+    // Holm over the three comparisons, step-down by hand
+    const holm = (ps: number[]) => {
+      const order = ps.map((_, i) => i).sort((i, j) => ps[i] - ps[j])
+      const out: number[] = []
+      let run = 0
+      order.forEach((i, k) => (out[i] = run = Math.max(run, Math.min(1, (ps.length - k) * ps[i]))))
+      return out
+    }
+    const adj = holm(res.comparisons.map((c) => c.p))
+    const adjT = holm(res.comparisons.map((c) => c.corrected_t.p))
     for (const c of res.comparisons) {
       const a = res.arms[c.a].folds
       const b = res.arms[c.b].folds
@@ -125,6 +149,15 @@ describe('study --preset foxbird --json', () => {
       expect(c.p).toBeLessThanOrEqual(1)
       expect(Math.abs(c.p * 512 - Math.round(c.p * 512))).toBeLessThan(1e-9)
     }
+    res.comparisons.forEach((c, i) => {
+      expect(c.p_adjusted).toBeCloseTo(adj[i], 14)
+      expect(c.p_adjusted).toBeGreaterThanOrEqual(c.p)
+      expect(c.corrected_t.p_adjusted).toBeCloseTo(adjT[i], 14)
+      expect(c.corrected_t.df).toBe(8)
+      // nflx-only training rows (8 sources × 1200) against one source's 1200 test rows
+      expect(c.corrected_t.test_train_ratio).toBeCloseTo(1200 / 9600, 12)
+      expect(c.delta_rmse).toBeCloseTo(mean(res.arms[c.b].folds.map((f, k) => f.rmse - res.arms[c.a].folds[k].rmse)), 9)
+    })
   })
 
   it('loso --study is the foxbird preset: the same numbers, its own JSON and report', async () => {

@@ -9,6 +9,8 @@ import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { createNodeEvaluator } from '../../src/node/ortNode.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
 import { expectFoldsTrackTorch, readTorchExperiment } from '../helpers/torchExperiment.ts'
+import { outsideUnit } from '../helpers/plccIntervals.ts'
+import { reportContract } from '../../src/experiment/report.ts'
 
 const torch = readTorchExperiment('experiments_recipe_torch.json')
 const ARMS = ['raw30_nflx', 'raw30_comb', 'std90_nflx', 'std90_comb']
@@ -58,6 +60,11 @@ describe('recipe preset vs PyTorch', () => {
 
   it('the summary carries the three comparisons: konvid under each recipe, and the recipe on nflx only', () => {
     expect(res.summary.comparisons.map((c) => `${c.b}-${c.a}`)).toEqual(['raw30_comb-raw30_nflx', 'std90_comb-std90_nflx', 'std90_nflx-raw30_nflx'])
-    for (const c of res.summary.comparisons) expect(c.p).toBeGreaterThan(0)
+    for (const c of res.summary.comparisons) {
+      expect(c.p).toBeGreaterThan(0)
+      expect(c.p_adjusted!).toBeGreaterThanOrEqual(c.p!)
+      expect(c.corrected_t!.p_adjusted).toBeGreaterThanOrEqual(c.corrected_t!.p)
+    }
+    expect(outsideUnit(reportContract(res.summary))).toEqual([])
   })
 })

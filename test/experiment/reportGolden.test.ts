@@ -19,6 +19,7 @@ import { predict } from '../../src/model/forward.ts'
 import type { Evaluator } from '../../src/onnx/evaluator.ts'
 import { extractMlp, inspectOnnx } from '../../src/onnx/index.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { outsideUnit, plccIntervals } from '../helpers/plccIntervals.ts'
 import { REPO } from '../helpers/shared.ts'
 
 const GOLDEN = join(REPO, 'test', 'golden')
@@ -75,5 +76,21 @@ describe('report formats (golden files)', () => {
   it('loso --study --json runs', () => {
     const runs = Object.fromEntries((['a', 'b', 'c'] as const).map((a) => [a, losoRunJson(res, a, (r) => `${r.scheduled.arm}/${r.outcome.model.id}.onnx`)]))
     checkGolden('foxbird.loso.json', json({ runs }))
+  })
+})
+
+describe('every CI of a PLCC in every report lies inside [−1, 1]', () => {
+  it('the report JSON and the study --json contract', () => {
+    for (const report of [conductedReportJson(res, files), reportContract(res.summary)]) {
+      // the 3 arms (a 1-seed fold has no interval)
+      expect(plccIntervals(report).length).toBeGreaterThanOrEqual(3)
+      expect(outsideUnit(report)).toEqual([])
+    }
+  })
+  it('the golden files as written', () => {
+    for (const name of ['foxbird.report.json', 'foxbird.study.json']) expect(outsideUnit(JSON.parse(readFileSync(join(GOLDEN, name), 'utf8')))).toEqual([])
+  })
+  it('the scan finds an interval above 1', () => {
+    expect(outsideUnit({ arms: { a: { ci95: { plcc: [0.94, 1.0055] } } } })).toEqual(['$.arms.a.ci95.plcc = [0.94, 1.0055]'])
   })
 })

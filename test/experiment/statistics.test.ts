@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   bootstrapStatistics,
+  correctedResampledT,
+  fisherTInterval,
+  holmAdjust,
   meanOfFoldMeans,
   pairedBootstrapCi,
   populationStd,
@@ -80,5 +83,49 @@ describe('hierarchical paired bootstrap', () => {
 describe('population std', () => {
   it('is ddof 0, as numpy.std', () => {
     for (const s of Object.values(fixture.arms.summary)) expect(populationStd(s.fold_means)).toBeCloseTo(s.std, 15)
+  })
+})
+
+describe("Fisher's z interval of a mean correlation", () => {
+  it.each(fixture.fisher_intervals)('$values.length values: equals numpy tanh of the scipy t-interval of arctanh', ({ values, ci95 }) => {
+    const ci = fisherTInterval(values)!
+    // scipy's t.ppf is good to ~1e-8 relative, which 1 df (t ≈ 12.7) carries into the ends
+    const digits = values.length === 2 ? 7 : 11
+    expect(ci[0]).toBeCloseTo(ci95[0], digits)
+    expect(ci[1]).toBeCloseTo(ci95[1], digits)
+    expect(ci[0]).toBeGreaterThanOrEqual(-1)
+    expect(ci[1]).toBeLessThanOrEqual(1)
+  })
+  it('stays inside [−1, 1] where the plain t-interval of the same values does not', () => {
+    const values = fixture.fisher_intervals.at(-1)!.values
+    expect(tInterval(values)![1]).toBeGreaterThan(1)
+    expect(fisherTInterval(values)![1]).toBeLessThan(1)
+  })
+})
+
+describe('Nadeau–Bengio corrected resampled t-test', () => {
+  it.each(fixture.corrected_t)('$deltas.length folds, ratio $ratio: t and p equal scipy.stats.t', ({ deltas, ratio, t, df, p }) => {
+    const got = correctedResampledT({ deltas, testTrainRatio: ratio })!
+    expect(got.t).toBeCloseTo(t, 12)
+    expect(got.df).toBe(df)
+    expect(got.p).toBeCloseTo(p, 12)
+    expect(got.p).toBeGreaterThan(correctedResampledT({ deltas, testTrainRatio: 0 })!.p)
+  })
+  it('has no test below two folds or without spread', () => {
+    expect(correctedResampledT({ deltas: [0.01], testTrainRatio: 0.1 })).toBeNull()
+    expect(correctedResampledT({ deltas: [0.01, 0.01], testTrainRatio: 0.1 })).toBeNull()
+  })
+})
+
+describe('Holm adjustment', () => {
+  it.each(fixture.holm)('$p: equals statsmodels multipletests(holm), and p_adjusted ≥ p', ({ p, p_adjusted }) => {
+    const got = holmAdjust(p)
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(p_adjusted[i], 14)
+      expect(v!).toBeGreaterThanOrEqual(p[i])
+    })
+  })
+  it('keeps nulls where no test was made', () => {
+    expect(holmAdjust([0.01, null, 0.02])).toEqual([0.02, null, 0.02])
   })
 })

@@ -8,12 +8,19 @@ export interface StatsFixture {
   t_intervals: { values: number[]; ci95: [number, number] }[]
   sign_flip: { name: string; x: number[]; y: number[]; p: number; statistic: number }[]
   bootstrap: { name: string; seed: number; deltas: number[][]; ci95: [number, number]; first_statistics: number[]; mean_statistic: number }[]
+  fisher_intervals: { values: number[]; ci95: [number, number] }[]
+  corrected_t: { deltas: number[]; ratio: number; t: number; df: number; p: number }[]
+  holm: { p: number[]; p_adjusted: number[] }[]
   arms: {
     folds: string[]
     seeds: number[]
     plcc: Record<string, number[][]>
-    summary: Record<string, { fold_means: number[]; mean: number; std: number; ci95: [number, number] }>
+    summary: Record<string, { fold_means: number[]; mean: number; std: number; ci95_plain: [number, number]; ci95: [number, number] }>
     p: Record<string, number>
+    test_train_ratio: number
+    p_adjusted: Record<string, number>
+    corrected_t: Record<string, { t: number; df: number; p: number }>
+    corrected_t_adjusted: Record<string, number>
   }
 }
 
