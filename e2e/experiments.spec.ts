@@ -17,7 +17,7 @@ test.use({ viewport: { width: 1280, height: 800 } })
 
 test.beforeEach(async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
+  page.on('pageerror', (e) => console.log(`[page error] ${e.stack ?? e.message}`))
 })
 
 async function shot(page: Page, name: string) {
