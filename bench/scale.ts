@@ -110,12 +110,11 @@ interface AppLoad {
   memory: PathMemory
 }
 
-/** Chromium's processes among this process' descendants (browser, GPU, renderers, utilities). */
+/** Chromium's processes among this process' descendants (browser, GPU, renderers, utilities, zygotes). */
 function chromiumProcesses(): number[] {
-  const exe = chromiumPath()
   return descendants(process.pid).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(exe)
+      return /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))
     } catch {
       return false
     }
