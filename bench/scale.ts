@@ -6,12 +6,15 @@
 //             the panel says ready with every row (worker decode + main-thread table + panel)
 //   gpu       CLI GPU path: load, then 1 epoch of mlp_small via ChromiumTrainer (own process)
 //   cpu       CLI CPU path: load, then 1 epoch on the WebAssembly trainer (--device cpu; own process)
-// Memory: the peak resident set of the Node process (cli-load, gpu, cpu) and of the page's
-// renderer process, which also runs its workers (app-load), each over its level before reading.
+// Memory, measured from outside each path's processes (bench/procTree.ts): the Pss and VmRSS
+// summed over the process tree, sampled every 100 ms — the Node child with its worker threads
+// (cli-load, cpu), the child and the Chromium it launches (gpu), Chromium's processes (app-load) —
+// with its start-up (the tree before any row is read), checked against start-up + 2 × the
+// feature bytes. The in-process figures (the child's own maxRSS) are kept beside them.
 // Writes bench/results/scale-<date>.json (date, machine, load average before and after each path).
 //   npm run bench:scale [-- --rows N] [--paths cli-load,app-load,gpu,cpu]
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { chromium } from '@playwright/test'
@@ -19,6 +22,7 @@ import { preview } from 'vite'
 import { ROOT, ensureBuilt } from '../src/node/browser.ts'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 import { SCALE_DEFAULTS, writeScaleCorpus, type ScaleCorpusSpec } from './scaleCorpus.ts'
+import { descendants, procMemory, TreeSampler, type TreeMemory } from './procTree.ts'
 import type { ScaleRunResult } from './scaleRun.ts'
 
 const PATHS = ['cli-load', 'app-load', 'gpu', 'cpu'] as const
@@ -32,42 +36,68 @@ function option(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined
 }
 
-/** One path of bench/scaleRun.ts in a child Node process (its own peak memory). */
-function runChild(file: string, path: 'load' | 'gpu' | 'cpu'): ScaleRunResult {
-  const out = execFileSync(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), 'bench/scaleRun.ts', file, path], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 20,
-  })
-  return JSON.parse(out.trim().split('\n').pop()!) as ScaleRunResult
+/** Memory of one path, sampled from outside its processes (bench/procTree.ts). */
+interface PathMemory {
+  sampler: string
+  samples: number
+  /** the tree once started (Node and its modules loaded; before any row is read) */
+  startup: TreeMemory
+  peak: TreeMemory
+  /** the six features and the target */
+  featureBytes: number
+  /** the target: start-up + 2 × the feature bytes (Pss) */
+  limitBytes: number
+  withinLimit: boolean
 }
 
-/** Peak and current resident set (bytes) of a process, from /proc (Linux). */
-function procMemory(pid: number): { peak: number; now: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (k: string) => Number(status.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) * 1024
-  return { peak: kb('VmHWM'), now: kb('VmRSS') }
+const SAMPLER = 'sum over the process tree (the Node child and its descendants: worker threads are its own; Chromium for gpu) of Pss (/proc/PID/smaps_rollup) and VmRSS (/proc/PID/status), every 100 ms'
+
+const SAMPLER_APP = "sum over Chromium's processes (browser, GPU, renderers, utilities; the page's workers are its renderer's) of Pss (/proc/PID/smaps_rollup) and VmRSS, every 100 ms; start-up = the app open on the Data tab, before the file is set; features = rows × (6 features + target) × 4 bytes"
+
+function pathMemory(sampler: TreeSampler, startup: TreeMemory, featureBytes: number, what = SAMPLER): PathMemory {
+  const limitBytes = startup.pssBytes + 2 * featureBytes
+  return { sampler: what, samples: sampler.samples, startup, peak: { ...sampler.peak }, featureBytes, limitBytes, withinLimit: sampler.peak.pssBytes <= limitBytes }
+}
+
+/**
+ * One path of bench/scaleRun.ts in a child Node process, its memory sampled from here: the child
+ * says "started" and waits; the tree is sampled (start-up), then told to go and polled until it ends.
+ */
+function runChild(file: string, path: 'load' | 'gpu' | 'cpu'): Promise<{ result: ScaleRunResult; memory: PathMemory }> {
+  const child = spawn(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), 'bench/scaleRun.ts', file, path, '--wait'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+  const pid = child.pid!
+  const sampler = new TreeSampler(() => [pid, ...descendants(pid)])
+  let startup: TreeMemory | null = null
+  let out = ''
+  return new Promise((done, fail) => {
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (s: string) => {
+      out += s
+      if (!startup && out.includes('started\n')) {
+        startup = sampler.sample()
+        sampler.start()
+        child.stdin.end('go\n')
+      }
+    })
+    child.on('error', fail)
+    child.on('exit', (code) => {
+      sampler.stop()
+      if (code !== 0 || !startup) return fail(new Error(`bench/scaleRun.ts ${path} exited with ${code}`))
+      const result = JSON.parse(out.trim().split('\n').pop()!) as ScaleRunResult
+      done({ result, memory: pathMemory(sampler, startup, result.featureBytes) })
+    })
+  })
 }
 
 /** The renderer processes among the descendants of `root` (the pages', not the browser UI's). */
 function renderers(root: number): number[] {
-  const parent = new Map<number, number>()
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x)))
+  return descendants(root).filter((pid) => {
     try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      return cmd.includes('--type=renderer') && !cmd.includes('--top-chrome-webui')
     } catch {
-      // gone meanwhile
+      return false
     }
-  const under = (pid: number) => {
-    for (let p = parent.get(pid), hops = 0; p && hops < 10; p = parent.get(p), hops++) if (p === root) return true
-    return false
-  }
-  return [...parent.keys()].filter((pid) => {
-    if (!under(pid)) return false
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-    return cmd.includes('--type=renderer') && !cmd.includes('--top-chrome-webui')
   })
 }
 
@@ -77,6 +107,18 @@ interface AppLoad {
   rowsPerSec: number
   rendererBeforeBytes: number
   rendererPeakBytes: number
+  memory: PathMemory
+}
+
+/** Chromium's processes among this process' descendants (browser, GPU, renderers, utilities, zygotes). */
+function chromiumProcesses(): number[] {
+  return descendants(process.pid).filter((pid) => {
+    try {
+      return /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))
+    } catch {
+      return false
+    }
+  })
 }
 
 /** The real app: set the file on the Data tab's input and wait for every row. */
@@ -93,6 +135,9 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
     // the browser is a child of this process (Playwright launches it directly)
     const pids = renderers(process.pid)
     const before = pids.reduce((s, p) => s + procMemory(p).now, 0)
+    const sampler = new TreeSampler(chromiumProcesses)
+    const startup = sampler.sample()
+    sampler.start()
     const t0 = performance.now()
     await page.setInputFiles('#file', file)
     // say where the page is every 15 s, so a stalled load shows what it stalled on
@@ -119,12 +164,18 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
       clearInterval(watch)
     }
     const loadMs = performance.now() - t0
+    sampler.stop()
     const peak = pids.reduce((s, p) => s + procMemory(p).peak, 0)
-    return { rows, loadMs, rowsPerSec: rows / (loadMs / 1000), rendererBeforeBytes: before, rendererPeakBytes: peak }
+    const memory = pathMemory(sampler, startup, rows * 4 * 7, SAMPLER_APP)
+    return { rows, loadMs, rowsPerSec: rows / (loadMs / 1000), rendererBeforeBytes: before, rendererPeakBytes: peak, memory }
   } finally {
     await browser.close()
     await server.close()
   }
+}
+
+function logMemory(m: PathMemory): void {
+  console.log(`  memory (Pss, ${m.peak.processes} processes): start-up ${mb(m.startup.pssBytes)} → peak ${mb(m.peak.pssBytes)} (VmRSS sum ${mb(m.peak.rssBytes)}); limit start-up + 2 × ${mb(m.featureBytes)} = ${mb(m.limitBytes)}: ${m.withinLimit ? 'within' : 'MISSED'}`)
 }
 
 export default async function main(argv: string[]): Promise<number> {
@@ -144,9 +195,11 @@ export default async function main(argv: string[]): Promise<number> {
       const r = await appLoad(corpus.path, rows)
       results[p] = r
       console.log(`  ${(r.loadMs / 1000).toFixed(1)} s, ${(r.rowsPerSec / 1e6).toFixed(2)} M rows/s; renderer ${mb(r.rendererBeforeBytes)} → peak ${mb(r.rendererPeakBytes)}`)
+      logMemory(r.memory)
     } else {
-      const r = runChild(corpus.path, p === 'cli-load' ? 'load' : p)
-      results[p] = { ...r, rowsPerSec: r.rows / (r.loadMs / 1000) }
+      const { result: r, memory } = await runChild(corpus.path, p === 'cli-load' ? 'load' : p)
+      results[p] = { ...r, rowsPerSec: r.rows / (r.loadMs / 1000), memory }
+      logMemory(memory)
       console.log(`  load ${(r.loadMs / 1000).toFixed(1)} s (${(r.rows / r.loadMs / 1e3).toFixed(2)} M rows/s); Node ${mb(r.rssBeforeBytes)} → peak ${mb(r.peakRssBytes)}; table ${mb(r.tableBytes)}`)
       if (r.train)
         console.log(`  ${r.train.trainer}: start-up ${(r.train.startupMs / 1000).toFixed(1)} s, train() → first epoch ${(r.train.firstEpochMs / 1000).toFixed(1)} s, ${(r.train.samplesPerSec / 1e6).toFixed(2)} M samples/s`)
@@ -169,7 +222,7 @@ export default async function main(argv: string[]): Promise<number> {
       'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
       'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, hash worker, main-thread table and panel)',
       gpu: 'load as cli-load; then ChromiumTrainer start-up, and train() → first epoch loss (payload in pieces, GPU upload, 1 epoch)',
-      cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core; rows copied to the workers included)',
+      cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core; the features written once into the shared memory the workers import)',
     },
     results,
   }

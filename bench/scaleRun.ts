@@ -6,7 +6,9 @@
 //   cpu:  load, then one epoch on the CLI's --device cpu trainer (the WebAssembly trainer, one
 //         worker_thread per core; its workers' memory is this process')
 // The split is the CLI's default (netflix-source: one nflx source validates). Prints one JSON line.
-//   node scripts/run-ts.mjs bench/scaleRun.ts FILE load|gpu|cpu
+// With --wait it prints "started" once its modules are loaded and waits for a line on stdin, so
+// bench/scale.ts can sample its start-up memory from outside before anything is read.
+//   node scripts/run-ts.mjs bench/scaleRun.ts FILE load|gpu|cpu [--wait]
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
 import { makeSplit } from '../src/data/splits.ts'
@@ -43,9 +45,21 @@ export interface ScaleRunResult {
 
 const peakRss = () => process.resourceUsage().maxRSS * 1024
 
+/** Says "started" and resolves on the first line from stdin. */
+function startSignal(): Promise<void> {
+  process.stdout.write('started\n')
+  return new Promise((go) => {
+    process.stdin.once('data', () => {
+      process.stdin.destroy()
+      go()
+    })
+  })
+}
+
 export default async function main(argv: string[]): Promise<number> {
   const [file, path] = argv
-  if (!file || !['load', 'gpu', 'cpu'].includes(path)) throw new Error('usage: scaleRun.ts FILE load|gpu|cpu')
+  if (!file || !['load', 'gpu', 'cpu'].includes(path)) throw new Error('usage: scaleRun.ts FILE load|gpu|cpu [--wait]')
+  if (argv.includes('--wait')) await startSignal()
   const rssBefore = process.memoryUsage().rss
   const t0 = performance.now()
   const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx' })

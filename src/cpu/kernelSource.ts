@@ -251,10 +251,10 @@ function validateFn(L: JobLayout): FnBuilder {
 }
 
 /** The module's bytes and the job layout they were generated for. */
-export function kernelSource(widths: readonly number[], batch: number): { layout: JobLayout; bytes: Uint8Array } {
+export function kernelSource(widths: readonly number[], batch: number, opts: { shared?: boolean } = {}): { layout: JobLayout; bytes: Uint8Array } {
   const L = jobLayout(widths, batch)
   const fns = [gatherFn(L), forwardFn(L), backwardFn(L), lossTopFn(L), adamFn(L), trainFn(L), validateFn(L)]
   const names = Object.keys(FN)
-  const bytes = moduleBytes({ minPages: 1, functions: fns.map((fn, i) => ({ name: names[i], fn })) })
+  const bytes = moduleBytes({ minPages: 1, shared: opts.shared, functions: fns.map((fn, i) => ({ name: names[i], fn })) })
   return { layout: L, bytes }
 }

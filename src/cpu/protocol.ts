@@ -1,9 +1,11 @@
 // Messages between the WebAssembly trainer and its workers (Web Workers in the page,
 // worker_threads in Node), and the one interface both kinds of worker are wrapped in.
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
+import type { SharedTrainData } from '../model/sharedData.ts'
 
 export type ToWorker =
-  | { type: 'run'; run: number; data: TrainData; jobs: TrainJob[]; resume: (Checkpoint | null)[] | null; sliceMs: number }
+  /** data: the shared memory they live in (no copy), or arrays of the worker's own */
+  | { type: 'run'; run: number; data: SharedTrainData | TrainData; jobs: TrainJob[]; resume: (Checkpoint | null)[] | null; sliceMs: number }
   | { type: 'abort'; run: number }
 
 export type FromWorker =

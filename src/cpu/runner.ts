@@ -1,11 +1,15 @@
-// Runs jobs on the WebAssembly kernels in the calling thread: one memory for the run (the
-// features and targets once, then each job's block), jobs round-robin one epoch at a time like
-// the CPU reference, yielding to the event loop every `sliceMs` so a cancel is seen promptly.
-// A worker of the pool (src/cpu/worker.ts) runs its share of a run's jobs with this.
+// Runs jobs on the WebAssembly kernels in the calling thread, jobs round-robin one epoch at a
+// time like the CPU reference, yielding to the event loop every `sliceMs` so a cancel is seen
+// promptly. A worker of the pool (src/cpu/worker.ts) runs its share of a run's jobs with this.
+// Memory: data in a shared memory (src/model/sharedData.ts) are used in place, the jobs' blocks
+// going into a region this thread adds to that memory; other data are copied into a memory of
+// the run's own (the features and targets once, then each job's block).
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import { checkJob } from '../model/trainChecks.ts'
 import { yieldNow } from '../model/yieldNow.ts'
-import { Arena, compiledKernel, instantiate, memoryFor, type KernelExports } from './kernel.ts'
+import { sharedDataOf } from '../model/sharedData.ts'
+import { Arena, compiledKernel, instantiate, leaseRegion, memoryFor, releaseRegion, type KernelExports, type Region } from './kernel.ts'
+import type { JobMemory } from './wasmJob.ts'
 import { jobExtraBytes, WasmJob } from './wasmJob.ts'
 
 export interface RunOptions {
@@ -16,32 +20,64 @@ export interface RunOptions {
   sliceMs?: number
 }
 
-/** Sets up the memory and the jobs' kernels; the jobs are already checked. */
-async function setUp(data: TrainData, jobs: TrainJob[], resume: (Checkpoint | null)[] | undefined): Promise<WasmJob[]> {
-  const kernels = await Promise.all(jobs.map((j) => compiledKernel(j.widths, j.batchSize)))
+/** Bytes the jobs' blocks take (with their alignment). */
+function jobsBytes(jobs: TrainJob[], kernels: { layout: { bytes: number } }[]): number {
+  const sizing = new Arena()
+  jobs.forEach((j, i) => sizing.take(kernels[i].layout.bytes + jobExtraBytes(j)))
+  return sizing.size + 1024
+}
+
+/** The run's memory: the shared one `data` lives in (with the region leased for the jobs), else a new one with a copy of the data. */
+function runMemory(data: TrainData, jobBytes: number): JobMemory & { region: Region | null } {
+  const shared = sharedDataOf(data)
+  if (shared) {
+    const region = leaseRegion(shared.memory, jobBytes)
+    return { memory: shared.memory, arena: new Arena(region.start), x: shared.x, y: shared.y, region }
+  }
   const arena = new Arena()
   const x = arena.take(4 * data.x.length)
   const y = arena.take(4 * data.y.length)
-  const sizing = new Arena()
-  jobs.forEach((j, i) => sizing.take(kernels[i].layout.bytes + jobExtraBytes(j)))
-  const memory = memoryFor(arena.size + sizing.size + 1024)
+  const memory = memoryFor(arena.size + jobBytes)
   new Float32Array(memory.buffer, x, data.x.length).set(data.x)
   new Float32Array(memory.buffer, y, data.y.length).set(data.y)
-  const mem = { memory, arena, x, y }
+  return { memory, arena, x, y, region: null }
+}
+
+/** Sets up the memory and the jobs' kernels; the jobs are already checked. */
+async function setUp(data: TrainData, jobs: TrainJob[], resume: (Checkpoint | null)[] | undefined): Promise<{ runs: WasmJob[]; release: () => void }> {
+  const shared = sharedDataOf(data) !== null
+  const kernels = await Promise.all(jobs.map((j) => compiledKernel(j.widths, j.batchSize, shared)))
+  const mem = runMemory(data, jobsBytes(jobs, kernels))
+  const memory = mem.memory
+  const release = () => mem.region && releaseRegion(memory, mem.region)
   const instances = new Map<unknown, Promise<KernelExports>>()
   const runs: WasmJob[] = []
-  for (let i = 0; i < jobs.length; i++) {
-    const k = kernels[i]
-    if (!instances.has(k)) instances.set(k, instantiate(k, memory))
-    runs.push(new WasmJob(await instances.get(k)!, k.layout, mem, jobs[i], i, resume?.[i] ?? null))
+  try {
+    for (let i = 0; i < jobs.length; i++) {
+      const k = kernels[i]
+      if (!instances.has(k)) instances.set(k, instantiate(k, memory))
+      runs.push(new WasmJob(await instances.get(k)!, k.layout, mem, jobs[i], i, resume?.[i] ?? null))
+    }
+  } catch (e) {
+    release()
+    throw e
   }
-  return runs
+  return { runs, release }
 }
 
 /** Trains `jobs` on `data` here; results in job order. */
 export async function runJobs(data: TrainData, jobs: TrainJob[], opts: RunOptions = {}): Promise<TrainResult[]> {
   for (const j of jobs) checkJob(data, j)
-  const runs = await setUp(data, jobs, opts.resume)
+  const { runs, release } = await setUp(data, jobs, opts.resume)
+  try {
+    return await trainAll(runs, opts)
+  } finally {
+    release()
+  }
+}
+
+/** Trains the set-up jobs to the end (or a cancel); results in job order. */
+async function trainAll(runs: WasmJob[], opts: RunOptions): Promise<TrainResult[]> {
   const sliceMs = opts.sliceMs ?? 20
   const aborted = opts.aborted ?? (() => false)
   let sliceStart = performance.now()

@@ -4,12 +4,15 @@
 // results are bit-identical for any worker count (tested). With `workers: 0` (or no way to
 // start workers) it runs in the calling thread.
 //
-// Data to the workers: when SharedArrayBuffer is usable (Node; a cross-origin-isolated page)
-// the features and targets are copied once into shared memory that every worker reads;
-// otherwise each worker gets its own structured-clone copy.
+// Data to the workers: where memory can be shared (Node; a cross-origin-isolated page) the
+// workers import the one shared WebAssembly.Memory the data live in (tableToTrainData writes
+// them there, src/model/sharedData.ts; other data are copied there once), so no worker holds a
+// copy; otherwise each worker gets its own structured-clone copy, and the trainer says so once
+// on the console (`dataSharing` tells which).
 import { paramCount } from '../model/arch.ts'
 import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import { checkCheckpoint, checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
+import { canShareMemory, sharedDataOf, sharedTrainData, type SharedTrainData } from '../model/sharedData.ts'
 import type { FromWorker, SpawnWorker, WorkerPort } from './protocol.ts'
 import { runJobs } from './runner.ts'
 
@@ -37,15 +40,18 @@ export function placeJobs(jobs: TrainJob[], workers: number): number[][] {
   return out.map((list) => list.sort((a, b) => a - b)).filter((l) => l.length > 0)
 }
 
-function sharedCopy(data: TrainData): TrainData {
-  const canShare = typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false
-  if (!canShare) return data
-  const x = new Float32Array(new SharedArrayBuffer(data.x.byteLength))
-  const y = new Float32Array(new SharedArrayBuffer(data.y.byteLength))
-  x.set(data.x)
-  y.set(data.y)
-  return { x, y, nFeatures: data.nFeatures }
+/** The data as the workers get them: their shared memory, else a copy in a new one, else (no sharing here) the arrays themselves. */
+function forWorkers(data: TrainData): SharedTrainData | TrainData {
+  const shared = sharedDataOf(data)
+  if (shared) return shared
+  const copy = sharedTrainData(data.y.length, data.nFeatures)
+  if (!copy) return data
+  copy.x.set(data.x)
+  copy.y.set(data.y)
+  return sharedDataOf(copy)!
 }
+
+let copyNoticeShown = false
 
 export class WasmTrainer implements Trainer {
   readonly kind = 'cpu' as const
@@ -62,6 +68,11 @@ export class WasmTrainer implements Trainer {
 
   get workers(): number {
     return this.opts.spawn ? this.opts.workers : 0
+  }
+
+  /** How its workers get the data: one shared memory, or a copy each (no cross-origin isolation). */
+  get dataSharing(): 'shared' | 'copy per worker' {
+    return canShareMemory() ? 'shared' : 'copy per worker'
   }
 
   train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
@@ -94,7 +105,11 @@ export class WasmTrainer implements Trainer {
   private trainOnWorkers(data: TrainData, jobs: TrainJob[], opts: TrainOptions, sliceMs: number): Promise<TrainResult[]> {
     const run = ++this.runId
     const shares = placeJobs(jobs, this.workers)
-    const shared = sharedCopy(data)
+    const shared = forWorkers(data)
+    if (!('memory' in shared) && !copyNoticeShown) {
+      copyNoticeShown = true
+      console.warn('CPU trainer: this page is not cross-origin isolated, so each worker gets its own copy of the training data (memory grows with the worker count)')
+    }
     const results: TrainResult[] = new Array(jobs.length)
     return new Promise<TrainResult[]>((resolve, reject) => {
       let pending = shares.length

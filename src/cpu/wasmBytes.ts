@@ -135,6 +135,8 @@ export const v128Zero = (f: FnBuilder) => f.simd(0x0c, ...new Array(16).fill(0))
 export interface ModuleSpec {
   /** the module imports its memory as env.memory, at least this many 64 KiB pages */
   minPages: number
+  /** import a shared memory (of at most 65536 pages), as threads that share their data need */
+  shared?: boolean
   functions: { name: string; fn: FnBuilder }[]
 }
 
@@ -148,7 +150,8 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()]
 export function moduleBytes(spec: ModuleSpec): Uint8Array {
   const fns = spec.functions
   const types = fns.map(({ fn }) => [0x60, ...uleb(fn.params.length), ...fn.params, ...uleb(fn.results.length), ...fn.results])
-  const imports = [[...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(spec.minPages)]]
+  const limits = spec.shared ? [0x03, ...uleb(spec.minPages), ...uleb(65536)] : [0x00, ...uleb(spec.minPages)]
+  const imports = [[...utf8('env'), ...utf8('memory'), 0x02, ...limits]]
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),

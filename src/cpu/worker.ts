@@ -3,6 +3,7 @@
 // in a Web Worker this module wires itself to `self`, in Node src/node/cpuWorker.mjs wires it to
 // worker_threads' parentPort.
 import type { FromWorker, ToWorker } from './protocol.ts'
+import { receivedTrainData } from '../model/sharedData.ts'
 import { runJobs } from './runner.ts'
 
 export function serveRuns(post: (msg: FromWorker) => void, listen: (cb: (msg: ToWorker) => void) => void): void {
@@ -13,7 +14,7 @@ export function serveRuns(post: (msg: FromWorker) => void, listen: (cb: (msg: To
       return
     }
     const { run, data, jobs, resume, sliceMs } = msg
-    runJobs(data, jobs, {
+    runJobs(receivedTrainData(data), jobs, {
       resume: resume ?? undefined,
       sliceMs,
       aborted: () => aborted.has(run),

@@ -54,6 +54,8 @@ export async function ingestInto(table: FeatureTable, sources: readonly SourceIn
     sources,
     {
       ...opts,
+      // in this thread: a batch is copied into the table at once, so no parts (no copies) are needed
+      wholeChunks: opts.wholeChunks ?? true,
       target: table.targetName,
       extras: opts.extras ?? table.extras,
       known: table.files.map((f) => ({ sha256: f.sha256, name: f.name })),

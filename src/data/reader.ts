@@ -34,6 +34,12 @@ export interface ReadOptions extends ParquetOpenOptions {
   progressEveryMs?: number
   /** libvmaf logs: a regular expression whose named group `source` names the clip's source (default: see logs/naming.ts) */
   sourcePattern?: string | null
+  /**
+   * hand each decoded batch over whole (the caller copies it at once, in this thread), its buffers
+   * back to the pool for the next batch; without it a huge batch goes in parts that own copies
+   * of their rows, as a transfer to another thread needs (the data worker)
+   */
+  wholeChunks?: boolean
 }
 
 export interface Progress {
@@ -264,7 +270,7 @@ class ReadRun {
 
   /** Hand a batch's chunk (in parts when huge) to the caller; its buffers return to the pool when the caller is done. */
   private async send(result: BatchResult): Promise<void> {
-    const parts = chunkParts(result.chunk)
+    const parts = this.opts.wholeChunks ? [result.chunk] : chunkParts(result.chunk)
     if (parts.length > 1) result.spare.push(...chunkBuffers(result.chunk))
     for (const part of parts) {
       if (!part.rows) continue

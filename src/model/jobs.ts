@@ -5,6 +5,7 @@ import { initParams } from './init.ts'
 import { fitScaler } from './scaler.ts'
 import type { ScalerMode } from './trained.ts'
 import type { TrainData, TrainJob } from './contract.ts'
+import { sharedTrainData } from './sharedData.ts'
 
 export interface MakeJobOptions {
   id: string
@@ -40,7 +41,20 @@ export function makeJob(o: MakeJobOptions): TrainJob {
   }
 }
 
-/** The resident training data for `features` (row-major) and the table's target. */
+/**
+ * The resident training data for `features` (row-major) and the table's target. Where memory
+ * can be shared (src/model/sharedData.ts) both are written straight into one shared memory that
+ * the WebAssembly trainer's workers import, so the features exist once beside the table.
+ */
 export function tableToTrainData(table: TableView, features: readonly string[]): TrainData {
-  return { x: table.matrix(features), y: table.target(), nFeatures: features.length }
+  const nf = features.length
+  const shared = sharedTrainData(table.rows, nf)
+  if (!shared) return { x: table.matrix(features), y: table.target(), nFeatures: nf }
+  features.forEach((name, f) => {
+    const col = table.feature(name)
+    const x = shared.x
+    for (let i = 0; i < col.length; i++) x[i * nf + f] = col[i]
+  })
+  shared.y.set(table.target())
+  return shared
 }
