@@ -212,6 +212,8 @@ class TrainStore {
       return
     }
     this.phase = 'training'
+    this.toAdd.clear()
+    this.addOrder = [...pending]
     let res: ExperimentResult
     try {
       res = await runExperiment(ctx.table, ctx.specs, { trainer, evaluator: webEvaluator }, {
@@ -231,12 +233,14 @@ class TrainStore {
         onModel: (m) => this.finish(m),
       })
     } catch (e) {
+      this.addInOrder(true)
       for (const i of pending) if (this.runs[i].status === 'training') this.runs[i].status = 'device-lost'
       this.showState(ctx)
       notices.say('train', { level: 'error', text: `training stopped: ${describeError(e)} — Resume continues from the last completed epoch` })
       this.phase = 'interrupted'
       return
     }
+    this.addInOrder(true)
     this.result = res
     this.device = { kind: trainer.kind, description: trainer.description, notice: trainer.notice }
     this.showOutcome(ctx, res, pending)
@@ -289,7 +293,28 @@ class TrainStore {
    *  resumed run's model keeps its id and replaces its stopped self. */
   private finish(m: ExportedRun): void {
     this.finished = [...this.finished.filter((x) => x.id !== m.model.id), m.model]
-    void models.addTrained(m.model) // the registry reports its own errors
+    this.toAdd.set(m.index, m)
+    this.addInOrder(false)
+  }
+
+  /** models exported but not yet handed to the registry, by run index */
+  private toAdd = new Map<number, ExportedRun>()
+  /** the run indices of this session, in order: the registry lists the models that way */
+  private addOrder: number[] = []
+  /** the registry additions, one after another (each awaits its own storage) */
+  private adding: Promise<void> = Promise.resolve()
+
+  /** Hands the exported models to the registry in run order: those whose earlier runs are already
+   *  handed over, or (at the end of a session) all of them. The registry reports its own errors. */
+  private addInOrder(all: boolean): void {
+    while (this.addOrder.length) {
+      const m = this.toAdd.get(this.addOrder[0])
+      if (!m && !all) return
+      this.addOrder.shift()
+      if (!m) continue
+      this.toAdd.delete(m.index)
+      this.adding = this.adding.then(() => models.addTrained(m.model)).then(() => {})
+    }
   }
 }
 
