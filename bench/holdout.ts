@@ -24,7 +24,6 @@ const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const SHARED = process.env.VMAF_SHARED ?? resolve(REPO, '../shared')
 const NFLX = join(SHARED, 'data', 'nflx_like.parquet')
 const KONVID = join(SHARED, 'data', 'konvid_like')
-const KONVID_SHOWN = '../shared/data/konvid_like'
 const PUBLISHED = join(SHARED, 'upstream-models', 'vmaf_tiny_v2.onnx')
 const GATE = join(SHARED, 'upstream-tools', 'validate_model_registry.py')
 const SCHEMA = join(SHARED, 'upstream-tools', 'registry.schema.json')
@@ -99,7 +98,7 @@ export default async function main(argv: string[]): Promise<number> {
   const trials = arg(argv, 'trials', '48')
   const seed = arg(argv, 'seed', '0')
   const tmp = mkdtempSync(join(tmpdir(), 'vmaf-holdout-'))
-  const T = (p: string) => p.replaceAll(tmp, 'TMP')
+  const T = (p: string) => p.replaceAll(tmp, 'TMP').replaceAll(SHARED, '../shared')
   try {
     const loadBefore = loadNow()
     const split = await splitBySource(source, tmp)
@@ -119,7 +118,7 @@ export default async function main(argv: string[]): Promise<number> {
     const finalModel = onnxIn(finalDir)
     const regDir = join(tmp, 'registry')
     const qArgs = ['quantize', '--model', finalModel, '--netflix', split.without, split.only, '--konvid', KONVID, '--registry-out', regDir, '--json', '--quiet']
-    const quant = cli(qArgs, `node cli/vmaf-tiny-lab.mjs ${T(qArgs.join(' ')).replace(KONVID, KONVID_SHOWN)}`)
+    const quant = cli(qArgs, `node cli/vmaf-tiny-lab.mjs ${T(qArgs.join(' '))}`)
     const gate = spawnSync('/usr/bin/python3', [GATE, join(regDir, 'registry.json'), '--schema', SCHEMA], { encoding: 'utf8' })
     const best = (sweep.json as { best: unknown }).best
     writeResult(join(REPO, 'bench', 'results', `holdout-${source}-${today()}.json`), {
