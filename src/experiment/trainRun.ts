@@ -193,19 +193,24 @@ export function trainSplit(s: SplitChoice, table: TableView, seed: number): Trai
   })
 }
 
-/** Validate `s` against `table` and build the jobs; throws TrainSettingsError/ArchError/SplitError with a plain message. */
-export function trainRun(s: TrainSettings, table: TableView): TrainRun {
+/** The settings checked against `table`: features, architecture, seeds and the split (seeded by
+ *  the first seed); throws TrainSettingsError/ArchError/SplitError with a plain message. */
+function checkedSettings(s: TrainSettings, table: TableView): { features: string[]; arch: ArchSpec; seeds: number[]; split: TrainSplit } {
   if (table.rows === 0) throw new TrainSettingsError('no rows loaded')
   const features = trainingFeatures(table, s.features)
   const arch = archSpec(s.arch, features.length, s.arch === 'custom' ? parseHidden(s.hidden) : undefined)
   const bad = optimizerProblem(s)
   if (bad) throw new TrainSettingsError(bad)
   const seeds = parseSeeds(s.seeds)
-
   const split = trainSplit(s, table, seeds[0])
-  const { trainRows, valRows } = split
-  if (trainRows.length === 0) throw new TrainSettingsError('the split leaves no training rows')
+  if (split.trainRows.length === 0) throw new TrainSettingsError('the split leaves no training rows')
+  return { features, arch, seeds, split }
+}
 
+/** Validate `s` against `table` and build the jobs; throws TrainSettingsError/ArchError/SplitError with a plain message. */
+export function trainRun(s: TrainSettings, table: TableView): TrainRun {
+  const { features, arch, seeds, split } = checkedSettings(s, table)
+  const { trainRows, valRows } = split
   const data = tableToTrainData(table, features)
   const jobs = seeds.map((seed, j) =>
     makeJob({
@@ -250,14 +255,7 @@ export interface TrainPlan {
 
 /** Validate `s` against `table` (as trainRun does) and list its runs for runExperiment. */
 export function trainPlan(s: TrainSettings, table: TableView, createdAt = new Date()): TrainPlan {
-  if (table.rows === 0) throw new TrainSettingsError('no rows loaded')
-  const features = trainingFeatures(table, s.features)
-  const arch = archSpec(s.arch, features.length, s.arch === 'custom' ? parseHidden(s.hidden) : undefined)
-  const bad = optimizerProblem(s)
-  if (bad) throw new TrainSettingsError(bad)
-  const seeds = parseSeeds(s.seeds)
-  const split = trainSplit(s, table, seeds[0])
-  if (split.trainRows.length === 0) throw new TrainSettingsError('the split leaves no training rows')
+  const { features, arch, seeds, split } = checkedSettings(s, table)
   const record = splitRecord(table, split)
   const specs = trainRunSpecs({ archs: [arch], features, seeds, split, record, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, scalerMode: s.scalerMode, createdAt })
   // the panel's labels: the architecture, and the seed when there are several
