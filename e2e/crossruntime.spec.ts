@@ -5,18 +5,9 @@
 // WebGPU EP on this static QDQ graph, on SwiftShader) is measured and named in a warning.
 import { expect, test, type Locator, type Page } from '@playwright/test'
 import { DISAGREE_VMAF } from '../src/experiment/crossRuntime.ts'
-import { sharedPath } from '../test/helpers/shared.ts'
+import { openEvalWithV2 as open } from './evalWithV2.ts'
 import { TOL } from '../test/onnx/tolerance.ts'
 
-const upstream = (f: string) => sharedPath('upstream-models', f)
-
-async function open(page: Page) {
-  await page.goto('/?tab=data')
-  await page.getByTestId('load-demo').click()
-  await page.locator('[data-tab=eval]').click()
-  await expect(page.getByTestId('model-list')).toHaveAttribute('data-restored', 'true')
-  await page.getByTestId('model-file-input').setInputFiles([upstream('vmaf_tiny_v2.onnx'), upstream('vmaf_tiny_v2.json')])
-}
 
 async function check(page: Page, card: Locator) {
   await expect(card.getByTestId('crosscheck-model')).toBeEnabled({ timeout: 60_000 })

@@ -5,14 +5,13 @@
 // model whose sidecar carries the registry's quant fields; a budget below its drop refuses it with
 // the numbers and adds nothing.
 import { readFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { quantizeAndGate, quantRows, type QuantizeRunResult } from '../src/experiment/quantizeRun.ts'
 import { createNodeEvaluator, readModelFile } from '../src/node/ortNode.ts'
 import { extractMlp, inspectOnnx, parseSidecar, sidecarSplit } from '../src/onnx/index.ts'
-import { sharedPath } from '../test/helpers/shared.ts'
+import { openEvalWithV2 as open, upstream } from './evalWithV2.ts'
 import { loadDemo } from '../test/helpers/demoTable.ts'
 
-const upstream = (f: string) => sharedPath('upstream-models', f)
 const TOL = 1e-5
 
 async function reference(): Promise<{ run: QuantizeRunResult; calibration: number }> {
@@ -28,14 +27,6 @@ async function reference(): Promise<{ run: QuantizeRunResult; calibration: numbe
   } finally {
     await evaluator.dispose()
   }
-}
-
-async function open(page: Page) {
-  await page.goto('/?tab=data')
-  await page.getByTestId('load-demo').click()
-  await page.locator('[data-tab=eval]').click()
-  await expect(page.getByTestId('model-list')).toHaveAttribute('data-restored', 'true')
-  await page.getByTestId('model-file-input').setInputFiles([upstream('vmaf_tiny_v2.onnx'), upstream('vmaf_tiny_v2.json')])
 }
 
 test('Quantize on a model card: the CLI pipeline\'s numbers, an int8 model with quant fields, and a refusal past the budget', async ({ page }) => {
