@@ -2,7 +2,7 @@
 // preset runs, "Train on every row" trains the picked arm's recipe on every row its corpus holds
 // (as scheduleFinalModel schedules it in Node: the same rows and epochs), and the model lands in
 // the registry saying no rows were held out.
-import { expect, test } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { presetDesign } from '../src/experiment/presets.ts'
 import { scheduleFinalModel } from '../src/experiment/schedule.ts'
 import { loadDemo } from '../test/helpers/demoTable.ts'
@@ -11,7 +11,6 @@ const ARM = 'konvid_to_nflx'
 
 test("an arm's final model: its recipe on every row, into the registry with no rows held out", async ({ page }) => {
   test.setTimeout(300_000)
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   const expected = scheduleFinalModel(await loadDemo(), presetDesign('cross', { seeds: 1 }), ARM).spec
   await page.goto('/?tab=experiments&trainer=cpu')
   await page.getByTestId('preset-cross').click()

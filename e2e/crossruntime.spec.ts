@@ -3,7 +3,8 @@
 // reported and within float32 rounding of the output scale; its int8 export (the Quantize button)
 // against our QDQ forward pass — WASM agrees with it, and an EP that does not (onnxruntime-web's
 // WebGPU EP on this static QDQ graph, on SwiftShader) is measured and named in a warning.
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { DISAGREE_VMAF } from '../src/experiment/crossRuntime.ts'
 import { openEvalWithV2 as open } from './evalWithV2.ts'
 import { TOL } from '../test/onnx/tolerance.ts'

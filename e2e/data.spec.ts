@@ -2,13 +2,13 @@
 // worker into the Data panel; bad input is reported by name and never touches what is loaded.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { longestFrameGap, watchFrameGaps } from './frameGaps.ts'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { sharedPath } from '../test/helpers/shared.ts'
 
 test.beforeEach(({ page }) => {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   page.on('console', (m) => {
     if (m.type() === 'error') console.log(`[console error] ${m.text()}`)
   })

@@ -5,7 +5,7 @@
 // file of many row groups (written to disk, so the File is backed by it like a real drop) loads.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { parquetWriteBuffer } from 'hyparquet-writer'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 
@@ -36,7 +36,6 @@ function writeFile(dir: string): string {
 test('a multi-row-group file loads while the data and hash workers collect garbage every 10 ms', async ({ page }, info) => {
   test.setTimeout(240_000)
   const path = writeFile(info.outputDir)
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   const gcWorkers: string[] = []
   page.on('worker', (w) => {
     w.evaluate(() => {

@@ -5,14 +5,11 @@
 // to test-results/screens/.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 
 const SCREENS = resolve('test-results', 'screens')
 test.use({ viewport: { width: 1280, height: 800 } })
-
-test.beforeEach(({ page }) => {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
-})
 
 async function shot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true })

@@ -2,7 +2,8 @@
 // vmaf_tiny models load on the WebGPU and the WASM EP; the fp32 ones agree with onnxruntime-node and
 // with our forward pass on 1,000 demo rows, the dynamic-int8 one has its differences measured.
 import { readFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { predict } from '../src/model/forward.ts'
 import { exportOnnx, extractMlp, inspectOnnx } from '../src/onnx/index.ts'
 import type { EvalOutput, OnnxModelSource } from '../src/onnx/evaluator.ts'

@@ -3,7 +3,8 @@
 // corrupt .onnx → clear error with earlier results kept; reload → models still listed.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { expect, test, type Locator, type Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { inspectOnnx } from '../src/onnx/index.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
 

@@ -8,16 +8,16 @@
 // Screenshots at 1280×800 go to test-results/screens/ (with the demo spec's).
 import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { strFromU8, unzipSync } from 'fflate'
 import { ARM_COLORS } from '../src/ui/experiment/armColors.ts'
 
 const SCREENS = resolve('test-results', 'screens')
 test.use({ viewport: { width: 1280, height: 800 } })
 
-test.beforeEach(async ({ page, context }) => {
+test.beforeEach(async ({ context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  page.on('pageerror', (e) => console.log(`[page error] ${e.stack ?? e.message}`))
 })
 
 async function shot(page: Page, name: string) {

@@ -5,13 +5,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { longestFrameGap, watchFrameGaps } from './frameGaps.ts'
 import { sharedPath } from '../test/helpers/shared.ts'
-
-test.beforeEach(({ page }) => {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
-})
 
 const panel = (page: Page) => page.getByTestId('data-panel')
 

@@ -3,7 +3,8 @@
 // model, equal to onnxruntime-node's predictions of the same models on the same rows (computed
 // here, independently of the page); the CSV download has the same rows.
 import { readFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
 import { createNodeEvaluator, readModelFile } from '../src/node/ortNode.ts'

@@ -5,7 +5,7 @@
 // model whose sidecar carries the registry's quant fields; a budget below its drop refuses it with
 // the numbers and adds nothing.
 import { readFileSync } from 'node:fs'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { quantizeAndGate, quantRows, type QuantizeRunResult } from '../src/experiment/quantizeRun.ts'
 import { createNodeEvaluator, readModelFile } from '../src/node/ortNode.ts'
 import { extractMlp, inspectOnnx, parseSidecar, sidecarSplit } from '../src/onnx/index.ts'

@@ -4,7 +4,7 @@
 //   SCALE_ROWS=10000000 E2E_PORT=4307 npx playwright test e2e/scale.spec.ts --workers=1
 // SCALE_ROWS picks the size (the corpus keeps ~250 frames per clip). Load and epoch times are
 // printed; npm run bench:scale records them with the machine's load.
-import { expect, test } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { SCALE_DEFAULTS, writeScaleCorpus } from '../bench/scaleCorpus.ts'
 
 const ROWS = Number(process.env.SCALE_ROWS ?? 0)
@@ -13,7 +13,6 @@ test.skip(!ROWS, 'opt-in: set SCALE_ROWS (e.g. 10000000) to run the scale test')
 test.setTimeout(1_800_000)
 
 test(`a ${ROWS.toLocaleString('en-US')}-row corpus loads in the app and trains one epoch`, async ({ page }) => {
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   const spec = { ...SCALE_DEFAULTS, rows: ROWS, keys: Math.max(1, Math.round((ROWS * SCALE_DEFAULTS.keys) / SCALE_DEFAULTS.rows)) }
   const { path } = await writeScaleCorpus(spec, { log: (s) => console.log(s) })
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 
 test('the app shell loads, is cross-origin isolated and sees a WebGPU adapter', async ({ page }) => {
   await page.goto('/')

@@ -6,7 +6,8 @@
 //  2. through the Experiments tab's foxbird preset: the button, the table, the lowest fold, the report
 //     download; with only nflx loaded, the arms that need konvid say so.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import type { StudyRunOutput } from '../src/pageApi/study.ts'
 import { readJson } from '../test/helpers/shared.ts'
 
@@ -130,7 +131,6 @@ test.describe.serial('acceptance: the 5-seed study on the demo corpus against Py
 
 test('the foxbird preset through the UI: one click on an empty app loads the demo, fills the table, marks the lowest fold, downloads the report', async ({ page }) => {
   test.setTimeout(600_000)
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   // an address from before the Experiments tab still opens it
   await page.goto('/?tab=study')
   const panel = page.getByTestId('experiments-panel')

@@ -7,7 +7,8 @@
 // seeded design, and trains on every row into the model registry.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { runSweep, type SweepResult } from '../src/experiment/sweep.ts'
 import { checkSpace } from '../src/experiment/sweepSpace.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
@@ -50,7 +51,6 @@ const rows = (page: Page) =>
 
 test('a small sweep in the app equals runSweep in Node for the same seed; brush, promote to a design and to a final model', async ({ page }) => {
   test.setTimeout(240_000)
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   const ref = reference()
   await page.goto('/?tab=experiments&trainer=cpu')
   await page.getByTestId('view-sweep').click()

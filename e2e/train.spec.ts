@@ -4,7 +4,8 @@
 // engine it picked and why; without WebGPU the app says so plainly and trains on the WebAssembly trainer.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, expect, test, type Locator, type Page } from '@playwright/test'
+import { chromium, type Locator, type Page } from '@playwright/test'
+import { expect, test } from './appTest.ts'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 import { inspectOnnx } from '../src/onnx/inspect.ts'
 

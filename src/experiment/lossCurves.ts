@@ -30,17 +30,24 @@ export function armLossCurves(schedule: Schedule, losses: readonly (readonly num
   return { folds, curves }
 }
 
-/** The [lowest, highest] positive loss over every curve (a log axis), or null before any epoch. */
+/** The decades around every curve's positive losses, [10^⌊log₁₀ lowest⌋, 10^⌈log₁₀ highest⌉] (a
+ *  log axis), or null before any epoch. Whole decades because uPlot's log ticks step from the
+ *  axis minimum by its own power of ten: from a minimum such as 0.098 they never reach the maximum. */
 export function sharedLossRange(curves: readonly (readonly (number | null)[])[]): [number, number] | null {
   let lo = Infinity
   let hi = -Infinity
   for (const c of curves)
     for (const v of c)
-      if (v !== null && v > 0) {
+      if (v !== null && v > 0 && Number.isFinite(v)) {
         lo = Math.min(lo, v)
         hi = Math.max(hi, v)
       }
   if (!Number.isFinite(lo)) return null
-  // a little air above and below on the log scale
-  return hi > lo ? [lo / 1.15, hi * 1.15] : [lo / 2, hi * 2]
+  const bottom = Math.floor(Math.log10(lo))
+  const top = Math.ceil(Math.log10(hi))
+  // one value: a decade either side of it
+  return top > bottom ? [decade(bottom), decade(top)] : [decade(bottom - 1), decade(top + 1)]
 }
+
+/** 10^exp as its decimal literal parses (10 ** -5 is 0.000009999999999999999; uPlot's ticks use 1e-5) */
+const decade = (exp: number): number => Number(`1e${exp}`)

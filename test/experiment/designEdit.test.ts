@@ -68,15 +68,18 @@ describe('loss curves and the report', () => {
   const design = presetDesign('foxbird', { seeds: 2, epochs: 3 })
   const schedule = scheduleExperiment(table, design)
 
-  it('per fold the mean over seeds, and one range over every arm', () => {
+  it('per fold the mean over seeds, and one range of whole decades over every arm', () => {
     const losses = schedule.runs.map((r) => (r.arm === 'a' ? [r.seed === 0 ? 10 : 20, 4] : r.arm === 'b' ? [100] : []))
     const a = armLossCurves(schedule, losses, 'a')
     expect(a.folds).toEqual(schedule.folds)
     expect(a.curves[0]).toEqual([15, 4])
     const b = armLossCurves(schedule, losses, 'b')
     const range = sharedLossRange([...a.curves, ...b.curves])!
-    expect(range[0]).toBeCloseTo(4 / 1.15)
-    expect(range[1]).toBeCloseTo(100 * 1.15)
+    // whole decades: 4 → 1, and 100 is one already
+    expect(range).toEqual([1, 100])
+    expect(sharedLossRange([[0.0979, 5984]])).toEqual([0.01, 10000])
+    expect(sharedLossRange([[100]])).toEqual([10, 1000])
+    expect(sharedLossRange([[3e-5, 2e-3]])).toEqual([1e-5, 1e-2])
     expect(sharedLossRange([[null]])).toBeNull()
   })
 
