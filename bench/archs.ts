@@ -123,7 +123,7 @@ export default async function main(argv: string[]): Promise<number> {
         multi.push({ models: m, gpu_engine: gm, wasm_all_cores: wm, best_path: 'cpu', best_vs_torch: null })
       }
       rowsOut.push({
-        arch, params: paramCount(archSpec(arch, data.nFeatures).widths), gpu_engine: g1, wasm_1worker: w1, wasm_all_cores: wn,
+        arch, params: paramCount(archSpec(arch, data.columns.length).widths), gpu_engine: g1, wasm_1worker: w1, wasm_all_cores: wn,
         cpu_reference: ref, torch_1thread: torch, best_path: 'cpu', best_samples_per_s: 0, best_vs_torch: null, wasm_vs_torch_per_cpu_s: null, all_cores_vs_torch: null,
         multi, load_average: { before: l0, after: loadNow() },
       })
@@ -153,7 +153,7 @@ export default async function main(argv: string[]): Promise<number> {
   }
   const probe = { ok: true as const, software, adapter }
   for (const r of rowsOut) {
-    const widths = archSpec(r.arch, data.nFeatures).widths
+    const widths = archSpec(r.arch, data.columns.length).widths
     const torch = r.torch_1thread?.samples_per_s ?? null
     r.best_path = chooseEngine(probe, [{ widths, models: 1, samples: 1 }], table).engine
     r.best_samples_per_s = r.best_path === 'cpu' ? r.wasm_1worker.samples_per_s : r.gpu_engine.samples_per_s

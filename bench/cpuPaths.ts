@@ -12,6 +12,7 @@ import { CpuTrainer } from '../src/model/trainCpu.ts'
 import type { TrainData, TrainJob } from '../src/model/contract.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
 import { readJson } from '../test/helpers/shared.ts'
+import { trainDataFromRows } from '../src/model/trainData.ts'
 
 export const ARCHS = ['linear', 'mlp_small', 'mlp_medium', 'mlp_large'] as const
 
@@ -27,13 +28,13 @@ export function fixtureData(rows: number): TrainData {
     for (let f = 0; f < nf; f++) x[r * nf + f] = fx.x[s][f]
     y[r] = fx.y[s]
   }
-  return { x, y, nFeatures: nf }
+  return trainDataFromRows(x, nf, y)
 }
 
 export function benchJobs(data: TrainData, arch: string, opts: { models: number; epochs: number; rows?: number }): TrainJob[] {
   const n = opts.rows ?? data.y.length
   const trainRows = Uint32Array.from({ length: n }, (_, i) => i)
-  const { widths } = archSpec(arch, data.nFeatures)
+  const { widths } = archSpec(arch, data.columns.length)
   return Array.from({ length: opts.models }, (_, j) =>
     makeJob({
       id: `seed${j}`, label: `${arch} seed ${j}`, widths, seed: j, scalerMode: 'standard', data,

@@ -17,6 +17,7 @@ import type { EvalOutput, OnnxModelSource } from '../src/onnx/evaluator.ts'
 import { openPageApi, ROOT } from '../src/node/browser.ts'
 import { createNodeEvaluator } from '../src/node/ortNode.ts'
 import { cpus, loadavg } from 'node:os'
+import { columnsOf } from '../src/model/trainData.ts'
 
 const arg = (argv: string[], name: string, dflt: string) => {
   const i = argv.indexOf(`--${name}`)
@@ -42,7 +43,7 @@ function mlpSmall(base: Float32Array): TrainedModel {
   const all = Uint32Array.from({ length: base.length / 6 }, (_, i) => i)
   return {
     id: 'bench_mlp_small', createdAt: new Date(0).toISOString(), arch, features: [...CANONICAL_FEATURES],
-    params: initParams(arch.widths, 0), scaler: fitScaler(base, 6, all),
+    params: initParams(arch.widths, 0), scaler: fitScaler(columnsOf(base, 6), all),
     training: { seed: 0, epochs: 0, batchSize: 256, lr: 1e-3, scalerMode: 'standard', split: unknownSplit('bench: untrained'), inputFiles: [], trainRows: all.length, valRows: 0, steps: 0, trainLoss: [], valLoss: [], device: 'none', wallMs: 0 },
   }
 }

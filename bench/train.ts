@@ -72,23 +72,22 @@ export async function benchData(rows: number): Promise<TrainData> {
   const file = await asyncBufferFromFile(sharedPath('data', 'nflx_like.parquet'))
   const { table } = await ingestSources([{ kind: 'buffer', name: 'nflx_like.parquet', file }], { strict: true })
   const src = tableToTrainData(table, CANONICAL_FEATURES)
-  const nf = src.nFeatures
   const n = src.y.length
   const gen = new TorchGenerator(1234)
-  const x = new Float32Array(rows * nf)
+  const columns = src.columns.map(() => new Float32Array(rows))
   const y = new Float32Array(rows)
   for (let r = 0; r < rows; r++) {
     const s = gen.random() % n
-    x.set(src.x.subarray(s * nf, (s + 1) * nf), r * nf)
+    columns.forEach((c, f) => (c[r] = src.columns[f][s]))
     y[r] = src.y[s]
   }
-  return { x, y, nFeatures: nf }
+  return { columns, y }
 }
 
 export function benchJobs(data: TrainData, n: number, epochs: number, arch: string): TrainJob[] {
   const rows = data.y.length
   const all = Uint32Array.from({ length: rows }, (_, i) => i)
-  const { widths } = archSpec(arch, data.nFeatures)
+  const { widths } = archSpec(arch, data.columns.length)
   return Array.from({ length: n }, (_, j) =>
     makeJob({
       id: `seed${j}`, label: `${arch} seed ${j}`, widths, seed: j, scalerMode: 'standard', data,
@@ -159,7 +158,7 @@ export default async function main(argv: string[]): Promise<number> {
       wasm.push(w.samples_per_s)
       log(`  WebAssembly trainer, 1 model: ${w.samples_per_s.toLocaleString('en')} samples/s (${w.wall_s} s)`)
     }
-    const { widths } = archSpec(arch, data.nFeatures)
+    const { widths } = archSpec(arch, data.columns.length)
     const choice = chooseEngine({ ok: true, software: info.software !== false, adapter: info.adapter }, [{ widths, models: 1, samples }])
     const best = choice.engine === 'cpu' ? median(wasm) : median(single)
     log(`  auto: ${choice.why}`)

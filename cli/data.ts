@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path'
 import { asyncBufferFromFile } from 'hyparquet'
 import { FeatureTable } from '../src/data/featureTable.ts'
 import { ingestInto, type SourceInput } from '../src/data/ingest.ts'
+import { DEFAULT_TARGET } from '../src/data/schema.ts'
 import { logFormatOf, sourcePattern } from '../src/data/logs/naming.ts'
 import type { Corpus } from '../src/data/table.ts'
 import { ROOT } from '../src/node/browser.ts'
@@ -88,7 +89,8 @@ export async function loadTable(flags: Flags, progress: Progress): Promise<Featu
   const pattern = readSourcePattern(flags)
   const groups = dataGroups(flags, progress)
   const resolved = groups.map((g) => ({ ...g, files: g.inputs.flatMap((i) => expand(g.flag, i)) }))
-  const table = new FeatureTable()
+  // shared columns: the WebAssembly trainer's workers read them in place
+  const table = new FeatureTable(DEFAULT_TARGET, [], { columns: 'shared' })
   for (const g of resolved) {
     const sources = await Promise.all(g.files.map(toSource))
     const { messages } = await ingestInto(table, sources, {

@@ -15,6 +15,7 @@ import type { TrainData } from '../src/model/contract.ts'
 import type { EngineTrainReply, EngineTrainRequest } from '../src/pageApi/engine.ts'
 import type { GpuTrainerOptions } from '../src/engine/index.ts'
 import { bits, expectTracksTorch, fixtureData, fixtureJob, longFx, mixedJobs, seededJob, worst } from './engineJobs.ts'
+import { rowMajor, trainDataFromRows } from '../src/model/trainData.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -112,8 +113,7 @@ test('the validation loss is the MSE of gpuPredict over the validation rows, and
   for (let j = 0; j < jobs.length; j++) {
     const res = reply.results[j]
     const rows = jobs[j].valRows
-    const x = new Float32Array(rows.length * 6)
-    rows.forEach((r, k) => x.set(data.x.subarray(r * 6, r * 6 + 6), k * 6))
+    const x = rowMajor(data, rows)
     const pred: Float32Array = await page.evaluate(([p, s, xx]) => (window as any).lab.enginePredict(p, s, xx, 6), [res.params, jobs[j].scaler, x] as const)
     const cpu = predict(res.params, jobs[j].scaler, x, 6)
     let sse = 0
@@ -198,7 +198,7 @@ test("demo corpus, NightGrain held out, mlp_small 30 epochs: seed 0 inside PyTor
   const table = await loadDemo(['nflx_like.parquet'])
   const split = makeSplit(table, { mode: 'netflix-only', holdoutSource: 'NightGrain' })
   const data = tableToTrainData(table, CANONICAL_FEATURES)
-  const nf = data.nFeatures
+  const nf = data.columns.length
   const { trainRows, valRows } = split
   // All five seeds in one run (one workgroup each), as a LOSO sweep would.
   const jobs = [0, 1, 2, 3, 4].map((seed) =>
@@ -209,7 +209,7 @@ test("demo corpus, NightGrain held out, mlp_small 30 epochs: seed 0 inside PyTor
   const target = Array.from(valRows, (r) => data.y[r])
   const ours = reply.results.map((res, j) => {
     expect(res.status, res.message).toBe('done')
-    return plcc(predict(res.params, jobs[j].scaler, data.x, nf, valRows), target)
+    return plcc(predict(res.params, jobs[j].scaler, rowMajor(data, valRows), nf), target)
   })
   const torch: number[] = readJson('fixtures', 'loso_torch_demo.json').runs.a.NightGrain.map((m: { plcc: number }) => m.plcc)
   const lo = Math.min(...torch) - 0.01
@@ -228,7 +228,7 @@ test('odd shapes (3 and 9 features, batches of 1, 7 and 300, one hidden layer, 4
   const make = (nf: number): TrainData => {
     const x = new Float32Array(rows * nf)
     for (let r = 0; r < rows; r++) for (let f = 0; f < nf; f++) x[r * nf + f] = fx.x[r][f % 6] * (1 + f / 7)
-    return { x, y: Float32Array.from(fx.y.slice(0, rows)), nFeatures: nf }
+    return trainDataFromRows(x, nf, Float32Array.from(fx.y.slice(0, rows)))
   }
   const cases: { nf: number; hidden: number[]; batch: number; epochs: number }[] = [
     { nf: 3, hidden: [16, 8], batch: 7, epochs: 1 }, // small kernel, one input vec4

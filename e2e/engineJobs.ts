@@ -6,11 +6,12 @@ import { fitScaler } from '../src/model/scaler.ts'
 import { unflattenParams } from '../src/model/params.ts'
 import type { TrainData, TrainJob } from '../src/model/contract.ts'
 import { flattenFixture, loadTorchFixture, type TorchFixture } from '../test/helpers/torchFixture.ts'
+import { trainDataFromRows } from '../src/model/trainData.ts'
 
 // ---- PyTorch fixtures -------------------------------------------------------------------------
 
 export function fixtureData(fx: TorchFixture): TrainData {
-  return { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: fx.widths[0] }
+  return trainDataFromRows(fx.x.flat(), fx.widths[0], Float32Array.from(fx.y))
 }
 
 /** Replays the fixture: its init and scaler, one "epoch" per recorded batch (a checkpoint per step). */
@@ -83,7 +84,7 @@ export function seededJob(data: TrainData, o: { id: string; widths: number[]; se
     label: `model ${o.id}`,
     widths: o.widths,
     init: initParams(o.widths, o.seed),
-    scaler: o.raw ? null : fitScaler(data.x, data.nFeatures, trainRows),
+    scaler: o.raw ? null : fitScaler(data.columns, trainRows),
     trainRows,
     valRows,
     epochs: o.epochs,

@@ -30,7 +30,8 @@ function whileBelow(f: FnBuilder, i: number, limit: number, body: () => void): v
   end(f)
 }
 
-/** gather(job, rows, order, pos, count, cntPad): inputs and targets of rows[order[pos + k]] (order 0: rows[pos + k]). */
+/** gather(job, rows, order, pos, count, cntPad): inputs and targets of rows[order[pos + k]] (order 0: rows[pos + k]),
+ *  read from the feature columns and the targets whose addresses the job's header holds. */
 function gatherFn(L: JobLayout): FnBuilder {
   const f = new FnBuilder([I32, I32, I32, I32, I32, I32], [])
   const [job, rows, order, pos, count, cntPad] = [0, 1, 2, 3, 4, 5]
@@ -51,14 +52,15 @@ function gatherFn(L: JobLayout): FnBuilder {
     f.i32(4).op(OP.i32Mul).op(OP.i32Add)
     i32Load(f)
     f.set(r)
-    f.get(job)
-    i32Load(f, 0)
-    f.get(r).i32(nf * 4).op(OP.i32Mul).op(OP.i32Add).set(src)
+    // src = 4r: the row's offset inside every feature column
+    f.get(r).i32(4).op(OP.i32Mul).set(src)
     f.get(job).get(k).i32(4).op(OP.i32Mul).op(OP.i32Add).set(dst)
     for (let c = 0; c < nf; c++) {
       f.get(dst)
-      f.get(src)
-      f32Load(f, c * 4)
+      f.get(job)
+      i32Load(f, L.columns + c * 4)
+      f.get(src).op(OP.i32Add)
+      f32Load(f)
       f.op(OP.f64PromoteF32)
       f.get(job)
       f64Load(f, L.mean + c * 8)
@@ -71,7 +73,7 @@ function gatherFn(L: JobLayout): FnBuilder {
     f.get(dst)
     f.get(job)
     i32Load(f, 4)
-    f.get(r).i32(4).op(OP.i32Mul).op(OP.i32Add)
+    f.get(src).op(OP.i32Add)
     f32Load(f)
     f32Store(f, L.target)
     f.addTo(k, 1)

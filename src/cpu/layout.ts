@@ -17,7 +17,9 @@ export interface JobLayout {
   params: number
   /** parameters padded to whole vec4 */
   paramsPadded: number
-  // byte offsets from the job's base (header: x pointer at 0, y pointer at 4)
+  // byte offsets from the job's base (header: the targets' address at 4)
+  /** the address of each feature column (i32 each) */
+  columns: number
   mean: number
   std: number
   weights: number
@@ -46,6 +48,7 @@ export function jobLayout(widths: readonly number[], batch: number): JobLayout {
     return o
   }
   const nf = widths[0]
+  const columns = take(4 * nf)
   const mean = take(8 * nf)
   const std = take(8 * nf)
   const weights = take(4 * paramsPadded)
@@ -56,5 +59,5 @@ export function jobLayout(widths: readonly number[], batch: number): JobLayout {
   const dz = widths.slice(1).map((w) => take(4 * w * stride))
   const target = take(4 * stride)
   const layers = layerOffsets(widths).map(({ w, b }) => ({ w: 4 * w, b: 4 * b }))
-  return { widths: [...widths], batch, stride, params, paramsPadded, mean, std, weights, adamM, adamV, grad, acts, dz, target, layers, bytes: at }
+  return { widths: [...widths], batch, stride, params, paramsPadded, columns, mean, std, weights, adamM, adamV, grad, acts, dz, target, layers, bytes: at }
 }

@@ -3,7 +3,7 @@
 // promptly. A worker of the pool (src/cpu/worker.ts) runs its share of a run's jobs with this.
 // Memory: data in a shared memory (src/model/sharedData.ts) are used in place, the jobs' blocks
 // going into a region this thread adds to that memory; other data are copied into a memory of
-// the run's own (the features and targets once, then each job's block).
+// the run's own (the feature columns and targets once, then each job's block).
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import { checkJob } from '../model/trainChecks.ts'
 import { yieldNow } from '../model/yieldNow.ts'
@@ -32,15 +32,15 @@ function runMemory(data: TrainData, jobBytes: number): JobMemory & { region: Reg
   const shared = sharedDataOf(data)
   if (shared) {
     const region = leaseRegion(shared.memory, jobBytes)
-    return { memory: shared.memory, arena: new Arena(region.start), x: shared.x, y: shared.y, region }
+    return { memory: shared.memory, arena: new Arena(region.start), columns: shared.columns, y: shared.y, region }
   }
   const arena = new Arena()
-  const x = arena.take(4 * data.x.length)
+  const columns = data.columns.map((c) => arena.take(4 * c.length))
   const y = arena.take(4 * data.y.length)
   const memory = memoryFor(arena.size + jobBytes)
-  new Float32Array(memory.buffer, x, data.x.length).set(data.x)
+  data.columns.forEach((c, f) => new Float32Array(memory.buffer, columns[f], c.length).set(c))
   new Float32Array(memory.buffer, y, data.y.length).set(data.y)
-  return { memory, arena, x, y, region: null }
+  return { memory, arena, columns, y, region: null }
 }
 
 /** Sets up the memory and the jobs' kernels; the jobs are already checked. */

@@ -5,14 +5,15 @@
 // start workers) it runs in the calling thread.
 //
 // Data to the workers: where memory can be shared (Node; a cross-origin-isolated page) the
-// workers import the one shared WebAssembly.Memory the data live in (tableToTrainData writes
-// them there, src/model/sharedData.ts; other data are copied there once), so no worker holds a
+// workers import the one shared WebAssembly.Memory the data live in (a table loaded with shared
+// columns, src/model/sharedData.ts; other data are copied there once), so no worker holds a
 // copy; otherwise each worker gets its own structured-clone copy, and the trainer says so once
 // on the console (`dataSharing` tells which).
 import { paramCount } from '../model/arch.ts'
 import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import { checkCheckpoint, checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
-import { canShareMemory, sharedDataOf, sharedTrainData, type SharedTrainData } from '../model/sharedData.ts'
+import { canShareMemory } from '../base/sharedMemory.ts'
+import { sharedCopy, sharedDataOf, type SharedTrainData } from '../model/sharedData.ts'
 import type { FromWorker, SpawnWorker, WorkerPort } from './protocol.ts'
 import { runJobs } from './runner.ts'
 
@@ -44,11 +45,8 @@ export function placeJobs(jobs: TrainJob[], workers: number): number[][] {
 function forWorkers(data: TrainData): SharedTrainData | TrainData {
   const shared = sharedDataOf(data)
   if (shared) return shared
-  const copy = sharedTrainData(data.y.length, data.nFeatures)
-  if (!copy) return data
-  copy.x.set(data.x)
-  copy.y.set(data.y)
-  return sharedDataOf(copy)!
+  const copy = sharedCopy(data)
+  return copy ? sharedDataOf(copy)! : data
 }
 
 let copyNoticeShown = false

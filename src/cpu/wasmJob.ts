@@ -12,8 +12,8 @@ import type { JobLayout } from './layout.ts'
 export interface JobMemory {
   memory: WebAssembly.Memory
   arena: Arena
-  /** where the run's features and targets are */
-  x: number
+  /** where the run's feature columns and targets are */
+  columns: number[]
   y: number
 }
 
@@ -60,8 +60,9 @@ export class WasmJob extends JobProgress {
     this.lossesAt = a.take(8 * steps)
     const buf = mem.memory.buffer
     new Uint8Array(buf, this.base, L.bytes).fill(0)
-    new Int32Array(buf, this.base, 2).set([mem.x, mem.y])
     const nf = L.widths[0]
+    new Int32Array(buf, this.base + 4, 1)[0] = mem.y
+    new Int32Array(buf, this.base + L.columns, nf).set(mem.columns)
     new Float64Array(buf, this.base + L.mean, nf).set(job.scaler ? job.scaler.mean : new Array(nf).fill(0))
     new Float64Array(buf, this.base + L.std, nf).set(job.scaler ? job.scaler.std : new Array(nf).fill(1))
     new Uint32Array(buf, this.rows, job.trainRows.length).set(job.trainRows)

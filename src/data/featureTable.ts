@@ -6,6 +6,7 @@
 // Accessors return views of length `rows` over the backing arrays (no copies); they stay valid
 // until the next append, reserve or rollback, so consumers read them after loading settles.
 import type { CodedStrings, FileEnd, FileStart, RowChunk } from './chunk.ts'
+import { sharedFloatArrays } from '../base/sharedMemory.ts'
 import { Dictionary } from './dictionary.ts'
 import { DEFAULT_TARGET, FEATURES } from './schema.ts'
 import { RunningStats } from './tableStats.ts'
@@ -35,6 +36,13 @@ export interface FileMark {
   start: FileStart
 }
 
+export interface FeatureTableOptions {
+  /** 'shared': the feature and target columns live in one shared WebAssembly memory, where this
+   *  context can share memory, so the WebAssembly trainer's workers read them in place
+   *  (src/model/sharedData.ts) instead of a copy; 'own' (default): ordinary arrays */
+  columns?: 'shared' | 'own'
+}
+
 export class FeatureTable implements TableView {
   private n = 0
   private cap = 0
@@ -53,10 +61,14 @@ export class FeatureTable implements TableView {
   /** bumped on every change */
   version = 0
 
+  private readonly columnMemory: 'shared' | 'own'
+
   constructor(
     readonly targetName: string = DEFAULT_TARGET,
     extras: readonly string[] = [],
+    opts: FeatureTableOptions = {},
   ) {
+    this.columnMemory = opts.columns ?? 'own'
     this.features = [...FEATURES, ...extras.filter((e) => !FEATURES.includes(e) && e !== targetName)]
     for (const f of [...this.features, targetName]) this.cols.set(f, new Float32Array(0))
   }
@@ -138,7 +150,13 @@ export class FeatureTable implements TableView {
       b.set(a.subarray(0, this.n))
       return b
     }
-    for (const [name, a] of this.cols) this.cols.set(name, grow(a, (k) => new Float32Array(k)))
+    const names = [...this.cols.keys()]
+    const fresh = this.newFloatColumns(names.length, need)
+    names.forEach((name, i) => {
+      const b = fresh[i]
+      b.set(this.cols.get(name)!.subarray(0, this.n))
+      this.cols.set(name, b)
+    })
     this.src = grow(this.src, (k) => new Uint32Array(k))
     this.key = grow(this.key, (k) => new Uint32Array(k))
     this.corp = grow(this.corp, (k) => new Uint8Array(k))
@@ -146,11 +164,19 @@ export class FeatureTable implements TableView {
     this.cap = need
   }
 
+  /** `count` float columns of `rows` each: in one new shared memory when asked for and possible. */
+  private newFloatColumns(count: number, rows: number): Float32Array[] {
+    const shared = this.columnMemory === 'shared' ? sharedFloatArrays(new Array<number>(count).fill(rows)) : null
+    return shared ?? Array.from({ length: count }, () => new Float32Array(rows))
+  }
+
   /** Release reserved capacity that was not used (e.g. after bad rows or a skipped file). */
   trim(): void {
     if (this.cap === this.n) return
     const shrink = <T extends Float32Array | Uint32Array | Uint8Array | Int32Array>(a: T): T => a.slice(0, this.n) as T
-    for (const [name, a] of this.cols) this.cols.set(name, shrink(a))
+    // shared columns stay where they are: the pages past the rows were never written, so they
+    // hold no memory, and a copy would lose the sharing
+    if (this.columnMemory === 'own') for (const [name, a] of this.cols) this.cols.set(name, shrink(a))
     this.src = shrink(this.src)
     this.key = shrink(this.key)
     this.corp = shrink(this.corp)

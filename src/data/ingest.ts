@@ -25,6 +25,8 @@ export interface IngestOptions extends Omit<ReadOptions, 'known'> {
   strict?: boolean
   onProgress?: (p: Progress) => void
   onMessage?: (m: DataMessage) => void
+  /** where a new table keeps its float columns (FeatureTableOptions) */
+  columns?: 'shared' | 'own'
 }
 
 export interface IngestResult {
@@ -34,7 +36,7 @@ export interface IngestResult {
 }
 
 export async function ingestSources(sources: readonly SourceInput[], opts: IngestOptions = {}): Promise<IngestResult> {
-  const table = new FeatureTable(opts.target ?? DEFAULT_TARGET, opts.extras ?? [])
+  const table = new FeatureTable(opts.target ?? DEFAULT_TARGET, opts.extras ?? [], { columns: opts.columns })
   return ingestInto(table, sources, opts)
 }
 

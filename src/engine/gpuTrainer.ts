@@ -19,7 +19,7 @@ import { KernelGroup, type EpochRows, type Member, type MemberResult, type Share
 import { kernelFor } from './kernelChoice.ts'
 import { vec4s } from './layout.ts'
 import type { KernelName } from './abi.ts'
-import { padRows } from './rows.ts'
+import { padColumns } from './rows.ts'
 import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 
 export interface GpuTrainerOptions extends PipelineOptions {
@@ -140,7 +140,8 @@ export class GpuTrainer implements Trainer {
       }
     }
     try {
-      const f4 = vec4s(data.nFeatures)
+      const nFeatures = data.columns.length
+      const f4 = vec4s(nFeatures)
       const xBytes = data.y.length * f4 * 16
       const maxBind = this.device.limits.maxStorageBufferBindingSize
       if (xBytes > maxBind)
@@ -148,10 +149,10 @@ export class GpuTrainer implements Trainer {
           `the features of ${data.y.length} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
         )
       const shared = {
-        x: buffers.upload('features', padRows(data.x, data.nFeatures, f4)),
+        x: buffers.upload('features', padColumns(data.columns, f4)),
         y: buffers.upload('targets', data.y),
         f4,
-        nFeatures: data.nFeatures,
+        nFeatures,
       }
       const groups = this.makeKernelGroups(buffers, states, shared)
 

@@ -395,5 +395,5 @@ function warmUp(evaluator: Evaluator, spec: RunSpec, job: TrainJob, data: TrainD
     id: 'warm-up', job, params: job.init, steps: 0, arch: spec.arch, features: spec.features, seed: spec.seed,
     scalerMode: spec.scalerMode, split: spec.split, inputFiles: [], trainLoss: [], valLoss: [], device: '', wallMs: 0,
   })
-  evaluator.run({ name: 'warm-up.onnx', bytes: exportOnnx(model) }, data.x.subarray(0, spec.features.length), 1, spec.features.length, { ep }).catch(() => {})
+  evaluator.run({ name: 'warm-up.onnx', bytes: exportOnnx(model) }, Float32Array.from(data.columns, (c) => c[0]), 1, spec.features.length, { ep }).catch(() => {})
 }

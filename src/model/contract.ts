@@ -7,11 +7,11 @@ import { paramCount } from './arch.ts'
 
 /** The resident data every job of a run shares. */
 export interface TrainData {
-  /** rows × nFeatures, row-major, raw (unscaled) feature values */
-  x: Float32Array
+  /** raw (unscaled) feature values, one column per feature, each of y.length rows (a table's own
+   *  columns where it has them: src/model/jobs.ts, no copy) */
+  columns: readonly Float32Array[]
   /** target per row (VMAF) */
   y: Float32Array
-  nFeatures: number
 }
 
 /**

@@ -5,7 +5,6 @@ import { initParams } from './init.ts'
 import { fitScaler } from './scaler.ts'
 import type { ScalerMode } from './trained.ts'
 import type { TrainData, TrainJob } from './contract.ts'
-import { sharedTrainData } from './sharedData.ts'
 
 export interface MakeJobOptions {
   id: string
@@ -31,7 +30,7 @@ export function makeJob(o: MakeJobOptions): TrainJob {
     label: o.label,
     widths: [...o.widths],
     init: initParams(o.widths, o.seed),
-    scaler: o.scalerMode === 'standard' ? fitScaler(o.data.x, o.data.nFeatures, o.trainRows) : null,
+    scaler: o.scalerMode === 'standard' ? fitScaler(o.data.columns, o.trainRows) : null,
     trainRows: o.trainRows,
     valRows: o.valRows,
     epochs: o.epochs,
@@ -42,19 +41,10 @@ export function makeJob(o: MakeJobOptions): TrainJob {
 }
 
 /**
- * The resident training data for `features` (row-major) and the table's target. Where memory
- * can be shared (src/model/sharedData.ts) both are written straight into one shared memory that
- * the WebAssembly trainer's workers import, so the features exist once beside the table.
+ * The training data for `features` and the table's target: the table's own columns, no copy. A
+ * table loaded into shared memory (src/data/featureTable.ts) hands the WebAssembly trainer's
+ * workers those very columns (src/model/sharedData.ts), so the features exist once.
  */
 export function tableToTrainData(table: TableView, features: readonly string[]): TrainData {
-  const nf = features.length
-  const shared = sharedTrainData(table.rows, nf)
-  if (!shared) return { x: table.matrix(features), y: table.target(), nFeatures: nf }
-  features.forEach((name, f) => {
-    const col = table.feature(name)
-    const x = shared.x
-    for (let i = 0; i < col.length; i++) x[i * nf + f] = col[i]
-  })
-  shared.y.set(table.target())
-  return shared
+  return { columns: features.map((name) => table.feature(name)), y: table.target() }
 }

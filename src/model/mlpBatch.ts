@@ -42,10 +42,11 @@ export class MlpBatch {
   /**
    * Gather `count` rows into the input buffer, standardised: (x − mean) / std in float64, then
    * rounded to float32 — how the reference recipe fed its inputs. Row k is
-   * `rows[order[start + k]]` (order may be null: then `rows[start + k]`).
+   * `rows[order[start + k]]` (order may be null: then `rows[start + k]`). `x` is row-major
+   * (rows × features) or one column per feature (TrainData's columns).
    */
   load(
-    x: Float32Array,
+    x: Float32Array | readonly Float32Array[],
     y: Float32Array | null,
     rows: ArrayLike<number> | null,
     order: ArrayLike<number> | null,
@@ -57,13 +58,16 @@ export class MlpBatch {
     const mean = this.mean
     const std = this.std
     const t = this.target
+    const columns = Array.isArray(x) ? (x as readonly Float32Array[]) : null
+    const flat = x as Float32Array
     for (let k = 0; k < count; k++) {
       const p = order ? order[start + k] : start + k
       const r = rows ? rows[p] : p
-      const src = r * nf
       const dst = k * nf
-      if (this.scaled) for (let f = 0; f < nf; f++) a[dst + f] = (x[src + f] - mean[f]) / std[f]
-      else for (let f = 0; f < nf; f++) a[dst + f] = x[src + f]
+      for (let f = 0; f < nf; f++) {
+        const v = columns ? columns[f][r] : flat[r * nf + f]
+        a[dst + f] = this.scaled ? (v - mean[f]) / std[f] : v
+      }
       if (y) t[k] = y[r]
     }
   }
@@ -146,7 +150,7 @@ export function batchLossAndGradient(
   widths: readonly number[],
   params: Float32Array,
   scaler: Scaler | null,
-  x: Float32Array,
+  x: Float32Array | readonly Float32Array[],
   y: Float32Array,
   rows: ArrayLike<number>,
 ): { loss: number; grad: Float32Array } {

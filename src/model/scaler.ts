@@ -6,28 +6,24 @@ export interface Scaler {
   std: number[]
 }
 
-/** Fit over the rows listed in `rows` of a row-major matrix `x` with `nFeatures` columns. */
-export function fitScaler(x: Float32Array, nFeatures: number, rows: ArrayLike<number>): Scaler {
+/** Fit over the rows listed in `rows` of the feature columns `columns`. */
+export function fitScaler(columns: readonly ArrayLike<number>[], rows: ArrayLike<number>): Scaler {
   const n = rows.length
   if (n === 0) throw new Error('cannot fit a scaler on zero rows')
-  const mean = new Float64Array(nFeatures)
-  for (let i = 0; i < n; i++) {
-    const o = rows[i] * nFeatures
-    for (let f = 0; f < nFeatures; f++) mean[f] += x[o + f]
-  }
-  for (let f = 0; f < nFeatures; f++) mean[f] /= n
+  const mean = columns.map((c) => {
+    let s = 0
+    for (let i = 0; i < n; i++) s += c[rows[i]]
+    return s / n
+  })
   // Second pass on the centred values: no catastrophic cancellation for large offsets.
-  const m2 = new Float64Array(nFeatures)
-  for (let i = 0; i < n; i++) {
-    const o = rows[i] * nFeatures
-    for (let f = 0; f < nFeatures; f++) {
-      const d = x[o + f] - mean[f]
-      m2[f] += d * d
+  const std = columns.map((c, f) => {
+    let m2 = 0
+    for (let i = 0; i < n; i++) {
+      const d = c[rows[i]] - mean[f]
+      m2 += d * d
     }
-  }
-  const std = Array.from(m2, (s) => {
-    const sd = Math.sqrt(s / n)
+    const sd = Math.sqrt(m2 / n)
     return sd > 10 * Number.EPSILON ? sd : 1
   })
-  return { mean: Array.from(mean), std }
+  return { mean, std }
 }

@@ -9,10 +9,11 @@ export class TrainInputError extends Error {
 }
 
 export function checkData(data: TrainData): void {
-  const { x, y, nFeatures } = data
-  if (!Number.isInteger(nFeatures) || nFeatures < 1) throw new TrainInputError(`nFeatures must be ≥ 1, got ${nFeatures}`)
-  if (x.length !== y.length * nFeatures)
-    throw new TrainInputError(`x has ${x.length} values, expected rows (${y.length}) × nFeatures (${nFeatures})`)
+  const { columns, y } = data
+  if (columns.length < 1) throw new TrainInputError('the data have no feature columns')
+  columns.forEach((c, f) => {
+    if (c.length !== y.length) throw new TrainInputError(`feature column ${f} has ${c.length} rows, the targets ${y.length}`)
+  })
 }
 
 export function checkJob(data: TrainData, job: TrainJob): void {
@@ -22,7 +23,7 @@ export function checkJob(data: TrainData, job: TrainJob): void {
     throw bad(`widths must be features, up to ${MAX_HIDDEN_LAYERS} hidden layers, then one output; got ${w.join('→')}`)
   if (w.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_WIDTH))
     throw bad(`every width must be an integer in 1..${MAX_WIDTH}, got ${w.join('→')}`)
-  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data has ${data.nFeatures}`)
+  if (w[0] !== data.columns.length) throw bad(`the model takes ${w[0]} features, the data have ${data.columns.length}`)
   if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
   if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
   if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)

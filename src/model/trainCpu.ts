@@ -118,9 +118,9 @@ class JobRun extends JobProgress {
   trainNextBatch(): boolean {
     const count = Math.min(this.job.batchSize, this.order.length - this.pos)
     if (count <= 0) return false
-    const { x, y } = this.data
+    const { columns, y } = this.data
     const b = this.batch
-    b.load(x, y, this.job.trainRows, this.order, this.pos, count)
+    b.load(columns, y, this.job.trainRows, this.order, this.pos, count)
     b.forward(this.params, count)
     const loss = b.backward(this.params, count)
     this.pos += count
@@ -151,11 +151,11 @@ class JobRun extends JobProgress {
     const rows = this.job.valRows
     if (rows.length === 0) return NaN
     const b = this.batch
-    const { x, y } = this.data
+    const { columns, y } = this.data
     let sse = 0
     for (let start = 0; start < rows.length; start += b.capacity) {
       const count = Math.min(b.capacity, rows.length - start)
-      b.load(x, null, rows, null, start, count)
+      b.load(columns, null, rows, null, start, count)
       const pred = b.forward(this.params, count)
       for (let k = 0; k < count; k++) {
         const d = Math.fround(pred[k] - y[rows[start + k]])

@@ -35,7 +35,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'vmaf-crosscheck-'))
   table = await demoTable()
   const all = Uint32Array.from({ length: table.rows }, (_, i) => i)
-  const scaler = fitScaler(table.matrix(CANONICAL_FEATURES), F, all)
+  const scaler = fitScaler(CANONICAL_FEATURES.map((f) => table.feature(f)), all)
   const widths = archSpec('mlp_small', F).widths
   const write = (name: string, bytes: Uint8Array) => (writeFileSync(join(tmp, name), bytes), join(tmp, name))
   small = write('mlp_small_demo.onnx', exportOnnx(trainedModel('mlp_small_demo', initParams(widths, 5), scaler, 'mlp_small')))

@@ -1,12 +1,17 @@
-// Training data in one shared WebAssembly memory (src/model/sharedData.ts): tableToTrainData
-// writes the features there, the WebAssembly trainer's threads train on them in place, and the
-// results are the same bits as on ordinary arrays copied into each thread's own memory.
+// Training data in one shared WebAssembly memory (src/model/sharedData.ts): a table loaded with
+// shared columns hands them to tableToTrainData as they are, the WebAssembly trainer's threads
+// train on them in place, and the results are the same bits as on ordinary arrays copied into
+// each thread's own memory.
 import { afterAll, describe, expect, it } from 'vitest'
 import { WasmTrainer } from '../../src/cpu/trainer.ts'
 import { CANONICAL_FEATURES } from '../../src/base/features.ts'
 import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { flattenParams } from '../../src/model/params.ts'
-import { sharedDataOf, sharedTrainData } from '../../src/model/sharedData.ts'
+import { sharedCopy, sharedDataOf } from '../../src/model/sharedData.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
+import { ingestSources } from '../../src/data/ingest.ts'
+import { asyncBufferFromFile } from 'hyparquet'
+import { sharedPath } from '../helpers/shared.ts'
 import type { TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
@@ -16,14 +21,7 @@ const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i)
 
 function plainData(): TrainData {
   const fx = loadTorchFixture('mlp_small_long')
-  return { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: 6 }
-}
-
-function sharedCopyOf(d: TrainData): TrainData {
-  const s = sharedTrainData(d.y.length, d.nFeatures)!
-  s.x.set(d.x)
-  s.y.set(d.y)
-  return s
+  return trainDataFromRows(fx.x.flat(), 6, Float32Array.from(fx.y))
 }
 
 function jobsOn(data: TrainData): TrainJob[] {
@@ -45,7 +43,7 @@ describe('shared training data', () => {
     const plain = plainData()
     const expected = (await new WasmTrainer({ workers: 0 }).train(plain, jobsOn(plain))).map(bits)
     expect(expected.every((r) => r.status === 'done')).toBe(true)
-    const shared = sharedCopyOf(plain)
+    const shared = sharedCopy(plain)!
     const memory = sharedDataOf(shared)!.memory
     const dataBytes = memory.buffer.byteLength
     const here = new WasmTrainer({ workers: 0 })
@@ -63,20 +61,29 @@ describe('shared training data', () => {
     }
     expect(memory.buffer.byteLength).toBeGreaterThan(dataBytes)
     // the data themselves were never written to
-    expect(shared.x).toEqual(plain.x)
+    expect(shared.columns).toEqual(plain.columns)
     expect(shared.y).toEqual(plain.y)
   })
 
-  it('tableToTrainData writes the table matrix and target straight into one shared memory', async () => {
+  it("tableToTrainData hands over a shared table's own columns, in one shared memory, in any order", async () => {
     const table = await loadDemo()
     const data = tableToTrainData(table, CANONICAL_FEATURES)
     const where = sharedDataOf(data)
     expect(where).not.toBeNull()
     expect(where!.rows).toBe(table.rows)
-    expect(data.x).toEqual(table.matrix(CANONICAL_FEATURES))
+    // the very columns, not copies
+    CANONICAL_FEATURES.forEach((f, i) => expect(data.columns[i].buffer).toBe(table.feature(f).buffer))
+    expect(data.columns[0]).toEqual(table.feature(CANONICAL_FEATURES[0]))
     expect(data.y).toEqual(table.target())
-    // a subset in another order too
-    const two = ['motion2', 'adm2']
-    expect(tableToTrainData(table, two).x).toEqual(table.matrix(two))
+    const two = tableToTrainData(table, ['motion2', 'adm2'])
+    expect(sharedDataOf(two)!.columns).toEqual([where!.columns[CANONICAL_FEATURES.indexOf('motion2')], where!.columns[0]])
+  })
+
+  it('a table with its own columns is not shared: the trainer copies it into shared memory once', async () => {
+    const file = await asyncBufferFromFile(sharedPath('data', 'nflx_like.parquet'))
+    const { table } = await ingestSources([{ kind: 'buffer', name: 'nflx_like.parquet', file }], { strict: true })
+    const data = tableToTrainData(table, CANONICAL_FEATURES)
+    expect(sharedDataOf(data)).toBeNull()
+    expect(sharedDataOf(sharedCopy(data)!)!.rows).toBe(table.rows)
   })
 })

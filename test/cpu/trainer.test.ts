@@ -10,13 +10,14 @@ import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import type { Checkpoint, TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { loadTorchFixture } from '../helpers/torchFixture.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
 
 const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i)
 
 // Seeded jobs on the long fixture's 10,800 rows: 9,000 train / 1,800 validation, four architectures.
 function seededJobs(epochs = 3): { data: TrainData; jobs: TrainJob[] } {
   const fx = loadTorchFixture('mlp_small_long')
-  const data = { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: 6 }
+  const data = trainDataFromRows(fx.x.flat(), 6, Float32Array.from(fx.y))
   const trainRows = iota(9000)
   const valRows = Uint32Array.from({ length: 1800 }, (_, i) => 9000 + i)
   const common = { data, trainRows, valRows, epochs, batchSize: 256, lr: 1e-3, scalerMode: 'standard' as const }
@@ -132,7 +133,7 @@ describe('WasmTrainer', () => {
       x.set(base.x, r * base.x.length)
       y.set(base.y, r * base.y.length)
     }
-    const data = { x, y, nFeatures: 6 }
+    const data = trainDataFromRows(x, 6, y)
     const job = makeJob({
       id: 'big', label: 'mlp_large', widths: [6, 64, 32, 16, 1], seed: 0, scalerMode: 'standard', data,
       trainRows: iota(y.length), valRows: new Uint32Array(0), epochs: 50, batchSize: 256, lr: 1e-3,

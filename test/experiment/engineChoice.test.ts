@@ -111,7 +111,7 @@ function fake(kind: Trainer['kind'], description: string): Trainer & { calls: nu
     },
   }
 }
-const DATA: TrainData = { x: new Float32Array(6), y: new Float32Array(1), nFeatures: 6 }
+const DATA: TrainData = { columns: Array.from({ length: 6 }, () => new Float32Array(1)), y: new Float32Array(1) }
 const jobOf = (hidden: number[]) => ({ widths: [6, ...hidden, 1], trainRows: new Uint32Array(10), epochs: 1 }) as unknown as TrainJob
 
 describe('openTrainer auto', () => {

@@ -8,10 +8,11 @@ import { makeJob } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { exportOnnx, parseSidecar, sidecar, sidecarJson, sidecarSplit, SidecarError } from '../../src/onnx/index.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
 
 const x = Float32Array.from({ length: 40 * 2 }, (_, i) => (i % 2 ? 100 + i : i / 10))
 const y = Float32Array.from({ length: 40 }, (_, i) => 50 + i)
-const data = { x, y, nFeatures: 2 }
+const data = trainDataFromRows(x, 2, y)
 const trainRows = Uint32Array.from({ length: 30 }, (_, i) => i)
 const valRows = Uint32Array.from({ length: 10 }, (_, i) => 30 + i)
 const split = { mode: 'custom', description: 'rows 30..39 held out', trainSources: ['A'], heldOutSources: ['B'] }

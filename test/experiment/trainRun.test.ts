@@ -87,7 +87,7 @@ describe('trainRun', () => {
     expect([...job.valRows].every((r) => codes[r] === night)).toBe(true)
     expect(job.init).toEqual(initParams([6, 16, 8, 1], 0))
     expect(job.scaler).not.toBeNull()
-    expect(plan.data.x.length).toBe(ROWS * 6)
+    expect(plan.data.columns.map((c) => c.length)).toEqual(new Array(6).fill(ROWS))
     expect(plan.split.description).toMatch(/^netflix-source: .*validated on nflx source NightGrain/)
     // the structured record: 8 nflx sources + konvid trained, NightGrain never seen
     expect(plan.split.mode).toBe('netflix-source')
@@ -126,12 +126,11 @@ describe('input features', () => {
     const plan = trainRun(base, extended)
     expect(plan.features).toEqual([...SIX, 'adm_scale0', 'motion'])
     expect(plan.arch.widths).toEqual([8, 16, 8, 1])
-    expect(plan.data.nFeatures).toBe(8)
+    expect(plan.data.columns).toHaveLength(8)
     expect(plan.jobs[0].scaler!.mean).toHaveLength(8)
     expect(plan.jobs[0].init).toEqual(initParams([8, 16, 8, 1], 0))
-    // column 7 of the resident matrix is `motion`
-    const motion = extended.feature('motion')
-    expect([0, 5000, ROWS - 1].map((r) => plan.data.x[r * 8 + 7])).toEqual([0, 5000, ROWS - 1].map((r) => motion[r]))
+    // column 7 of the training data is the table's `motion` column itself (no copy)
+    expect(plan.data.columns[7]).toBe(extended.feature('motion'))
   })
 
   it('a pick keeps the table order, whatever order it was made in', () => {
@@ -139,7 +138,7 @@ describe('input features', () => {
     expect(plan.features).toEqual(['adm2', 'vif_scale3', 'motion'])
     expect(plan.arch.widths).toEqual([3, 1])
     const adm2 = extended.feature('adm2')
-    expect(plan.data.x[3 * 10]).toBe(adm2[10])
+    expect(plan.data.columns[0][10]).toBe(adm2[10])
   })
 
   it('at least one feature, and only loaded ones', () => {

@@ -16,6 +16,6 @@ export const DEMO_FILES = [
 export async function loadDemo(files: readonly string[] = DEMO_FILES): Promise<FeatureTable> {
   const sources: SourceInput[] = []
   for (const f of files) sources.push({ kind: 'buffer', name: f, file: await asyncBufferFromFile(sharedPath('data', f)) })
-  const { table } = await ingestSources(sources, { strict: true })
+  const { table } = await ingestSources(sources, { strict: true, columns: 'shared' })
   return table
 }

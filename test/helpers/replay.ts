@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import { unflattenParams } from '../../src/model/params.ts'
 import type { TrainData, TrainJob } from '../../src/model/contract.ts'
 import { flattenFixture, type TorchFixture } from './torchFixture.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
 
 /** |ours − torch| ≤ max(ABS, REL·|torch|) */
 export const ABS = 1e-5
@@ -13,7 +14,7 @@ export const REL = 1e-4
 export const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i)
 
 export function fixtureData(fx: TorchFixture): TrainData {
-  return { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y), nFeatures: fx.widths[0] }
+  return trainDataFromRows(fx.x.flat(), fx.widths[0], Float32Array.from(fx.y))
 }
 
 /** A job that replays the fixture: one "epoch" per recorded batch, so a checkpoint per step. */

@@ -48,7 +48,7 @@ describe('the demo corpus against a scaler fitted on it', () => {
   let scaler: Scaler
   beforeAll(async () => {
     table = await demoTable()
-    scaler = fitScaler(table.matrix(CANONICAL_FEATURES), CANONICAL_FEATURES.length, Uint32Array.from({ length: table.rows }, (_, i) => i))
+    scaler = fitScaler(CANONICAL_FEATURES.map((f) => table.feature(f)), Uint32Array.from({ length: table.rows }, (_, i) => i))
   })
   const columns = (): ArrayLike<number>[] => CANONICAL_FEATURES.map((f) => table.feature(f))
 

@@ -13,6 +13,7 @@ import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { readJson } from '../helpers/shared.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { rowMajor } from '../../src/model/trainData.ts'
 
 describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)', () => {
   it("seed 0 lies inside PyTorch's five-seed range ± 0.01, and every seed tracks PyTorch's same seed", async () => {
@@ -20,7 +21,7 @@ describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)',
     const split = makeSplit(table, { mode: 'netflix-only', holdoutSource: 'NightGrain' })
     expect(split.trainRows.length + split.valRows.length).toBe(10800)
     const data = tableToTrainData(table, CANONICAL_FEATURES)
-    const nf = data.nFeatures
+    const nf = data.columns.length
     const seeds = [0, 1, 2, 3, 4]
     const jobs = seeds.map((seed) =>
       makeJob({
@@ -32,7 +33,7 @@ describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)',
     const target = Array.from(split.valRows, (r) => data.y[r])
     const ours = results.map((res, j) => {
       expect(res.status).toBe('done')
-      const pred = predict(res.params, jobs[j].scaler, data.x, nf, split.valRows)
+      const pred = predict(res.params, jobs[j].scaler, rowMajor(data, split.valRows), nf)
       // the validation loss the trainer reports is the MSE of these predictions
       let sse = 0
       split.valRows.forEach((r, k) => (sse += Math.fround(pred[k] - data.y[r]) ** 2))

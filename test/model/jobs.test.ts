@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { initParams } from '../../src/model/init.ts'
 import { makeJob } from '../../src/model/jobs.ts'
 import { fitScaler } from '../../src/model/scaler.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
 
 const x = Float32Array.from({ length: 40 * 2 }, (_, i) => (i % 2 ? 100 + i : i / 10))
 const y = Float32Array.from({ length: 40 }, (_, i) => 50 + i)
-const data = { x, y, nFeatures: 2 }
+const data = trainDataFromRows(x, 2, y)
 const trainRows = Uint32Array.from({ length: 30 }, (_, i) => i)
 const valRows = Uint32Array.from({ length: 10 }, (_, i) => 30 + i)
 const base = { id: 'a', label: 'tiny', widths: [2, 4, 1], seed: 7, data, trainRows, valRows, epochs: 2, batchSize: 8, lr: 1e-2 }
@@ -16,8 +17,8 @@ describe('makeJob', () => {
     const job = makeJob({ ...base, scalerMode: 'standard' })
     expect(job.init).toEqual(initParams([2, 4, 1], 7))
     expect(job.order).toEqual({ kind: 'seeded', seed: 7 })
-    expect(job.scaler).toEqual(fitScaler(x, 2, trainRows))
-    expect(job.scaler).not.toEqual(fitScaler(x, 2, Uint32Array.from({ length: 40 }, (_, i) => i)))
+    expect(job.scaler).toEqual(fitScaler(data.columns, trainRows))
+    expect(job.scaler).not.toEqual(fitScaler(data.columns, Uint32Array.from({ length: 40 }, (_, i) => i)))
   })
 
   it('raw mode has no scaler', () => {

@@ -12,6 +12,7 @@ import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { FIXTURES, flattenFixture, loadTorchFixture } from '../helpers/torchFixture.ts'
 import { compare, fixtureData, iota, REL, replayJob } from '../helpers/replay.ts'
+import { trainDataFromRows } from '../../src/model/trainData.ts'
 
 const report: string[] = []
 
@@ -57,12 +58,12 @@ describe('gradients and predictions at the initial weights match PyTorch', () =>
       const fx = loadTorchFixture(name)
       const data = fixtureData(fx)
       const init = Float32Array.from(flattenFixture(fx.init))
-      const { loss, grad } = batchLossAndGradient(fx.widths, init, fx.scaler, data.x, data.y, fx.batches[0])
+      const { loss, grad } = batchLossAndGradient(fx.widths, init, fx.scaler, data.columns, data.y, fx.batches[0])
       expect(Math.abs(loss - fx.steps[0].loss) / fx.steps[0].loss).toBeLessThanOrEqual(REL)
       const g = compare(grad, flattenFixture(fx.grads_step1))
       expect(g.ratio).toBeLessThanOrEqual(1)
 
-      const pred = predict(unflattenParams(fx.widths, init), fx.scaler, data.x, data.nFeatures, iota(32))
+      const pred = predict(unflattenParams(fx.widths, init), fx.scaler, Float32Array.from(fx.x.flat()), fx.widths[0], iota(32))
       const p = compare(pred, fx.pred_init_first32)
       expect(p.ratio).toBeLessThanOrEqual(1)
       report.push(`${name}: step-1 grad max |err| ${g.maxAbs.toExponential(2)}, pred_init max |err| ${p.maxAbs.toExponential(2)}`)
@@ -71,11 +72,11 @@ describe('gradients and predictions at the initial weights match PyTorch', () =>
 
   it('predict over all rows equals predict over an explicit row list', () => {
     const fx = loadTorchFixture('mlp_small_long')
-    const data = fixtureData(fx)
+    const x = Float32Array.from(fx.x.flat())
     const params = initParams(fx.widths, 3)
-    const all = predict(params, fx.scaler, data.x, data.nFeatures)
+    const all = predict(params, fx.scaler, x, 6)
     const rows = Uint32Array.from([10799, 0, 5000, 4096, 4095])
-    const some = predict(params, fx.scaler, data.x, data.nFeatures, rows)
+    const some = predict(params, fx.scaler, x, 6, rows)
     expect(Array.from(some)).toEqual(Array.from(rows, (r) => all[r]))
     expect(all.length).toBe(10800)
   })
@@ -183,12 +184,12 @@ describe('CpuTrainer behaviour', () => {
     const reps = 20
     const x = new Float32Array(fx.x.length * reps * 6)
     const y = new Float32Array(fx.y.length * reps)
-    const base = fixtureData(fx)
+    const base = { x: Float32Array.from(fx.x.flat()), y: Float32Array.from(fx.y) }
     for (let r = 0; r < reps; r++) {
       x.set(base.x, r * base.x.length)
       y.set(base.y, r * base.y.length)
     }
-    const data = { x, y, nFeatures: 6 }
+    const data = trainDataFromRows(x, 6, y)
     const job = makeJob({
       id: 'big', label: 'mlp_large', widths: [6, 64, 32, 16, 1], seed: 0, scalerMode: 'standard', data,
       trainRows: iota(y.length), valRows: new Uint32Array(0), epochs: 50, batchSize: 256, lr: 1e-3,

@@ -10,6 +10,7 @@ import type { TrainedModel } from '../../src/model/trained.ts'
 import { extractMlp, inspectOnnx } from '../../src/onnx/index.ts'
 import { sharedPath } from '../helpers/shared.ts'
 import { demoSample } from './demo.ts'
+import { columnsOf } from '../../src/model/trainData.ts'
 
 export function trainedModel(id: string, params: ModelParams, scaler: Scaler | null, arch: NamedArch | 'custom' = 'custom'): TrainedModel {
   return {
@@ -40,7 +41,7 @@ export function trainedModel(id: string, params: ModelParams, scaler: Scaler | n
 
 export async function fixtureModels(): Promise<TrainedModel[]> {
   const demo = await demoSample(1000)
-  const scaler = fitScaler(demo.x, 6, Uint32Array.from({ length: demo.rows }, (_, i) => i))
+  const scaler = fitScaler(columnsOf(demo.x, 6), Uint32Array.from({ length: demo.rows }, (_, i) => i))
   const out: TrainedModel[] = []
   for (const name of ['linear', 'mlp_small', 'mlp_medium', 'mlp_large'] as const) {
     const spec = archSpec(name, 6)
