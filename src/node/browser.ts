@@ -76,7 +76,17 @@ export async function openPageApi(
   const logDir = mkdtempSync(join(tmpdir(), 'vmaf-lab-chromium-'))
   const logFile = join(logDir, 'chromium.log')
   const args = [...launch.args, '--enable-logging', `--log-file=${logFile}`]
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch, args })
+  let browser: Browser
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch, args })
+  } catch (e) {
+    // Chromium's own lines go to the file, not to the stderr Playwright quotes: add its last ones
+    const last = logTail(logFile).trim().split('\n').slice(-20).join('\n')
+    rmSync(logDir, { recursive: true, force: true })
+    await server.close()
+    if (last && e instanceof Error) e.message += `\nChromium's log:\n${last}`
+    throw e
+  }
   const page = await browser.newPage()
   if (opts.onConsole) page.on('console', (m) => opts.onConsole!(`[browser ${m.type()}] ${m.text()}`))
   await page.goto(new URL('pageApi.html', url).href)
