@@ -75,13 +75,14 @@ export default async function main(argv: string[]): Promise<number> {
       if (bad) throw new Error(`GPU engine, ${arch} × ${models}: ${bad.status} ${bad.message ?? ''}`)
       return { samples_per_s: Math.round((models * d.y.length * ep) / (r.wallMs / 1000)), wall_s: r2(r.wallMs / 1000), kernel: r.kernels[0] }
     }
-    // a run that takes Chromium down (SwiftShader's GPU process under a long dispatch) is recorded
-    // as failed, with its message, and the next runs get a new browser
+    // a run that takes Chromium down is recorded as failed, with its message and what Chromium's
+    // log says (its GPU process crashes, a fatal error), and the next runs get a new browser
     const gpu = async (d: TrainData, arch: string, models: number, ep: number): Promise<PathSpeed & { kernel: string; failed?: string }> => {
       try {
         return await bestOf(() => gpuOnce(d, arch, models, ep))
       } catch (e) {
-        const msg = (e as Error).message.split('\n')[0]
+        const cause = session.exitCause()
+        const msg = `${(e as Error).message.split('\n')[0]}${cause ? ` — ${cause}` : ' — Chromium\'s log records no GPU process crash and no fatal error'}`
         log(`${arch} × ${models} on the GPU engine failed: ${msg}; reopening Chromium`)
         await session.close().catch(() => {})
         session = await open()

@@ -1,11 +1,13 @@
 // Opens the built page API page (dist/pageApi.html) in headless Chromium with WebGPU, for the
 // benchmarks and the CLI: the GPU work runs in the browser, the caller stays in Node.
 // The page is served by Vite's preview server, so headers (COOP/COEP) match the app's.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { build, preview, type PreviewServer } from 'vite'
 import { chromiumArgs, chromiumPath, hasChromium } from './chromium.ts'
+import { describeChromiumExits } from './chromiumLog.ts'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -13,7 +15,24 @@ export interface PageApiSession {
   page: Page
   browser: Browser
   url: string
+  /**
+   * What Chromium's own log says about its GPU process crashes and its end (chromiumLog.ts), or
+   * null when it records none: add it to the error when a page call fails.
+   */
+  exitCause(): string | null
   close(): Promise<void>
+}
+
+/** Bytes of the log's end that exitCause reads: the lines of a browser's last moments. */
+const LOG_TAIL = 256 << 10
+
+function logTail(path: string): string {
+  try {
+    const text = readFileSync(path, 'latin1')
+    return text.length > LOG_TAIL ? text.slice(-LOG_TAIL) : text
+  } catch {
+    return ''
+  }
 }
 
 export class NoChromiumError extends Error {
@@ -53,7 +72,21 @@ export async function openPageApi(
   const url = server.resolvedUrls?.local[0]
   if (!url) throw new Error('vite preview did not report a URL')
   const launch = opts.launch ?? { args: chromiumArgs() }
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch })
+  // Chromium's log goes to a file of this session's (its GPU process exits, a FATAL before it quits)
+  const logDir = mkdtempSync(join(tmpdir(), 'vmaf-lab-chromium-'))
+  const logFile = join(logDir, 'chromium.log')
+  const args = [...launch.args, '--enable-logging', `--log-file=${logFile}`]
+  let browser: Browser
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch, args })
+  } catch (e) {
+    // Chromium's own lines go to the file, not to the stderr Playwright quotes: add its last ones
+    const last = logTail(logFile).trim().split('\n').slice(-20).join('\n')
+    rmSync(logDir, { recursive: true, force: true })
+    await server.close()
+    if (last && e instanceof Error) e.message += `\nChromium's log:\n${last}`
+    throw e
+  }
   const page = await browser.newPage()
   if (opts.onConsole) page.on('console', (m) => opts.onConsole!(`[browser ${m.type()}] ${m.text()}`))
   await page.goto(new URL('pageApi.html', url).href)
@@ -62,9 +95,14 @@ export async function openPageApi(
     page,
     browser,
     url,
+    exitCause: () => describeChromiumExits(logTail(logFile)),
     async close() {
-      await browser.close()
-      await server.close()
+      try {
+        await browser.close()
+        await server.close()
+      } finally {
+        rmSync(logDir, { recursive: true, force: true })
+      }
     },
   }
 }

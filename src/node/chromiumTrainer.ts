@@ -141,7 +141,8 @@ export class ChromiumTrainer implements Trainer {
       const reply = await page.evaluate(([r, url]) => (window as unknown as LabWindow).lab.cliTrain(r, url), [run, `${PAYLOAD_PATH}${run}`] as const)
       return decodeValue<TrainResult[]>(reply)
     } catch (e) {
-      throw new ChromiumTrainerError(`training in headless Chromium failed: ${pageMessage(e)}`)
+      const cause = this.session.exitCause()
+      throw new ChromiumTrainerError(`training in headless Chromium failed: ${pageMessage(e)}${cause ? ` (${cause})` : ''}`)
     } finally {
       opts.signal?.removeEventListener('abort', cancel)
       this.sinks.delete(run)
