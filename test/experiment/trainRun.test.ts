@@ -130,7 +130,9 @@ describe('input features', () => {
     expect(plan.jobs[0].scaler!.mean).toHaveLength(8)
     expect(plan.jobs[0].init).toEqual(initParams([8, 16, 8, 1], 0))
     // column 7 of the training data is the table's `motion` column itself (no copy)
-    expect(plan.data.columns[7]).toBe(extended.feature('motion'))
+    const motion = extended.feature('motion')
+    expect(plan.data.columns[7].buffer).toBe(motion.buffer)
+    expect(plan.data.columns[7]).toEqual(motion)
   })
 
   it('a pick keeps the table order, whatever order it was made in', () => {
