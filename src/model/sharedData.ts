@@ -15,14 +15,8 @@ export interface SharedTrainData extends SharedBlock {
   rows: number
 }
 
-/** Room for `rows` rows of `nFeatures` feature columns and targets in a new shared memory; null where memory cannot be shared. */
-export function sharedTrainData(rows: number, nFeatures: number): TrainData | null {
-  const arrays = sharedFloatArrays([...new Array<number>(nFeatures).fill(rows), rows])
-  return arrays && { columns: arrays.slice(0, nFeatures), y: arrays[nFeatures] }
-}
-
 /** The views over a shared memory's data, in the thread that received it. */
-export function attachSharedData(s: SharedTrainData): TrainData {
+function attachSharedData(s: SharedTrainData): TrainData {
   const buffer = adoptMemory(s).buffer
   return { columns: s.columns.map((o) => new Float32Array(buffer, o, s.rows)), y: new Float32Array(buffer, s.y, s.rows) }
 }
@@ -36,11 +30,11 @@ export function sharedDataOf(data: TrainData): SharedTrainData | null {
 
 /** A copy of `data` in a new shared memory (null where memory cannot be shared). */
 export function sharedCopy(data: TrainData): TrainData | null {
-  const copy = sharedTrainData(data.y.length, data.columns.length)
-  if (!copy) return null
-  copy.columns.forEach((c, f) => c.set(data.columns[f]))
-  copy.y.set(data.y)
-  return copy
+  const arrays = sharedFloatArrays([...data.columns.map((c) => c.length), data.y.length])
+  if (!arrays) return null
+  data.columns.forEach((c, f) => arrays[f].set(c))
+  arrays[data.columns.length].set(data.y)
+  return { columns: arrays.slice(0, data.columns.length), y: arrays[data.columns.length] }
 }
 
 /** A thread's view of data posted to it: a shared memory's, attached here, or arrays of its own. */

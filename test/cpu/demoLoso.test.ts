@@ -10,7 +10,6 @@ import { predict } from '../../src/model/forward.ts'
 import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { readJson } from '../helpers/shared.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
-import { rowMajor } from '../../src/model/trainData.ts'
 
 describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (WebAssembly trainer)', () => {
   it("seed 0 lies inside PyTorch's five-seed range ± 0.01, and every seed tracks PyTorch's same seed within 0.005", async () => {
@@ -28,7 +27,7 @@ describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (WebAssembly trai
     const target = Array.from(split.valRows, (r) => data.y[r])
     const ours = results.map((res, j) => {
       expect(res.status).toBe('done')
-      const pred = predict(res.params, jobs[j].scaler, rowMajor(data, split.valRows), nf)
+      const pred = predict(res.params, jobs[j].scaler, table.matrix(CANONICAL_FEATURES, split.valRows), nf)
       let sse = 0
       split.valRows.forEach((r, k) => (sse += Math.fround(pred[k] - data.y[r]) ** 2))
       // its validation loss is the MSE of the reference's float64-summed predictions, to float32 rounding

@@ -13,7 +13,6 @@ import { makeJob, tableToTrainData } from '../../src/model/jobs.ts'
 import { CpuTrainer } from '../../src/model/trainCpu.ts'
 import { readJson } from '../helpers/shared.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
-import { rowMajor } from '../../src/model/trainData.ts'
 
 describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)', () => {
   it("seed 0 lies inside PyTorch's five-seed range ± 0.01, and every seed tracks PyTorch's same seed", async () => {
@@ -33,7 +32,7 @@ describe('demo corpus, holdout NightGrain, mlp_small 30 epochs (CPU reference)',
     const target = Array.from(split.valRows, (r) => data.y[r])
     const ours = results.map((res, j) => {
       expect(res.status).toBe('done')
-      const pred = predict(res.params, jobs[j].scaler, rowMajor(data, split.valRows), nf)
+      const pred = predict(res.params, jobs[j].scaler, table.matrix(CANONICAL_FEATURES, split.valRows), nf)
       // the validation loss the trainer reports is the MSE of these predictions
       let sse = 0
       split.valRows.forEach((r, k) => (sse += Math.fround(pred[k] - data.y[r]) ** 2))
