@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
 import { CORPORA } from '../src/data/table.ts'
-import { ROOT } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 import { loadDemo } from '../test/helpers/demoTable.ts'
 import { loadNow, machine, today, writeResult } from './results.ts'
 

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ROOT } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 
 interface ArchRow {
   arch: string

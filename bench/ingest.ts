@@ -13,7 +13,8 @@ import { asyncBufferFromFile, parquetMetadata, parquetReadObjects } from 'hyparq
 import { compressors } from 'hyparquet-compressors'
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer'
 import type { CDPSession } from '@playwright/test'
-import { ROOT, openPageApi } from '../src/node/browser.ts'
+import { openPageApi } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 import type { IngestRun } from '../src/pageApi/ingest.ts'
 
 const DEMO = ['nflx_like.parquet', 'konvid_like/part-000.parquet', 'konvid_like/part-001.parquet', 'konvid_like/part-002.parquet', 'konvid_like/part-003.parquet']

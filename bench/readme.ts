@@ -2,7 +2,7 @@
 // (bench/readmeNumbers.ts); `-- --check` only reports the numbers that disagree and exits 1.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ROOT } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 import { README_FILES, readmeMarks, resultReader, rewriteReadme } from './readmeNumbers.ts'
 
 export default async function main(argv: string[]): Promise<number> {

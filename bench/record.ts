@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { resolve } from 'node:path'
-import { ROOT } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 
 const load = () => loadavg().map((x) => Number(x.toFixed(2)))
 

@@ -19,7 +19,8 @@ import { cpus, loadavg, totalmem } from 'node:os'
 import { resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { preview } from 'vite'
-import { ROOT, ensureBuilt } from '../src/node/browser.ts'
+import { ensureBuilt } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 import { SCALE_DEFAULTS, writeScaleCorpus, type ScaleCorpusSpec } from './scaleCorpus.ts'
 import { descendants, procMemory, TreeSampler, type TreeMemory } from './procTree.ts'
@@ -64,7 +65,7 @@ function pathMemory(sampler: TreeSampler, startup: TreeMemory, featureBytes: num
  * says "started" and waits; the tree is sampled (start-up), then told to go and polled until it ends.
  */
 function runChild(file: string, path: 'load' | 'gpu' | 'cpu'): Promise<{ result: ScaleRunResult; memory: PathMemory }> {
-  const child = spawn(process.execPath, [resolve(ROOT, 'scripts/run-ts.mjs'), 'bench/scaleRun.ts', file, path, '--wait'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [resolve(ROOT, 'scripts/run-bundled.mjs'), 'scaleRun', file, path, '--wait'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
   const pid = child.pid!
   const sampler = new TreeSampler(() => [pid, ...descendants(pid)])
   let startup: TreeMemory | null = null

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path'
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer'
-import { ROOT } from '../src/node/browser.ts'
+import { ROOT } from '../src/node/repoRoot.ts'
 
 export interface ScaleCorpusSpec {
   rows: number

@@ -5,10 +5,11 @@
 //         engine in headless Chromium, the payload sent in pieces)
 //   cpu:  load, then one epoch on the CLI's --device cpu trainer (the WebAssembly trainer, one
 //         worker_thread per core; its workers' memory is this process')
-// The split is the CLI's default (netflix-source: one nflx source validates). Prints one JSON line.
+// The table and the split are the CLI's: shared float columns (cli/data.ts), netflix-source (one nflx
+// source validates). It runs from the Node bundle, as the CLI does (scripts/nodeBundle.mjs). Prints one JSON line.
 // With --wait it prints "started" once its modules are loaded and waits for a line on stdin, so
 // bench/scale.ts can sample its start-up memory from outside before anything is read.
-//   node scripts/run-ts.mjs bench/scaleRun.ts FILE load|gpu|cpu [--wait]
+//   node scripts/run-bundled.mjs scaleRun FILE load|gpu|cpu [--wait]
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
 import { makeSplit } from '../src/data/splits.ts'
@@ -62,7 +63,7 @@ export default async function main(argv: string[]): Promise<number> {
   if (argv.includes('--wait')) await startSignal()
   const rssBefore = process.memoryUsage().rss
   const t0 = performance.now()
-  const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx' })
+  const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx', columns: 'shared' })
   const loadMs = performance.now() - t0
   if (errors.length) throw errors[0]
   const result: ScaleRunResult = {

@@ -1,6 +1,6 @@
 // The worker side of the WebAssembly trainer: runs its share of a run's jobs with runJobs and
 // reports each epoch as it ends. Platform-neutral: `serveRuns` takes the two functions it needs;
-// in a Web Worker this module wires itself to `self`, in Node src/node/cpuWorker.mjs wires it to
+// in a Web Worker this module wires itself to `self`, in Node src/node/cpuWorkerMain.ts wires it to
 // worker_threads' parentPort.
 import type { FromWorker, ToWorker } from './protocol.ts'
 import { receivedTrainData } from '../model/sharedData.ts'

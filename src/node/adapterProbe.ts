@@ -1,17 +1,17 @@
 // What WebGPU adapter headless Chromium offers, asked on an empty page Playwright serves itself at
 // http://localhost/ (a secure context, which navigator.gpu needs; about:blank has none): no build,
 // no preview server, no engine pipelines — the cheap question --device auto asks before it decides. Chromium missing is a reason, not an error; other failures throw.
-import { chromium } from '@playwright/test'
 import { describeAdapter, isSoftwareAdapter } from '../engine/device.ts'
 import type { GpuProbe } from '../experiment/engineChoice.ts'
 import { chromiumArgs, chromiumPath, hasChromium } from './chromium.ts'
+import { playwright } from './onDemand.ts'
 
 const PROBE_URL = 'http://localhost/adapter-probe.html'
 
 export async function probeAdapter(): Promise<GpuProbe> {
   if (!hasChromium())
     return { ok: false, reason: `Chromium not found at ${chromiumPath()}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH` }
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs() })
+  const browser = await playwright().chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs() })
   try {
     const page = await browser.newPage()
     await page.route(PROBE_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>adapter probe</title>' }))

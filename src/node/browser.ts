@@ -4,12 +4,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from '@playwright/test'
-import { build, preview, type PreviewServer } from 'vite'
+import type { Browser, Page } from '@playwright/test'
+import type { PreviewServer } from 'vite'
 import { chromiumArgs, chromiumPath, hasChromium } from './chromium.ts'
 import { describeChromiumExits } from './chromiumLog.ts'
+import { playwright, vite } from './onDemand.ts'
+import { ROOT } from './repoRoot.ts'
 
-export const ROOT = resolve(import.meta.dirname, '../..')
 
 export interface PageApiSession {
   page: Page
@@ -43,7 +44,7 @@ export class NoChromiumError extends Error {
 export async function ensureBuilt(opts: { outDir?: string; rebuild?: boolean } = {}): Promise<string> {
   const outDir = resolve(ROOT, opts.outDir ?? 'dist')
   if (opts.rebuild || !existsSync(resolve(outDir, 'pageApi.html'))) {
-    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+    await vite().build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } })
   }
   return outDir
 }
@@ -63,7 +64,7 @@ export async function openPageApi(
       `Chromium not found at ${chromiumPath()}: install it with "apt-get install -y chromium" or set CHROMIUM_PATH`,
     )
   const outDir = await ensureBuilt(opts)
-  const server: PreviewServer = await preview({
+  const server: PreviewServer = await vite().preview({
     root: ROOT,
     logLevel: 'silent',
     build: { outDir },
@@ -78,7 +79,7 @@ export async function openPageApi(
   const args = [...launch.args, '--enable-logging', `--log-file=${logFile}`]
   let browser: Browser
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch, args })
+    browser = await playwright().chromium.launch({ executablePath: chromiumPath(), headless: true, ...launch, args })
   } catch (e) {
     // Chromium's own lines go to the file, not to the stderr Playwright quotes: add its last ones
     const last = logTail(logFile).trim().split('\n').slice(-20).join('\n')

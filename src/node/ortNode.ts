@@ -6,14 +6,11 @@ import { existsSync } from 'node:fs'
 import { OrtEvaluator, type OrtModule } from '../onnx/ortEvaluator.ts'
 import { inspectOnnx } from '../onnx/inspect.ts'
 import { pairExternalData, type OnnxModelSource } from '../onnx/evaluator.ts'
-
-// A static import: scripts/run-ts.mjs closes Vite's module runner after loading the entry, so a
-// later dynamic import() would fail there.
-import * as ortNode from 'onnxruntime-node'
+import { onnxruntimeNode } from './onDemand.ts'
 
 /** An Evaluator on onnxruntime-node; every request (auto/webgpu/wasm) runs on its CPU EP. */
 export async function createNodeEvaluator(): Promise<OrtEvaluator> {
-  const ort = ortNode as unknown as OrtModule
+  const ort = onnxruntimeNode() as unknown as OrtModule
   return new OrtEvaluator(ort, {
     chooseEp: ({ requested }) => ({
       providers: ['cpu'],

@@ -1,0 +1,13 @@
+// Types for scripts/buildCache.mjs (plain JavaScript, used by the launcher and by src/node).
+export declare const cacheDir: (root: string) => string
+export declare function sourceFingerprint(root: string, inputs: readonly string[], skip?: readonly string[]): string
+export declare function cachedBuild(opts: {
+  root: string
+  name: string
+  inputs: readonly string[]
+  skip?: readonly string[]
+  marker: string
+  build: (tmpDir: string) => Promise<void>
+  onStatus?: (msg: string) => void
+  what?: string
+}): Promise<string>
