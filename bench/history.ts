@@ -21,6 +21,14 @@ const TARGETS: Record<string, Target> = {
       const need = a.arch === 'mlp_small' ? 1.5 : 1.0
       return a.best_vs_torch !== undefined && a.best_vs_torch < need ? [`${a.arch}: ${a.best_vs_torch}× PyTorch (target ≥ ${need}×)`] : []
     }),
+  'train-memory': (r) => {
+    const peak = (r.runs?.train ?? r.runs?.after)?.max_rss_kbytes * 1024
+    return peak > r.target.max_rss_bytes ? [`train --device cpu peak RSS ${(peak / 1e6).toFixed(0)} MB (target ≤ ${r.target.max_rss_bytes / 1e6} MB)`] : []
+  },
+  scale: (r) =>
+    Object.entries(r.results as Record<string, { memory?: { withinLimit: boolean; peak: { pssBytes: number }; limitBytes: number } }>).flatMap(([path, p]) =>
+      p.memory && !p.memory.withinLimit ? [`${path}: peak ${(p.memory.peak.pssBytes / 1e6).toFixed(0)} MB Pss (limit start-up + 2× features = ${(p.memory.limitBytes / 1e6).toFixed(0)} MB)`] : [],
+    ),
 }
 
 const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' })

@@ -69,3 +69,25 @@ export function adoptMemory(b: SharedBlock): WebAssembly.Memory {
 export function sharedMemoryOf(a: ArrayBufferView): SharedBlock | null {
   return owners.get(a.buffer) ?? null
 }
+
+/**
+ * `n` zeroed u32s on a SharedArrayBuffer where this context can share memory, else an ordinary
+ * array: posting a shared one to a worker hands over the memory, not a copy (the split's row lists).
+ */
+export function shareableUint32(n: number): Uint32Array {
+  return canShareMemory() ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n)
+}
+
+const sharedCopies = new WeakMap<Uint32Array, Uint32Array>()
+
+/** `a` itself when it is on a SharedArrayBuffer (or nothing can be shared here), else one shared copy of it per array. */
+export function sharedUint32(a: Uint32Array): Uint32Array {
+  if (a.buffer instanceof SharedArrayBuffer || !canShareMemory()) return a
+  let copy = sharedCopies.get(a)
+  if (!copy) {
+    copy = shareableUint32(a.length)
+    copy.set(a)
+    sharedCopies.set(a, copy)
+  }
+  return copy
+}

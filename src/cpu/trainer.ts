@@ -8,11 +8,12 @@
 // workers import the one shared WebAssembly.Memory the data live in (a table loaded with shared
 // columns, src/model/sharedData.ts; other data are copied there once), so no worker holds a
 // copy; otherwise each worker gets its own structured-clone copy, and the trainer says so once
-// on the console (`dataSharing` tells which).
+// on the console (`dataSharing` tells which). A job's row lists travel the same way: on a
+// SharedArrayBuffer (the splits make them there; others are copied there once), not cloned.
 import { paramCount } from '../model/arch.ts'
 import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import { checkCheckpoint, checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
-import { canShareMemory } from '../base/sharedMemory.ts'
+import { canShareMemory, sharedUint32 } from '../base/sharedMemory.ts'
 import { sharedCopy, sharedDataOf, type SharedTrainData } from '../model/sharedData.ts'
 import type { FromWorker, SpawnWorker, WorkerPort } from './protocol.ts'
 import { runJobs } from './runner.ts'
@@ -48,6 +49,9 @@ function forWorkers(data: TrainData): SharedTrainData | TrainData {
   const copy = sharedCopy(data)
   return copy ? sharedDataOf(copy)! : data
 }
+
+/** A job as the workers get it: its row lists shared, not cloned, where memory can be shared. */
+const jobForWorkers = (j: TrainJob): TrainJob => ({ ...j, trainRows: sharedUint32(j.trainRows), valRows: sharedUint32(j.valRows) })
 
 let copyNoticeShown = false
 
@@ -138,7 +142,7 @@ export class WasmTrainer implements Trainer {
         })
         port.onError((e) => fail(new Error(`a CPU training worker failed: ${e.message}`)))
         const resume: (Checkpoint | null)[] | null = opts.resume ? share.map((j) => opts.resume![j] ?? null) : null
-        port.post({ type: 'run', run, data: shared, jobs: share.map((j) => jobs[j]), resume, sliceMs })
+        port.post({ type: 'run', run, data: shared, jobs: share.map((j) => jobForWorkers(jobs[j])), resume, sliceMs })
         if (opts.signal?.aborted) port.post({ type: 'abort', run })
       })
     })

@@ -22,6 +22,7 @@
 // independent of the order the files were loaded in.
 import { CORPORA, type TableView } from './table.ts'
 import { TorchGenerator } from '../base/prng.ts'
+import { shareableUint32 } from '../base/sharedMemory.ts'
 
 export const SPLIT_MODES = [
   'netflix-source',
@@ -172,22 +173,20 @@ export function konvidKeyHoldout(keys: readonly string[], fraction: number, seed
   return Array.from(perm.subarray(0, nVal), (i) => sorted[i]).sort(byCodePoint)
 }
 
-/** Concatenate the named row groups in name order (code point), each group in table order. */
-function rowsOf(groups: Iterable<[string, Uint32Array]>): Uint32Array {
-  const sorted = [...groups].sort(([a], [b]) => byCodePoint(a, b))
-  const out = new Uint32Array(sorted.reduce((n, [, g]) => n + g.length, 0))
+type NamedRows = Iterable<[string, Uint32Array]>
+
+/**
+ * The rows of each part end to end, each part's named groups in name order (code point) and each
+ * group in table order, in one array a worker can share instead of copying (src/base/sharedMemory.ts).
+ */
+function concatRows(...parts: NamedRows[]): Uint32Array {
+  const groups = parts.flatMap((p) => [...p].sort(([a], [b]) => byCodePoint(a, b)))
+  const out = shareableUint32(groups.reduce((n, [, g]) => n + g.length, 0))
   let o = 0
-  for (const [, g] of sorted) {
+  for (const [, g] of groups) {
     out.set(g, o)
     o += g.length
   }
-  return out
-}
-
-function join(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
   return out
 }
 
@@ -226,12 +225,11 @@ export function makeSplit(table: TableView, opts: SplitOptions): Split {
   const heldOutKeys = holdKeys ? konvidKeyHoldout([...lay.konvidKeyRows.keys()], fraction, seed) : []
   const heldKeySet = new Set(heldOutKeys)
 
-  const nflxTrain = useNflx ? rowsOf([...lay.sourceRows].filter(([s]) => s !== heldOutSource)) : new Uint32Array()
-  const nflxVal = heldOutSource ? lay.sourceRows.get(heldOutSource)!.slice() : new Uint32Array()
-  const konvidTrain = useKonvid
-    ? rowsOf([...lay.konvidKeyRows].filter(([k]) => !heldKeySet.has(k)))
-    : new Uint32Array()
-  const konvidVal = rowsOf(heldOutKeys.map((k): [string, Uint32Array] => [k, lay.konvidKeyRows.get(k)!]))
+  const none: NamedRows = []
+  const nflxTrain = useNflx ? [...lay.sourceRows].filter(([s]) => s !== heldOutSource) : none
+  const nflxVal: NamedRows = heldOutSource ? [[heldOutSource, lay.sourceRows.get(heldOutSource)!]] : none
+  const konvidTrain = useKonvid ? [...lay.konvidKeyRows].filter(([k]) => !heldKeySet.has(k)) : none
+  const konvidVal = heldOutKeys.map((k): [string, Uint32Array] => [k, lay.konvidKeyRows.get(k)!])
 
   const nTrainSources = heldOutSource ? lay.sources.length - 1 : lay.sources.length
   const parts: string[] = []
@@ -243,8 +241,8 @@ export function makeSplit(table: TableView, opts: SplitOptions): Split {
   if (heldOutSource) valParts.push(`nflx source ${heldOutSource}`)
   if (holdKeys)
     valParts.push(`${heldOutKeys.length} of ${lay.konvidKeyRows.size} konvid clips (${Math.round(fraction * 100)}%, seed ${seed}, whole clips)`)
-  const trainRows = join(nflxTrain, konvidTrain)
-  const valRows = join(nflxVal, konvidVal)
+  const trainRows = concatRows(nflxTrain, konvidTrain)
+  const valRows = concatRows(nflxVal, konvidVal)
   const omitted = mode === 'netflix-only' && lay.konvidRows > 0 ? '; konvid rows omitted' : mode === 'konvid-only' && lay.nflxRows > 0 ? '; nflx rows omitted' : ''
   const description =
     `${mode}: trained on ${parts.join(' + ') || 'nothing'} (${fmt(trainRows.length)} rows), ` +
@@ -268,11 +266,11 @@ export function losoFolds(table: TableView, opts: Pick<SplitOptions, 'withKonvid
   const withKonvid = opts.withKonvid ?? lay.konvidRows > 0
   if (withKonvid && lay.konvidRows === 0)
     throw new SplitError('loso with konvid: no konvid rows are loaded (load the konvid files or train on nflx only)')
-  const konvidRows = withKonvid ? rowsOf(lay.konvidKeyRows) : new Uint32Array()
+  const konvidRows = withKonvid ? lay.konvidKeyRows : []
   const others = lay.sources.length - 1
   return lay.sources.map((source) => {
-    const trainRows = join(rowsOf([...lay.sourceRows].filter(([s]) => s !== source)), konvidRows)
-    const valRows = lay.sourceRows.get(source)!.slice()
+    const trainRows = concatRows([...lay.sourceRows].filter(([s]) => s !== source), konvidRows)
+    const valRows = concatRows([[source, lay.sourceRows.get(source)!]])
     const konvidPart = withKonvid ? ` + all ${lay.konvidKeyRows.size} konvid clips` : ''
     const description =
       `loso fold ${source}: trained on the other ${others} nflx source${others === 1 ? '' : 's'}${konvidPart} ` +

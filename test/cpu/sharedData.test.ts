@@ -15,6 +15,8 @@ import { sharedPath } from '../helpers/shared.ts'
 import type { TrainData, TrainJob, TrainResult } from '../../src/model/contract.ts'
 import { nodeWasmTrainer } from '../../src/node/cpuWorkers.ts'
 import { loadDemo } from '../helpers/demoTable.ts'
+import { losoFolds, makeSplit } from '../../src/data/splits.ts'
+import { sharedUint32 } from '../../src/base/sharedMemory.ts'
 import { loadTorchFixture } from '../helpers/torchFixture.ts'
 
 const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i)
@@ -85,5 +87,22 @@ describe('shared training data', () => {
     const data = tableToTrainData(table, CANONICAL_FEATURES)
     expect(sharedDataOf(data)).toBeNull()
     expect(sharedDataOf(sharedCopy(data)!)!.rows).toBe(table.rows)
+  })
+})
+
+describe('shared row lists', () => {
+  it("a split's row lists are on a SharedArrayBuffer, so a worker gets them without a copy; other rows are copied there once", async () => {
+    const table = await loadDemo()
+    const split = makeSplit(table, { mode: 'netflix-source' })
+    const [fold] = losoFolds(table)
+    for (const rows of [split.trainRows, split.valRows, fold.trainRows, fold.valRows]) {
+      expect(rows.buffer).toBeInstanceOf(SharedArrayBuffer)
+      expect(sharedUint32(rows)).toBe(rows)
+    }
+    const plain = iota(1000)
+    const copy = sharedUint32(plain)
+    expect(copy.buffer).toBeInstanceOf(SharedArrayBuffer)
+    expect(Array.from(copy)).toEqual(Array.from(plain))
+    expect(sharedUint32(plain)).toBe(copy)
   })
 })
