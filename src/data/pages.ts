@@ -122,6 +122,9 @@ function values(
     const bytes = new Uint8Array(r.view.buffer, r.view.byteOffset + r.offset, rows * 4)
     r.offset += rows * 4
     sink.writeBytes(bytes, spec.type, offset, rows, bad)
+  } else if (encoding === 'PLAIN' && spec.type === 'BYTE_ARRAY' && sink.writeByteArrays) {
+    // strings read where they lie in the page, without an object per row
+    r.offset += sink.writeByteArrays(new Uint8Array(r.view.buffer, r.view.byteOffset + r.offset, end - r.offset), offset, rows, defs, bad)
   } else if (encoding === 'PLAIN') {
     sink.writePlain(readPlain(r, spec.type, present, undefined), offset, rows, defs, bad)
   } else if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {

@@ -61,6 +61,9 @@ export interface Sink {
   write(piece: DecodedArray, offset: number, bad: BadRows): void
   /** optional: `rows` plain little-endian 4-byte values (FLOAT or INT32), no nulls, at any alignment */
   writeBytes?(bytes: Uint8Array, type: 'FLOAT' | 'INT32', offset: number, rows: number, bad: BadRows): void
+  /** optional: plain BYTE_ARRAY values as the page stores them (each a u32 length, then its bytes),
+   *  from the start of `bytes`, for rows offset…offset+rows; returns the bytes read */
+  writeByteArrays?(bytes: Uint8Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): number
 }
 
 /** Copy 4-byte little-endian values into `out` at `offset` (Float32Array and Int32Array share the layout). */
@@ -226,6 +229,38 @@ export class CodeSink implements Sink {
     this.filled += rows
   }
 
+  /**
+   * Plain strings read in place: a value whose bytes equal the previous row's (a clip's frames, one
+   * after another) takes its code again, so only a change is decoded, and no row makes an object.
+   */
+  writeByteArrays(bytes: Uint8Array, offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): number {
+    const lengths = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const codes = this.codes
+    let at = 0
+    let last = -1
+    let lastLength = -1
+    let lastCode = 0
+    for (let i = 0; i < rows; i++) {
+      if (defs && !defs[i]) {
+        bad.mark(this.column, offset + i, true)
+        continue
+      }
+      if (at + 4 > bytes.length) throw new Error(`a plain BYTE_ARRAY page ends before row ${i + 1} of its ${rows}`)
+      const length = lengths.getUint32(at, true)
+      const start = at + 4
+      at = start + length
+      if (at > bytes.length) throw new Error(`a plain BYTE_ARRAY page ends inside the value of row ${i + 1} of its ${rows}`)
+      if (length !== lastLength || !sameBytes(bytes, start, last, length)) {
+        lastCode = this.code(utf8.decode(bytes.subarray(start, at)))
+        last = start
+        lastLength = length
+      }
+      codes[offset + i] = lastCode
+    }
+    this.filled += rows
+    return at
+  }
+
   write(piece: DecodedArray, offset: number, bad: BadRows): void {
     const arr = piece as ArrayLike<unknown>
     const codes = this.codes
@@ -246,6 +281,13 @@ export class CodeSink implements Sink {
     }
     this.filled += arr.length
   }
+}
+
+/** Whether bytes[a…a+n) equal bytes[b…b+n) (b < 0: nothing to compare with). */
+function sameBytes(bytes: Uint8Array, a: number, b: number, n: number): boolean {
+  if (b < 0) return false
+  for (let k = 0; k < n; k++) if (bytes[a + k] !== bytes[b + k]) return false
+  return true
 }
 
 function asName(v: unknown): string {
