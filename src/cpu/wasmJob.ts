@@ -20,7 +20,7 @@ export interface JobMemory {
 /** Bytes a job needs in the run's memory, beyond its layout: row lists, order, per-step tables. */
 export function jobExtraBytes(job: TrainJob): number {
   const steps = maxEpochSteps(job)
-  return 4 * (2 * job.trainRows.length + job.valRows.length) + 16 * steps + 64 * 4
+  return 4 * (job.trainRows.length + job.valRows.length) + 16 * steps + 64 * 4
 }
 
 function maxEpochSteps(job: TrainJob): number {
@@ -30,7 +30,6 @@ function maxEpochSteps(job: TrainJob): number {
 
 export class WasmJob extends JobProgress {
   private readonly base: number
-  private readonly rows: number
   private readonly orderAt: number
   private readonly valAt: number
   private readonly constsAt: number
@@ -52,7 +51,6 @@ export class WasmJob extends JobProgress {
     super(index, job, resume)
     const a = mem.arena
     this.base = a.take(L.bytes)
-    this.rows = a.take(4 * job.trainRows.length)
     this.orderAt = a.take(4 * job.trainRows.length)
     this.valAt = a.take(4 * job.valRows.length)
     const steps = maxEpochSteps(job)
@@ -65,7 +63,6 @@ export class WasmJob extends JobProgress {
     new Int32Array(buf, this.base + L.columns, nf).set(mem.columns)
     new Float64Array(buf, this.base + L.mean, nf).set(job.scaler ? job.scaler.mean : new Array(nf).fill(0))
     new Float64Array(buf, this.base + L.std, nf).set(job.scaler ? job.scaler.std : new Array(nf).fill(1))
-    new Uint32Array(buf, this.rows, job.trainRows.length).set(job.trainRows)
     new Uint32Array(buf, this.valAt, job.valRows.length).set(job.valRows)
     this.orderView = new Uint32Array(buf, this.orderAt, job.trainRows.length)
     this.f32(L.weights).set(resume ? resume.params : flattenParams(job.init))
@@ -85,6 +82,11 @@ export class WasmJob extends JobProgress {
     const drawn = this.job.order.kind !== 'explicit'
     const order = this.shuffler.next(drawn ? this.orderView : undefined)
     if (!drawn) this.orderView.set(order)
+    // the epoch's rows in order, where the kernel reads them (its gather without an order array):
+    // one array in the module's memory, the training rows themselves stay in the job
+    const rows = this.job.trainRows
+    const view = this.orderView
+    for (let i = 0; i < order.length; i++) view[i] = rows[view[i]]
     this.epochRows = order.length
     this.pos = 0
     this.epochStep = 0
@@ -110,7 +112,7 @@ export class WasmJob extends JobProgress {
     const n = Math.min(max, this.stepsLeft)
     if (n <= 0) return
     const o = 8 * this.epochStep
-    const done = this.k.train(this.base, this.rows, this.orderAt, this.pos, n, this.epochRows, this.constsAt + o, this.lossesAt + o)
+    const done = this.k.train(this.base, this.orderAt, 0, this.pos, n, this.epochRows, this.constsAt + o, this.lossesAt + o)
     const losses = new Float64Array(this.mem.memory.buffer, this.lossesAt + o, n)
     const bs = this.job.batchSize
     for (let s = 0; s < done; s++) {
