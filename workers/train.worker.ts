@@ -7,6 +7,7 @@
 // asks for a new device.
 import * as Comlink from 'comlink'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainResult } from '../src/model/contract.ts'
+import { receivedTrainData, type SharedTrainData } from '../src/model/sharedData.ts'
 import { browserWasmTrainer } from '../src/cpu/browserWorker.ts'
 import { gpuTrainer, probeGpu } from '../src/engine/index.ts'
 import { AutoTrainer, openTrainer, TRAINER_POLICIES, type TrainerPolicy } from '../src/experiment/openTrainer.ts'
@@ -51,7 +52,7 @@ const api = {
   },
 
   async train(
-    data: TrainData,
+    data: SharedTrainData | TrainData,
     jobs: TrainJob[],
     onEpoch: (ev: EpochEvent) => void,
     resume?: (Checkpoint | null)[],
@@ -65,7 +66,7 @@ const api = {
       // epochs' events, so the answer waits until the page has taken every one of them
       const delivered: Promise<unknown>[] = []
       const forward = (ev: EpochEvent) => void delivered.push(Promise.resolve(onEpoch(ev) as unknown).catch(() => {}))
-      const results = await trainer.train(data, jobs, { onEpoch: forward, signal: ctl.signal, resume })
+      const results = await trainer.train(receivedTrainData(data), jobs, { onEpoch: forward, signal: ctl.signal, resume })
       await Promise.all(delivered)
       const after = infoAfter(trainer, info)
       if (results.some((r) => r.status === 'device-lost')) {

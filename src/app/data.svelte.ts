@@ -21,6 +21,10 @@ import { DEFAULT_TARGET } from '../data/schema.ts'
 import type { Corpus, LoadedFile } from '../data/table.ts'
 import { DEMO_FILES } from '../experiment/demo.ts'
 
+// the loaded table keeps its float columns in one shared memory where the page is cross-origin
+// isolated (else ordinary arrays): the train worker and its CPU workers then train on them in place
+const SHARED = { columns: 'shared' } as const
+
 /** What the table holds, as plain values (a new object whenever the table changed). */
 export interface TableContents {
   rows: number
@@ -107,7 +111,7 @@ class DataStore {
   setExtras(extras: string[]): Promise<void> {
     const current = this.table
     if (!current) return Promise.resolve()
-    return this.reloadInto(new FeatureTable(current.targetName, extras))
+    return this.reloadInto(new FeatureTable(current.targetName, extras, SHARED))
   }
 
   /** Name the sources of libvmaf logs with this pattern ('' = the default rule) and reload every loaded file. */
@@ -115,7 +119,7 @@ class DataStore {
     this.sourcePattern = pattern
     const current = this.table
     if (!current) return Promise.resolve()
-    return this.reloadInto(new FeatureTable(current.targetName, current.extras))
+    return this.reloadInto(new FeatureTable(current.targetName, current.extras, SHARED))
   }
 
   /** Reload every loaded file into `next`, which is swapped in when done. */
@@ -188,7 +192,7 @@ class DataStore {
       }
       table = null
     }
-    table ??= new FeatureTable(wanted, [])
+    table ??= new FeatureTable(wanted, [], SHARED)
     if (!replace) this.table = table
 
     const byName = new Map(sources.map((s) => [s.name, { source: s, corpus }]))

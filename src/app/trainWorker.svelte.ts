@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink'
 import { lazyWorker } from '../../workers/lazyWorker.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
+import { sharedDataOf } from '../model/sharedData.ts'
 import type { TrainerInfo, TrainWorkerApi } from '../../workers/train.worker.ts'
 
 export type TrainUser = 'train' | 'experiments'
@@ -67,7 +68,8 @@ export class TrainLease {
     resume?: (Checkpoint | null)[],
   ): Promise<{ results: TrainResult[]; info: TrainerInfo }> {
     if (this.released) return Promise.reject(new TrainerBusyError(`${USER_NAMES[this.user]}: the trainer was already handed back`))
-    return this.client.worker().train(data, jobs, Comlink.proxy(onEpoch), resume)
+    // data in a shared memory travel as that memory (no copy); other data are cloned
+    return this.client.worker().train(sharedDataOf(data) ?? data, jobs, Comlink.proxy(onEpoch), resume)
   }
 
   /** Stop this lease's run. Only the holder's run can be in the worker, and once released this is a no-op
