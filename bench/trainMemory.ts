@@ -5,15 +5,15 @@
 // set size" of the node process; its worker_threads are in that process). The Node bundle is built
 // before the timed runs, so its build is not in them. Writes bench/results/train-memory-<date>.json.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { ROOT } from '../src/node/repoRoot.ts'
+import { loadNow, machine, today, writeResult } from './results.ts'
 import { SCALE_DEFAULTS, writeScaleCorpus } from './scaleCorpus.ts'
 
 const TARGET_BYTES = 900_000_000
 const TIME = '/usr/bin/time'
-const load = () => loadavg().map((x) => Number(x.toFixed(2)))
 
 interface TimedRun {
   command: string
@@ -27,7 +27,7 @@ interface TimedRun {
 
 /** One command under /usr/bin/time -v: its exit code and what time says. */
 function timed(args: string[]): TimedRun {
-  const before = load()
+  const before = loadNow()
   const r = spawnSync(TIME, ['-v', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 })
   const field = (name: string) => r.stderr.match(new RegExp(`${name}: (.+)`))?.[1].trim() ?? ''
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}:\n${r.stderr.slice(-2000)}`)
@@ -57,16 +57,14 @@ export default async function main(): Promise<number> {
     const result = {
       bench: 'train-memory',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memBytes: totalmem() },
+      machine: machine(),
       measured: `${TIME} -v, "Maximum resident set size" of the node process (its worker_threads included: one process); the whole CLI run: start-up, reading the 10M-row parquet (sha256 included), split, 1 epoch of mlp_small on the WebAssembly trainer (one worker per core), ONNX export, evaluation with onnxruntime-node, the reports. The Node bundle's build is not included (built before).`,
       corpus: `${file} (bench/scaleCorpus.ts: ${SCALE_DEFAULTS.rows.toLocaleString('en-US')} rows; ${(SCALE_DEFAULTS.rows * 7 * 4) / 1e6} MB of features + target as float32)`,
       target: { max_rss_bytes: TARGET_BYTES, met: peak <= TARGET_BYTES },
       runs: { train, startup_only: { ...startup, what: 'the CLI start-up alone (Node + the bundled CLI), no data' } },
     }
-    const dir = resolve(ROOT, 'bench/results')
-    mkdirSync(dir, { recursive: true })
-    const path = resolve(dir, `train-memory-${result.date.slice(0, 10)}.json`)
-    writeFileSync(path, JSON.stringify(result, null, 2) + '\n')
+    const path = resolve(ROOT, `bench/results/train-memory-${today()}.json`)
+    writeResult(path, result)
     console.log(`train --device cpu --epochs 1: peak RSS ${(peak / 1e6).toFixed(0)} MB (target ≤ ${TARGET_BYTES / 1e6} MB: ${result.target.met ? 'met' : 'MISSED'}); start-up alone ${((startup.max_rss_kbytes * 1024) / 1e6).toFixed(0)} MB → ${relative(ROOT, path)}`)
     return 0
   } finally {

@@ -82,7 +82,8 @@ const sharedCopies = new WeakMap<Uint32Array, Uint32Array>()
 
 /** `a` itself when it is on a SharedArrayBuffer (or nothing can be shared here), else one shared copy of it per array. */
 export function sharedUint32(a: Uint32Array): Uint32Array {
-  if (a.buffer instanceof SharedArrayBuffer || !canShareMemory()) return a
+  // canShareMemory first: where SharedArrayBuffer does not exist, naming it would throw
+  if (!canShareMemory() || a.buffer instanceof SharedArrayBuffer) return a
   let copy = sharedCopies.get(a)
   if (!copy) {
     copy = shareableUint32(a.length)

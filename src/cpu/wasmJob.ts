@@ -78,15 +78,15 @@ export class WasmJob extends JobProgress {
   }
 
   beginEpoch(): void {
-    // seeded and randperm orders are drawn straight into the module's memory; explicit ones copied
+    // seeded and randperm orders are drawn straight into the module's memory; explicit ones read from the job
     const drawn = this.job.order.kind !== 'explicit'
     const order = this.shuffler.next(drawn ? this.orderView : undefined)
-    if (!drawn) this.orderView.set(order)
     // the epoch's rows in order, where the kernel reads them (its gather without an order array):
-    // one array in the module's memory, the training rows themselves stay in the job
+    // one array in the module's memory (a drawn order is composed in place), the training rows
+    // themselves stay in the job
     const rows = this.job.trainRows
     const view = this.orderView
-    for (let i = 0; i < order.length; i++) view[i] = rows[view[i]]
+    for (let i = 0; i < order.length; i++) view[i] = rows[order[i]]
     this.epochRows = order.length
     this.pos = 0
     this.epochStep = 0
