@@ -10,6 +10,27 @@ export interface TreeMemory {
   pssBytes: number
 }
 
+/** One kind of process in a tree (Node, Chromium's browser, gpu-process, renderer, utility…) and its summed Pss. */
+export interface KindMemory {
+  kind: string
+  processes: number
+  pssBytes: number
+}
+
+/** What a process is, from its command line: Chromium's --type=, else its executable's name. */
+export function processKind(pid: number): string {
+  try {
+    // Chromium's children rewrite their title, so the arguments may come joined by spaces
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+    const type = cmd.match(/--type=(\S+)/)?.[1]
+    if (type) return type
+    const exe = cmd.split(' ')[0].split('/').pop() ?? ''
+    return /chrom/i.test(exe) ? 'browser' : exe || 'unknown'
+  } catch {
+    return 'gone'
+  }
+}
+
 function parents(): Map<number, number> {
   const parent = new Map<number, number>()
   for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x)))
@@ -40,25 +61,48 @@ export function procMemory(pid: number): { peak: number; now: number } {
   return { peak: kb(status, 'VmHWM'), now: kb(status, 'VmRSS') }
 }
 
-/** Summed VmRSS and Pss of `pids` now (a process that is gone counts nothing). */
-export function treeMemory(pids: readonly number[]): TreeMemory {
-  const m: TreeMemory = { processes: 0, rssBytes: 0, pssBytes: 0 }
+/** VmRSS and Pss of each of `pids` now (a process that is gone is left out). */
+function eachMemory(pids: readonly number[]): { pid: number; rss: number; pss: number }[] {
+  const out: { pid: number; rss: number; pss: number }[] = []
   for (const pid of pids)
     try {
       const rss = kb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS')
-      const pss = kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss')
-      m.processes++
-      m.rssBytes += rss
-      m.pssBytes += pss
+      out.push({ pid, rss, pss: kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss') })
     } catch {
       // gone meanwhile
     }
-  return m
+  return out
 }
 
-/** Polls the tree that `pids()` names and keeps the peak of each sum. */
+const summed = (each: { rss: number; pss: number }[]): TreeMemory => ({
+  processes: each.length,
+  rssBytes: each.reduce((n, m) => n + m.rss, 0),
+  pssBytes: each.reduce((n, m) => n + m.pss, 0),
+})
+
+/** Summed VmRSS and Pss of `pids` now (a process that is gone counts nothing). */
+export function treeMemory(pids: readonly number[]): TreeMemory {
+  return summed(eachMemory(pids))
+}
+
+/** Pss of `each` summed per kind of process, largest first. */
+function byKind(each: { pid: number; pss: number }[]): KindMemory[] {
+  const kinds = new Map<string, KindMemory>()
+  for (const m of each) {
+    const kind = processKind(m.pid)
+    const k = kinds.get(kind) ?? { kind, processes: 0, pssBytes: 0 }
+    k.processes++
+    k.pssBytes += m.pss
+    kinds.set(kind, k)
+  }
+  return [...kinds.values()].sort((a, b) => b.pssBytes - a.pssBytes)
+}
+
+/** Polls the tree that `pids()` names and keeps the peak of each sum, and at the Pss peak its split by kind of process. */
 export class TreeSampler {
   readonly peak: TreeMemory = { processes: 0, rssBytes: 0, pssBytes: 0 }
+  /** the processes at the sample with the highest summed Pss, by kind */
+  peakByKind: KindMemory[] = []
   samples = 0
   private timer: ReturnType<typeof setInterval> | null = null
 
@@ -69,10 +113,12 @@ export class TreeSampler {
 
   /** one sample now (also folded into the peaks) */
   sample(): TreeMemory {
-    const m = treeMemory(this.pids())
+    const each = eachMemory(this.pids())
+    const m = summed(each)
     this.samples++
     this.peak.processes = Math.max(this.peak.processes, m.processes)
     this.peak.rssBytes = Math.max(this.peak.rssBytes, m.rssBytes)
+    if (m.pssBytes > this.peak.pssBytes) this.peakByKind = byKind(each)
     this.peak.pssBytes = Math.max(this.peak.pssBytes, m.pssBytes)
     return m
   }

@@ -23,7 +23,7 @@ import { ensureBuilt } from '../src/node/browser.ts'
 import { ROOT } from '../src/node/repoRoot.ts'
 import { chromiumArgs, chromiumPath } from '../src/node/chromium.ts'
 import { SCALE_DEFAULTS, writeScaleCorpus, type ScaleCorpusSpec } from './scaleCorpus.ts'
-import { descendants, procMemory, TreeSampler, type TreeMemory } from './procTree.ts'
+import { descendants, procMemory, TreeSampler, type KindMemory, type TreeMemory } from './procTree.ts'
 import type { ScaleRunResult } from './scaleRun.ts'
 
 const PATHS = ['cli-load', 'app-load', 'gpu', 'cpu'] as const
@@ -44,6 +44,8 @@ interface PathMemory {
   /** the tree once started (Node and its modules loaded; before any row is read) */
   startup: TreeMemory
   peak: TreeMemory
+  /** the processes at the Pss peak, by kind (node, browser, gpu-process, renderer, utility…) */
+  peakByKind: KindMemory[]
   /** the six features and the target */
   featureBytes: number
   /** the target: start-up + 2 × the feature bytes (Pss) */
@@ -57,7 +59,7 @@ const SAMPLER_APP = "sum over Chromium's processes (browser, GPU, renderers, uti
 
 function pathMemory(sampler: TreeSampler, startup: TreeMemory, featureBytes: number, what = SAMPLER): PathMemory {
   const limitBytes = startup.pssBytes + 2 * featureBytes
-  return { sampler: what, samples: sampler.samples, startup, peak: { ...sampler.peak }, featureBytes, limitBytes, withinLimit: sampler.peak.pssBytes <= limitBytes }
+  return { sampler: what, samples: sampler.samples, startup, peak: { ...sampler.peak }, peakByKind: sampler.peakByKind, featureBytes, limitBytes, withinLimit: sampler.peak.pssBytes <= limitBytes }
 }
 
 /**
@@ -177,6 +179,7 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
 
 function logMemory(m: PathMemory): void {
   console.log(`  memory (Pss, ${m.peak.processes} processes): start-up ${mb(m.startup.pssBytes)} → peak ${mb(m.peak.pssBytes)} (VmRSS sum ${mb(m.peak.rssBytes)}); limit start-up + 2 × ${mb(m.featureBytes)} = ${mb(m.limitBytes)}: ${m.withinLimit ? 'within' : 'MISSED'}`)
+  console.log(`  at the peak: ${m.peakByKind.map((k) => `${k.kind}${k.processes > 1 ? ` ×${k.processes}` : ""} ${mb(k.pssBytes)}`).join(", ")}`)
 }
 
 export default async function main(argv: string[]): Promise<number> {

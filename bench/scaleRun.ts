@@ -7,8 +7,9 @@
 //         worker_thread per core; its workers' memory is this process')
 // The table and the split are the CLI's: shared float columns (cli/data.ts), netflix-source (one nflx
 // source validates). It runs from the Node bundle, as the CLI does (scripts/nodeBundle.mjs). Prints one JSON line.
-// With --wait it prints "started" once its modules are loaded and waits for a line on stdin, so
-// bench/scale.ts can sample its start-up memory from outside before anything is read.
+// With --wait it prints "started" once it is ready to read (its modules loaded; for gpu also the
+// trainer's Chromium with its WebGPU device, which the GPU path cannot run without) and waits for
+// a line on stdin, so bench/scale.ts can sample its start-up memory from outside before anything is read.
 //   node scripts/run-bundled.mjs scaleRun FILE load|gpu|cpu [--wait]
 import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
@@ -60,14 +61,26 @@ function startSignal(): Promise<void> {
 export default async function main(argv: string[]): Promise<number> {
   const [file, path] = argv
   if (!file || !['load', 'gpu', 'cpu'].includes(path)) throw new Error('usage: scaleRun.ts FILE load|gpu|cpu [--wait]')
-  if (argv.includes('--wait')) await startSignal()
+  const s0 = performance.now()
+  const trainer: Trainer | null = path === 'gpu' ? await ChromiumTrainer.open({ onStatus: (m) => process.stderr.write(`${m}\n`) }) : path === 'cpu' ? nodeWasmTrainer() : null
+  const startupMs = performance.now() - s0
+  try {
+    return await measure(file, path as ScaleRunResult['path'], trainer, startupMs, argv.includes('--wait'))
+  } finally {
+    trainer?.dispose()
+    if (trainer instanceof ChromiumTrainer) await trainer.close()
+  }
+}
+
+async function measure(file: string, path: ScaleRunResult['path'], trainer: Trainer | null, startupMs: number, wait: boolean): Promise<number> {
+  if (wait) await startSignal()
   const rssBefore = process.memoryUsage().rss
   const t0 = performance.now()
   const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx', columns: 'shared' })
   const loadMs = performance.now() - t0
   if (errors.length) throw errors[0]
   const result: ScaleRunResult = {
-    path: path as ScaleRunResult['path'],
+    path,
     rows: table.rows,
     loadMs,
     tableBytes: table.loadedBytes,
@@ -75,30 +88,22 @@ export default async function main(argv: string[]): Promise<number> {
     rssBeforeBytes: rssBefore,
     peakRssBytes: 0,
   }
-  if (path !== 'load') {
+  if (trainer) {
     const split = makeSplit(table, { mode: 'netflix-source' })
     const data = tableToTrainData(table, CANONICAL_FEATURES)
     const arch = archSpec('mlp_small', CANONICAL_FEATURES.length)
     const job = makeJob({ id: 'scale', label: 'mlp_small seed 0', widths: arch.widths, seed: 0, scalerMode: 'standard', data, trainRows: split.trainRows, valRows: split.valRows, epochs: 1, batchSize: 256, lr: 1e-3 })
-    const s0 = performance.now()
-    const trainer: Trainer = path === 'gpu' ? await ChromiumTrainer.open({ onStatus: (m) => process.stderr.write(`${m}\n`) }) : nodeWasmTrainer()
-    const startupMs = performance.now() - s0
-    try {
-      let first = 0
-      let loss = NaN
-      const t1 = performance.now()
-      const [r] = await trainer.train(data, [job], {
-        onEpoch: (ev) => {
-          if (!first) first = performance.now() - t1
-          loss = ev.trainLoss
-        },
-      })
-      if (r.status !== 'done') throw new Error(`training ended ${r.status}: ${r.message}`)
-      result.train = { trainer: trainer.description, trainRows: split.trainRows.length, startupMs, firstEpochMs: first, samplesPerSec: split.trainRows.length / (first / 1000), trainLoss: loss }
-    } finally {
-      trainer.dispose()
-      if (trainer instanceof ChromiumTrainer) await trainer.close()
-    }
+    let first = 0
+    let loss = NaN
+    const t1 = performance.now()
+    const [r] = await trainer.train(data, [job], {
+      onEpoch: (ev) => {
+        if (!first) first = performance.now() - t1
+        loss = ev.trainLoss
+      },
+    })
+    if (r.status !== 'done') throw new Error(`training ended ${r.status}: ${r.message}`)
+    result.train = { trainer: trainer.description, trainRows: split.trainRows.length, startupMs, firstEpochMs: first, samplesPerSec: split.trainRows.length / (first / 1000), trainLoss: loss }
   }
   result.peakRssBytes = peakRss()
   process.stdout.write(`${JSON.stringify(result)}\n`)

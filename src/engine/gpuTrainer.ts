@@ -19,7 +19,7 @@ import { KernelGroup, type EpochRows, type Member, type MemberResult, type Share
 import { kernelFor } from './kernelChoice.ts'
 import { vec4s } from './layout.ts'
 import type { KernelName } from './abi.ts'
-import { padColumns } from './rows.ts'
+import { paddedRowBlocks } from './rows.ts'
 import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 
 export interface GpuTrainerOptions extends PipelineOptions {
@@ -148,12 +148,15 @@ export class GpuTrainer implements Trainer {
         throw new EngineError(
           `the features of ${data.y.length} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
         )
+      // written a block at a time: no padded copy of the whole matrix is made on either side
+      const y = data.y
       const shared = {
-        x: buffers.upload('features', padColumns(data.columns, f4)),
-        y: buffers.upload('targets', data.y),
+        x: await buffers.uploadBlocks('features', xBytes, f4 * 16, paddedRowBlocks(data.columns, f4), this.lostPromise),
+        y: await buffers.uploadBlocks('targets', y.byteLength, 4, (at, n) => new Uint8Array(y.buffer, y.byteOffset + at, n), this.lostPromise),
         f4,
         nFeatures,
       }
+      if (this.lost) return finish('device-lost')
       const groups = this.makeKernelGroups(buffers, states, shared)
 
       const aborted = signal

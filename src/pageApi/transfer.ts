@@ -101,7 +101,7 @@ export function decodeValue<T = unknown>(value: unknown): T {
 // fetches the header, allocates each typed array once and fetches the pieces into it.
 
 /** Default largest piece (bytes); well under the size that closes the page. */
-export const PIECE_BYTES = 16 << 20
+export const PIECE_BYTES = 4 << 20
 
 /** Where one piece's bytes go: typed array `array` of the header, from byte `at`. */
 interface PieceRef {
