@@ -7,7 +7,7 @@ import type { RowChunk } from './chunk.ts'
 /** Rows per chunk when consecutive row groups are small. */
 export const BATCH_ROWS = 65_536
 /** Larger row groups are handed over in parts of this many rows. */
-export const MAX_CHUNK_ROWS = 131_072
+export const MAX_CHUNK_ROWS = 1_048_576
 
 /** One row group of a batch. */
 export interface RowGroupSpan {

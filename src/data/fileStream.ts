@@ -25,9 +25,10 @@ export interface FileStreamOptions {
 const SMALL_GROUP = 1 << 20
 /** Bytes the window reads at once. */
 const READ_AHEAD = 4 << 20
-/** hyparquet's rule for coalescing reads: gaps of at most 8 KiB, runs of at most 32 MiB. */
+/** Reads coalesce column chunks with small gaps between them into runs of bounded size (a single
+ *  larger column chunk is a run of its own). */
 const MAX_GAP = 1 << 13
-const MAX_RUN = 1 << 25
+const MAX_RUN = 8 << 20
 
 interface ByteRange {
   start: number
@@ -36,6 +37,24 @@ interface ByteRange {
 
 interface ColumnSpan extends ByteRange {
   meta: ColumnMetaData
+}
+
+/** Column chunks read in one request. */
+interface ColumnRun extends ByteRange {
+  cols: ColumnSpan[]
+}
+
+/** `cols` (sorted by offset) grouped into runs: gaps of at most MAX_GAP, at most MAX_RUN bytes. */
+function columnRuns(cols: readonly ColumnSpan[]): ColumnRun[] {
+  const runs: ColumnRun[] = []
+  for (const c of cols) {
+    const last = runs.at(-1)
+    if (last && c.start - last.end <= MAX_GAP && c.end - last.start <= MAX_RUN) {
+      last.end = Math.max(last.end, c.end)
+      last.cols.push(c)
+    } else runs.push({ start: c.start, end: c.end, cols: [c] })
+  }
+  return runs
 }
 
 /** One row group, written at rows `base`… of the batch's sinks. */
@@ -108,17 +127,36 @@ export class FileStream {
       })
       .sort((a, b) => a.start - b.start)
     const span = { start: cols[0].start, end: cols[cols.length - 1].end }
-    const src = this.file.src
-    let read: { runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }
-    try {
-      read = src.readInto && span.end - span.start <= SMALL_GROUP ? await this.readThroughWindow(span) : await this.readRuns(cols)
-    } catch (e) {
-      throw asDataError(this.name, e, { rowGroup })
-    }
-    try {
+    if (this.file.src.readInto && span.end - span.start <= SMALL_GROUP) {
+      const read = await this.guard(t, () => this.readThroughWindow(span))
       for (const c of cols) this.decodeColumn(t, c, read)
-    } finally {
-      if (read.pooled) this.pool.release(read.buffers.map((b) => b.buffer as ArrayBuffer))
+      return
+    }
+    // one run of neighbouring column chunks at a time, the next one read while this one decodes:
+    // a large row group's compressed bytes are never all held at once
+    const runs = columnRuns(cols)
+    let next = this.guard(t, () => this.readRun(runs[0]))
+    for (let i = 0; i < runs.length; i++) {
+      const read = await next
+      if (i + 1 < runs.length) {
+        next = this.guard(t, () => this.readRun(runs[i + 1]))
+        // a failed read-ahead is reported when its turn comes (or dropped with the group)
+        next.catch(() => {})
+      }
+      try {
+        for (const c of runs[i].cols) this.decodeColumn(t, c, read)
+      } finally {
+        if (read.pooled) this.pool.release(read.buffers.map((b) => b.buffer as ArrayBuffer))
+      }
+    }
+  }
+
+  /** `read()`, its failure named after this file and row group. */
+  private async guard<T>(t: GroupTarget, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read()
+    } catch (e) {
+      throw asDataError(this.name, e, { rowGroup: t.group.index })
     }
   }
 
@@ -138,20 +176,10 @@ export class FileStream {
 
   // Large row groups: one read per run of chunks with small gaps between them. Blobs are read into
   // pooled memory (returned to the pool after decoding); other sources allocate.
-  private async readRuns(cols: ColumnSpan[]): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
-    const runs: ByteRange[] = []
-    for (const c of cols) {
-      const last = runs.at(-1)
-      if (last && c.start - last.end <= MAX_GAP && c.end - last.start <= MAX_RUN) last.end = Math.max(last.end, c.end)
-      else runs.push({ start: c.start, end: c.end })
-    }
+  private async readRun(run: ColumnRun): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
     const src = this.file.src
-    const buffers = await Promise.all(
-      runs.map(async (r) =>
-        src.readInto ? src.readInto(r.start, r.end, this.pool.take(r.end - r.start)) : new Uint8Array(await src.file.slice(r.start, r.end)),
-      ),
-    )
-    return { runs, buffers, pooled: !!src.readInto }
+    const bytes = src.readInto ? await src.readInto(run.start, run.end, this.pool.take(run.end - run.start)) : new Uint8Array(await src.file.slice(run.start, run.end))
+    return { runs: [{ start: run.start, end: run.end }], buffers: [bytes], pooled: !!src.readInto }
   }
 
   private decodeColumn(t: GroupTarget, c: ColumnSpan, read: { runs: ByteRange[]; buffers: Uint8Array[] }): void {
