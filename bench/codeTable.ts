@@ -53,7 +53,7 @@ export function codeTable(spec: CodeTableSpec): TableView {
     corpusCodes: () => corpus,
     keyCodes: () => key,
     keyNames,
-    frameIndex: () => new Int32Array(rows).fill(-1),
+    frameIndex: (which) => new Int32Array(which ? which.length : rows).fill(-1),
     matrix() {
       throw new Error('codeTable: a table of grouping codes has no feature matrix')
     },

@@ -25,7 +25,8 @@ async function nodePredictions(model: string): Promise<{ keys: string[]; pred: F
   const ev = await createNodeEvaluator()
   try {
     const out = await ev.run(await readModelFile(model), table.matrix(table.featureNames.slice(0, 6)), table.rows, 6)
-    const keys = Array.from(table.keyCodes(), (k, i) => `${table.keyNames[k]}#${table.frameIndex()[i]}`)
+    const frames = table.frameIndex()
+    const keys = Array.from(table.keyCodes(), (k, i) => `${table.keyNames[k]}#${frames[i]}`)
     return { keys, pred: out.pred }
   } finally {
     await ev.dispose()

@@ -3,7 +3,7 @@
 // not train on (its split's held-out rows), or all rows — for the tables and the scatter. Each
 // report is saved with the registry. One evaluation at a time; errors name the model file, go to
 // the notice queue and leave earlier results in place.
-import type { TableView } from '../data/table.ts'
+import type { CodeArray, TableView } from '../data/table.ts'
 import { sha256Hex } from '../data/sha256.ts'
 import { groupMetrics, groupRows, type GroupMetrics, type Grouping } from '../metrics/index.ts'
 import type { EpChoice } from '../onnx/evaluator.ts'
@@ -61,7 +61,7 @@ export interface CrossCheckResult {
 export interface Points {
   pred: Float32Array
   target: Float32Array
-  codes: Uint32Array
+  codes: CodeArray
   names: string[]
   pooled: Set<string>
   /** 1 where the model did not train on the row (all 1 when its split is unknown) */

@@ -3,14 +3,19 @@
 // files announces in their metadata (one allocation, no doubling), then appends row-group chunks.
 // A file's rows are contiguous, so a file that fails half-way is rolled back exactly.
 //
+// Source and clip-key codes are 16-bit while their dictionaries fit (codeColumn.ts); frame_index
+// is held as runs of consecutive frames (frameRuns.ts).
+//
 // Accessors return views of length `rows` over the backing arrays (no copies); they stay valid
 // until the next append, reserve or rollback, so consumers read them after loading settles.
-import type { CodedStrings, FileEnd, FileStart, RowChunk } from './chunk.ts'
+// frameIndex() is the exception: it decodes the runs into a fresh array on every call.
+import type { FileEnd, FileStart, RowChunk } from './chunk.ts'
 import { sharedFloatArrays } from '../base/sharedMemory.ts'
-import { Dictionary } from './dictionary.ts'
+import { CodeColumn } from './codeColumn.ts'
+import { FrameRuns } from './frameRuns.ts'
 import { DEFAULT_TARGET, FEATURES } from './schema.ts'
 import { RunningStats } from './tableStats.ts'
-import { CORPORA, type Corpus, type LoadedFile, type TableView } from './table.ts'
+import { CORPORA, type CodeArray, type Corpus, type LoadedFile, type TableView } from './table.ts'
 
 export interface ColumnSummary {
   name: string
@@ -47,12 +52,10 @@ export class FeatureTable implements TableView {
   private n = 0
   private cap = 0
   private readonly cols = new Map<string, Float32Array>()
-  private src = new Uint32Array(0)
-  private key = new Uint32Array(0)
+  private readonly src = new CodeColumn()
+  private readonly key = new CodeColumn()
   private corp = new Uint8Array(0)
-  private fidx = new Int32Array(0)
-  private readonly srcDict = new Dictionary()
-  private readonly keyDict = new Dictionary()
+  private readonly frames = new FrameRuns()
   private readonly loaded: LoadedFile[] = []
   private features: string[]
   private extrasSeen: string[] | null = null
@@ -91,18 +94,22 @@ export class FeatureTable implements TableView {
     return this.loaded
   }
   get sourceNames(): readonly string[] {
-    return this.srcDict.names
+    return this.src.names
   }
   get keyNames(): readonly string[] {
-    return this.keyDict.names
+    return this.key.names
   }
-  /** bytes held for the loaded rows (features, target, codes, frame index) */
+  /** bytes held for the loaded rows (features, target, codes at their width, frame runs) */
   get loadedBytes(): number {
-    return this.n * (4 * this.cols.size + 4 + 4 + 1 + 4)
+    return this.n * this.bytesPerRow() + this.frames.bytes
   }
   /** bytes allocated, including reserved capacity */
   get allocatedBytes(): number {
-    return this.cap * (4 * this.cols.size + 4 + 4 + 1 + 4)
+    return this.cap * this.bytesPerRow() + this.frames.allocatedBytes
+  }
+  /** bytes per row of the per-row columns (all but the frame runs) */
+  private bytesPerRow(): number {
+    return Float32Array.BYTES_PER_ELEMENT * this.cols.size + this.src.bytesPerRow + this.key.bytesPerRow + Uint8Array.BYTES_PER_ELEMENT
   }
 
   feature(name: string): Float32Array {
@@ -113,17 +120,17 @@ export class FeatureTable implements TableView {
   target(): Float32Array {
     return this.cols.get(this.targetName)!.subarray(0, this.n)
   }
-  sourceCodes(): Uint32Array {
-    return this.src.subarray(0, this.n)
+  sourceCodes(): CodeArray {
+    return this.src.view(this.n)
   }
   corpusCodes(): Uint8Array {
     return this.corp.subarray(0, this.n)
   }
-  keyCodes(): Uint32Array {
-    return this.key.subarray(0, this.n)
+  keyCodes(): CodeArray {
+    return this.key.view(this.n)
   }
-  frameIndex(): Int32Array {
-    return this.fidx.subarray(0, this.n)
+  frameIndex(rows?: ArrayLike<number>): Int32Array {
+    return this.frames.values(rows)
   }
 
   matrix(features: readonly string[], rows?: ArrayLike<number>): Float32Array {
@@ -145,11 +152,6 @@ export class FeatureTable implements TableView {
   reserve(more: number): void {
     const need = this.n + more
     if (need <= this.cap) return
-    const grow = <T extends Float32Array | Uint32Array | Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(need)
-      b.set(a.subarray(0, this.n))
-      return b
-    }
     const names = [...this.cols.keys()]
     const fresh = this.newFloatColumns(names.length, need)
     names.forEach((name, i) => {
@@ -157,10 +159,11 @@ export class FeatureTable implements TableView {
       b.set(this.cols.get(name)!.subarray(0, this.n))
       this.cols.set(name, b)
     })
-    this.src = grow(this.src, (k) => new Uint32Array(k))
-    this.key = grow(this.key, (k) => new Uint32Array(k))
-    this.corp = grow(this.corp, (k) => new Uint8Array(k))
-    this.fidx = grow(this.fidx, (k) => new Int32Array(k))
+    this.src.reserve(need, this.n)
+    this.key.reserve(need, this.n)
+    const corp = new Uint8Array(need)
+    corp.set(this.corp.subarray(0, this.n))
+    this.corp = corp
     this.cap = need
   }
 
@@ -172,16 +175,20 @@ export class FeatureTable implements TableView {
 
   /** Release reserved capacity that was not used (e.g. after bad rows or a skipped file). */
   trim(): void {
+    this.trimFrameRuns()
     if (this.cap === this.n) return
-    const shrink = <T extends Float32Array | Uint32Array | Uint8Array | Int32Array>(a: T): T => a.slice(0, this.n) as T
     // shared columns stay where they are: the pages past the rows were never written, so they
     // hold no memory, and a copy would lose the sharing
-    if (this.columnMemory === 'own') for (const [name, a] of this.cols) this.cols.set(name, shrink(a))
-    this.src = shrink(this.src)
-    this.key = shrink(this.key)
-    this.corp = shrink(this.corp)
-    this.fidx = shrink(this.fidx)
+    if (this.columnMemory === 'own') for (const [name, a] of this.cols) this.cols.set(name, a.slice(0, this.n))
+    this.src.trim(this.n)
+    this.key.trim(this.n)
+    this.corp = this.corp.slice(0, this.n)
     this.cap = this.n
+  }
+
+  /** Release the frame runs' spare capacity only (a copy of the runs, not of the row columns). */
+  trimFrameRuns(): void {
+    this.frames.trim()
   }
 
   beginFile(start: FileStart): FileMark {
@@ -189,8 +196,8 @@ export class FeatureTable implements TableView {
       throw new Error(`${start.name}: target "${start.target}" does not match the table's "${this.targetName}"`)
     return {
       rowStart: this.n,
-      sources: this.srcDict.names.length,
-      keys: this.keyDict.names.length,
+      sources: this.src.names.length,
+      keys: this.key.names.length,
       files: this.loaded.length,
       start,
     }
@@ -214,18 +221,20 @@ export class FeatureTable implements TableView {
       if (!v || v.length !== m) throw new Error(`${mark.start.name}: chunk lacks column "${name}"`)
       this.cols.get(name)!.set(v, at)
     }
-    const src = this.src.subarray(at, at + m)
-    const key = this.key.subarray(at, at + m)
-    if (chunk.source) recode(chunk.source, this.srcDict, src)
-    else src.fill(this.srcDict.code(mark.start.singleSource ?? mark.start.name))
+    for (const s of [chunk.source, chunk.key])
+      if (s && s.codes.length !== m) throw new Error(`${mark.start.name}: chunk has ${s.codes.length} codes for ${m} rows`)
+    if (chunk.frameIndex && chunk.frameIndex.length !== m)
+      throw new Error(`${mark.start.name}: chunk has ${chunk.frameIndex.length} frame indexes for ${m} rows`)
+    const whole = mark.start.singleSource ?? mark.start.name
+    if (chunk.source) this.src.setCoded(at, chunk.source)
+    else this.src.setName(at, m, whole)
     // the clip key falls back to the source
     const keySrc = chunk.key ?? chunk.source
-    if (keySrc) recode(keySrc, this.keyDict, key)
-    else key.fill(this.keyDict.code(mark.start.singleSource ?? mark.start.name))
+    if (keySrc) this.key.setCoded(at, keySrc)
+    else this.key.setName(at, m, whole)
     if (chunk.corpus) this.corp.set(chunk.corpus, at)
     else this.corp.fill(CORPORA.indexOf(mark.start.corpusTag ?? 'nflx'), at, at + m)
-    if (chunk.frameIndex) this.fidx.set(chunk.frameIndex, at)
-    else this.fidx.fill(-1, at, at + m)
+    this.frames.append(chunk.frameIndex, m)
     this.n += m
     this.touch()
   }
@@ -260,8 +269,9 @@ export class FeatureTable implements TableView {
   /** Forget everything appended since `mark` (the file failed or was cancelled). */
   rollback(mark: FileMark): void {
     this.n = mark.rowStart
-    this.srcDict.truncate(mark.sources)
-    this.keyDict.truncate(mark.keys)
+    this.src.truncate(mark.sources, this.n)
+    this.key.truncate(mark.keys, this.n)
+    this.frames.truncate(this.n)
     this.loaded.length = mark.files
     this.running.reset()
     this.touch()
@@ -274,15 +284,15 @@ export class FeatureTable implements TableView {
     const columns = [...this.features, this.targetName]
     const stats = this.running
     stats.update(
-      { rows: this.n, column: (c) => this.cols.get(c)!, sourceCodes: () => this.src, corpusCodes: () => this.corp },
+      { rows: this.n, column: (c) => this.cols.get(c)!, sourceCodes: () => this.src.view(this.n), corpusCodes: () => this.corp },
       columns,
-      this.srcDict.names.length,
+      this.src.names.length,
     )
     const summary: TableSummary = {
       rows: this.n,
       features: this.features.map((f) => stats.column(f)),
       target: stats.column(this.targetName),
-      sources: stats.sources(this.srcDict.names),
+      sources: stats.sources(this.src.names),
       corpora: stats.corpora(),
     }
     this.cached = { version: this.version, summary }
@@ -303,11 +313,4 @@ export class FeatureTable implements TableView {
   private touch(): void {
     this.version++
   }
-}
-
-function recode(strings: CodedStrings, dict: Dictionary, out: Uint32Array): void {
-  const map = new Uint32Array(strings.names.length)
-  for (let i = 0; i < map.length; i++) map[i] = dict.code(strings.names[i])
-  const codes = strings.codes
-  for (let i = 0; i < codes.length; i++) out[i] = map[codes[i]]
 }

@@ -103,6 +103,7 @@ export class TableLoader {
     this.marks.clear()
     const t = this.table
     if (t.allocatedBytes > t.loadedBytes * 1.125) t.trim()
+    else t.trimFrameRuns()
   }
 
   private say(level: MessageLevel, file: string, text: string, error?: DataError): void {

@@ -1,7 +1,8 @@
 // A table of `rows` rows drawn with replacement from another (seeded, TorchGenerator), for the
 // benchmark's large LOSO sweeps on the demo corpus's distribution. The draws are sorted, so the
 // result keeps the base table's layout (nflx sources in order, then konvid clips).
-import type { LoadedFile, TableView } from './table.ts'
+import type { CodeArray, LoadedFile, TableView } from './table.ts'
+import { gather } from './gather.ts'
 import { TorchGenerator } from '../base/prng.ts'
 
 export function resampleTable(base: TableView, rows: number, seed: number): TableView {
@@ -18,10 +19,9 @@ export function resampleTable(base: TableView, rows: number, seed: number): Tabl
     return c
   }
   let target: Float32Array | null = null
-  let sources: Uint32Array | null = null
-  let keys: Uint32Array | null = null
+  let sources: CodeArray | null = null
+  let keys: CodeArray | null = null
   let corpus: Uint8Array | null = null
-  let frames: Int32Array | null = null
   const file: LoadedFile = {
     name: `${base.files.map((f) => f.name).join(' + ') || 'table'} resampled to ${rows} rows (seed ${seed})`,
     sha256: '',
@@ -38,12 +38,13 @@ export function resampleTable(base: TableView, rows: number, seed: number): Tabl
     files: [file],
     feature: column,
     target: () => (target ??= gatherF(base.target())),
-    sourceCodes: () => (sources ??= Uint32Array.from(idx, (i) => base.sourceCodes()[i])),
+    sourceCodes: () => (sources ??= gather(base.sourceCodes(), idx)),
     sourceNames: base.sourceNames,
-    corpusCodes: () => (corpus ??= Uint8Array.from(idx, (i) => base.corpusCodes()[i])),
-    keyCodes: () => (keys ??= Uint32Array.from(idx, (i) => base.keyCodes()[i])),
+    corpusCodes: () => (corpus ??= gather(base.corpusCodes(), idx)),
+    keyCodes: () => (keys ??= gather(base.keyCodes(), idx)),
     keyNames: base.keyNames,
-    frameIndex: () => (frames ??= Int32Array.from(idx, (i) => base.frameIndex()[i])),
+    // fresh on every call, as the contract says: the base's frame indexes of the drawn rows
+    frameIndex: (which) => base.frameIndex(which ? gather(idx, which) : idx),
     matrix(features, which) {
       const cols = features.map(column)
       const n = which ? which.length : rows

@@ -20,7 +20,7 @@
 // With this order our seed s replays PyTorch's seed s (test/model/demoLoso.test.ts checks the demo
 // LOSO study against PyTorch's runs; the README gives the agreement). It also makes the shuffle
 // independent of the order the files were loaded in.
-import { CORPORA, type TableView } from './table.ts'
+import { CORPORA, type CodeArray, type TableView } from './table.ts'
 import { TorchGenerator } from '../base/prng.ts'
 import { shareableUint32 } from '../base/sharedMemory.ts'
 
@@ -94,7 +94,7 @@ interface Layout {
  * Typed arrays throughout: a 10M-row table groups in one pass over its codes, with no per-row
  * strings or JS arrays.
  */
-function groupByCode(codes: Uint32Array, take: (r: number) => boolean, nCodes: number): { order: number[]; rows: Uint32Array[] } {
+function groupByCode(codes: CodeArray, take: (r: number) => boolean, nCodes: number): { order: number[]; rows: Uint32Array[] } {
   const count = new Uint32Array(nCodes)
   const order: number[] = []
   for (let r = 0; r < codes.length; r++)

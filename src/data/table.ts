@@ -4,6 +4,9 @@
 export type Corpus = 'nflx' | 'konvid'
 export const CORPORA: readonly Corpus[] = ['nflx', 'konvid']
 
+/** Dictionary codes per row: 16-bit while the dictionary fits, 32-bit past that. */
+export type CodeArray = Uint16Array | Uint32Array
+
 export interface LoadedFile {
   /** file name or URL as the user gave it */
   name: string
@@ -33,15 +36,17 @@ export interface TableView {
   /** the target per row */
   target(): Float32Array
   /** grouping per row: codes into sourceNames (the `source` column, else `key`) */
-  sourceCodes(): Uint32Array
+  sourceCodes(): CodeArray
   readonly sourceNames: readonly string[]
   /** corpus per row: codes into CORPORA */
   corpusCodes(): Uint8Array
   /** clip key per row (`key` column, else the source): codes into keyNames */
-  keyCodes(): Uint32Array
+  keyCodes(): CodeArray
   readonly keyNames: readonly string[]
-  /** frame_index per row (-1 when the file has none) */
-  frameIndex(): Int32Array
+  /** frame_index per row (-1 when the file has none): all rows, or just `rows` in that order.
+   *  Allocates a fresh array on every call (the table may store it compactly), so call it once
+   *  per pass, not per row. */
+  frameIndex(rows?: ArrayLike<number>): Int32Array
 
   /** rows × features.length, row-major; all rows, or just `rows` in that order */
   matrix(features: readonly string[], rows?: ArrayLike<number>): Float32Array

@@ -3,7 +3,7 @@
 // after every few chunks; each call only folds in the rows appended since the last one, so a load
 // costs O(rows) in all instead of O(rows) per repaint. A rollback (a file failed half-way) or a
 // dropped column starts them over. Sums run in row order in float64, as a single pass would.
-import { CORPORA } from './table.ts'
+import { CORPORA, type CodeArray } from './table.ts'
 
 interface ColumnRun {
   min: number
@@ -14,7 +14,7 @@ interface ColumnRun {
 export interface StatsSource {
   readonly rows: number
   column(name: string): Float32Array
-  sourceCodes(): Uint32Array
+  sourceCodes(): CodeArray
   corpusCodes(): Uint8Array
 }
 

@@ -23,7 +23,7 @@ export function tableToParquet(table: TableView): ArrayBuffer {
     strings('corpus', decode(table.corpusCodes(), CORPORA)),
     strings('source', decode(table.sourceCodes(), table.sourceNames)),
     strings('key', decode(table.keyCodes(), table.keyNames)),
-    { name: 'frame_index', data: Int32Array.from(table.frameIndex()), type: 'INT32', nullable: false },
+    { name: 'frame_index', data: table.frameIndex(), type: 'INT32', nullable: false },
     ...table.featureNames.map((f) => floats(f, table.feature(f))),
     floats(table.targetName, table.target()),
   ]

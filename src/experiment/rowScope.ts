@@ -3,7 +3,7 @@
 // holdout lists its clip keys). A row is held out when its source is not among the
 // split's training sources or its clip key is one the split held out. Models without a recorded
 // split (imported ones, old sidecars) are "unknown": every row is shown, and every source says so.
-import { CORPORA, type TableView } from '../data/table.ts'
+import { CORPORA, type CodeArray, type TableView } from '../data/table.ts'
 import type { SplitRecord } from '../model/splitRecord.ts'
 
 export type ScopeName = 'held-out' | 'all'
@@ -54,7 +54,7 @@ export function rowScope(split: SplitRecord | null, table: TableView): RowScope 
 }
 
 /** Per group of an evaluation's grouping: were its rows held out, trained on, or some of each? */
-export function sourceRoles(scope: RowScope, codes: Uint32Array, names: readonly string[]): Record<string, SourceRole> {
+export function sourceRoles(scope: RowScope, codes: CodeArray, names: readonly string[]): Record<string, SourceRole> {
   const total = new Uint32Array(names.length)
   const out = new Uint32Array(names.length)
   for (let i = 0; i < codes.length; i++) {

@@ -1,7 +1,7 @@
 // How evaluation rows are grouped for the per-source table. KoNViD-like data has one "source"
 // per clip (hundreds), so by default its rows are pooled into one group per corpus while the
 // Netflix-like rows keep their reference sources — the view the LOSO study reads.
-import { CORPORA, type TableView } from '../data/table.ts'
+import { CORPORA, type CodeArray, type TableView } from '../data/table.ts'
 
 export type Grouping = 'source' | 'clip' | 'corpus'
 
@@ -12,7 +12,7 @@ export const GROUPINGS: { id: Grouping; label: string }[] = [
 ]
 
 export interface Groups {
-  codes: Uint32Array
+  codes: CodeArray
   names: string[]
   /** groups that pool many sources: listed, but not counted in the mean ± std across sources */
   pooled: Set<string>

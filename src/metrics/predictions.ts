@@ -3,7 +3,7 @@
 // `predicted` for one model, `predicted_<model>` for each when several are compared. Rows are the
 // table's rows (all of them, or the given ones) in table order. The writers (CSV, parquet) are in
 // predictionsOut.ts.
-import type { TableView } from '../data/table.ts'
+import type { CodeArray, TableView } from '../data/table.ts'
 
 export interface ModelPredictions {
   /** the model's name (for the column name when several models are compared) */
@@ -16,10 +16,10 @@ export interface PredictionTable {
   rows: number
   sourceNames: readonly string[]
   /** per row: code into sourceNames */
-  source: Uint32Array
+  source: CodeArray
   keyNames: readonly string[]
   /** per row: code into keyNames */
-  key: Uint32Array
+  key: CodeArray
   /** -1 where the file had no frame_index */
   frameIndex: Int32Array
   /** the target's column name (`vmaf` unless the table was loaded with another target) */
@@ -45,7 +45,7 @@ export function predictionColumns(names: readonly string[]): string[] {
   })
 }
 
-function pick<T extends Uint32Array | Int32Array | Float32Array>(values: T, rows: Uint32Array | null): T {
+function pick<T extends CodeArray | Float32Array>(values: T, rows: Uint32Array | null): T {
   if (!rows) return values
   const out = new (values.constructor as new (n: number) => T)(rows.length)
   for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]]
@@ -65,7 +65,7 @@ export function predictionTable(table: TableView, models: readonly ModelPredicti
     source: pick(table.sourceCodes(), rows),
     keyNames: table.keyNames,
     key: pick(table.keyCodes(), rows),
-    frameIndex: pick(table.frameIndex(), rows),
+    frameIndex: table.frameIndex(rows ?? undefined),
     targetName: table.targetName,
     target: pick(table.target(), rows),
     predicted: models.map((m, i) => ({ column: columns[i], values: m.pred })),

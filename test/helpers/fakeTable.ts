@@ -41,7 +41,7 @@ export function fakeTable(rows: FakeRow[]): TableView {
     corpusCodes: () => corpus,
     keyCodes: () => key.codes,
     keyNames: key.names,
-    frameIndex: () => new Int32Array(n).fill(-1),
+    frameIndex: (which) => new Int32Array(which ? which.length : n).fill(-1),
     matrix(names, which) {
       const ids = which ?? Array.from({ length: n }, (_, i) => i)
       const out = new Float32Array(ids.length * names.length)
