@@ -283,8 +283,9 @@ class ReadRun {
             () => {},
           ),
         )
-        // at most one chunk on its way to the caller while the next one decodes
-        if (this.inFlight.length > 1) await this.inFlight.shift()
+        // the next batch decodes once this chunk's buffers are back: one set of batch buffers
+        // circulates, reused through the pool, instead of fresh ones while the last is away
+        if (this.inFlight.length > 0) await this.inFlight.shift()
       } else this.pool.release(buffers)
     }
     this.pool.release(result.spare)

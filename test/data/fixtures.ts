@@ -1,6 +1,7 @@
 // Test-side helpers: in-memory AsyncBuffers, parquet fixtures written with hyparquet-writer, and
 // compressors for the codecs hyparquet-writer does not ship. Node 20's zlib covers gzip and brotli;
 // zstd and lz4 are written here (zstd: raw + RLE blocks; lz4: a greedy block compressor).
+import { expect } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { parquetReadObjects, type AsyncBuffer, type CompressionCodec } from 'hyparquet'
@@ -185,4 +186,10 @@ export const WRITE_COMPRESSORS = {
   ZSTD: zstdFrame,
   LZ4: lz4Hadoop,
   LZ4_RAW: lz4Block,
+}
+
+/** Byte-for-byte equality of two typed arrays (a deep equal of a million elements takes seconds). */
+export function expectSameBytes(a: ArrayBufferView, b: ArrayBufferView): void {
+  const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+  expect(bytes(a).equals(bytes(b))).toBe(true)
 }

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { MAX_CHUNK_ROWS } from '../../src/data/batches.ts'
 import { ingestSources } from '../../src/data/ingest.ts'
 import { readSources } from '../../src/data/reader.ts'
-import { memSource, syntheticColumns, writeParquet } from './fixtures.ts'
+import { expectSameBytes, memSource, syntheticColumns, writeParquet } from './fixtures.ts'
 
 const ROWS = MAX_CHUNK_ROWS + 1000
 
@@ -30,11 +30,11 @@ describe('whole chunks', () => {
     const whole = (await ingestSources([memSource('big.parquet', bytes)], { strict: true })).table
     const parts = (await ingestSources([memSource('big.parquet', bytes)], { strict: true, wholeChunks: false })).table
     expect(whole.rows).toBe(ROWS)
-    for (const f of whole.featureNames) expect(whole.feature(f)).toEqual(parts.feature(f))
-    expect(whole.target()).toEqual(parts.target())
-    expect(whole.sourceCodes()).toEqual(parts.sourceCodes())
-    expect(whole.keyCodes()).toEqual(parts.keyCodes())
-    expect(whole.frameIndex()).toEqual(parts.frameIndex())
+    for (const f of whole.featureNames) expectSameBytes(whole.feature(f), parts.feature(f))
+    expectSameBytes(whole.target(), parts.target())
+    expectSameBytes(whole.sourceCodes(), parts.sourceCodes())
+    expectSameBytes(whole.keyCodes(), parts.keyCodes())
+    expectSameBytes(whole.frameIndex(), parts.frameIndex())
     expect(whole.summary()).toEqual(parts.summary())
   })
 })
