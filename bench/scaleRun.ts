@@ -11,7 +11,6 @@
 // trainer's Chromium with its WebGPU device, which the GPU path cannot run without) and waits for
 // a line on stdin, so bench/scale.ts can sample its start-up memory from outside before anything is read.
 //   node scripts/run-bundled.mjs scaleRun FILE load|gpu|cpu [--wait]
-import { asyncBufferFromFile } from 'hyparquet'
 import { ingestSources } from '../src/data/ingest.ts'
 import { makeSplit } from '../src/data/splits.ts'
 import { CANONICAL_FEATURES } from '../src/base/features.ts'
@@ -20,6 +19,7 @@ import { makeJob, tableToTrainData } from '../src/model/jobs.ts'
 import type { Trainer } from '../src/model/contract.ts'
 import { ChromiumTrainer } from '../src/node/chromiumTrainer.ts'
 import { nodeWasmTrainer } from '../src/node/cpuWorkers.ts'
+import { fileAccess } from '../src/node/fileAccess.ts'
 
 export interface ScaleRunResult {
   path: 'load' | 'gpu' | 'cpu'
@@ -76,7 +76,7 @@ async function measure(file: string, path: ScaleRunResult['path'], trainer: Trai
   if (wait) await startSignal()
   const rssBefore = process.memoryUsage().rss
   const t0 = performance.now()
-  const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await asyncBufferFromFile(file) }], { corpus: 'nflx', columns: 'shared' })
+  const { table, errors } = await ingestSources([{ kind: 'buffer', name: file, file: await fileAccess(file) }], { corpus: 'nflx', columns: 'shared' })
   const loadMs = performance.now() - t0
   if (errors.length) throw errors[0]
   const result: ScaleRunResult = {

@@ -7,7 +7,6 @@
 // Bad input stops the run with the reader's own DataError (file, column, row group).
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { asyncBufferFromFile } from 'hyparquet'
 import { FeatureTable } from '../src/data/featureTable.ts'
 import { ingestInto, type SourceInput } from '../src/data/ingest.ts'
 import { DEFAULT_TARGET } from '../src/data/schema.ts'
@@ -18,6 +17,7 @@ import type { Flags } from './args.ts'
 import { CliUsageError } from './args.ts'
 import { CliInputError } from './errors.ts'
 import type { Progress } from './progress.ts'
+import { fileAccess } from '../src/node/fileAccess.ts'
 
 export const DATA_FLAGS = ['netflix', 'konvid', 'data'] as const
 
@@ -64,7 +64,7 @@ function readSourcePattern(flags: Flags): string | null {
 
 async function toSource(path: string): Promise<SourceInput> {
   if (isUrl(path)) return { kind: 'url', name: path, url: path }
-  return { kind: 'buffer', name: path, file: await asyncBufferFromFile(path) }
+  return { kind: 'buffer', name: path, file: await fileAccess(path) }
 }
 
 export function dataGroups(flags: Flags, progress: Progress): Group[] {

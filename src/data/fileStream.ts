@@ -174,8 +174,8 @@ export class FileStream {
     return { runs: [{ start: w.start, end: w.end }], buffers: [w.bytes], pooled: false }
   }
 
-  // Large row groups: one read per run of chunks with small gaps between them. Blobs are read into
-  // pooled memory (returned to the pool after decoding); other sources allocate.
+  // Large row groups: one read per run of chunks with small gaps between them. Sources that read
+  // into memory (Blobs, Node files) use pooled buffers (returned after decoding); others allocate.
   private async readRun(run: ColumnRun): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
     const src = this.file.src
     const bytes = src.readInto ? await src.readInto(run.start, run.end, this.pool.take(run.end - run.start)) : new Uint8Array(await src.file.slice(run.start, run.end))

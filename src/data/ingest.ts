@@ -1,9 +1,9 @@
 // In-process ingest: parquet sources → FeatureTable with the reader and loader the app's data
 // worker uses, for Node (CLI, tests, benchmarks) and for pages that do not need a worker.
 //
-//   import { asyncBufferFromFile } from 'hyparquet'        // Node only
+//   import { fileAccess } from '../node/fileAccess.ts'      // Node only (or hyparquet's asyncBufferFromFile)
 //   const { table, messages, errors } = await ingestSources(
-//     [{ kind: 'buffer', name: 'a.parquet', file: await asyncBufferFromFile('a.parquet') },
+//     [{ kind: 'buffer', name: 'a.parquet', file: await fileAccess('a.parquet') },
 //      { kind: 'url', name: url, url }],
 //     { corpus: 'nflx' })
 //

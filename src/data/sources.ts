@@ -1,6 +1,6 @@
 // Where parquet bytes come from: a dropped File/Blob, an HTTP(S) URL read with range requests, or
-// any AsyncBuffer (Node: hyparquet's asyncBufferFromFile). Each opens to an AsyncBuffer plus a way
-// to hash the whole file. Works the same in a worker, on a page and in Node 20 (global fetch).
+// any AsyncBuffer (Node: src/node/fileAccess.ts, which also reads into caller memory and hashes
+// natively). Each opens to an AsyncBuffer plus a way to hash the whole file. Works the same in a worker, on a page and in Node 20 (global fetch).
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet'
 import { RangeNotSupportedError, ReadStalledError, UnreachableUrlError } from './errors.ts'
 import { Sha256 } from './sha256.ts'
@@ -9,7 +9,15 @@ export type SourceInput =
   | { kind: 'blob'; name: string; blob: Blob }
   | { kind: 'url'; name: string; url: string }
   /** in-process only (cannot cross a worker boundary) */
-  | { kind: 'buffer'; name: string; file: AsyncBuffer }
+  | { kind: 'buffer'; name: string; file: AsyncBuffer | FileAccess }
+
+/** An AsyncBuffer that can also read into caller memory and hash itself (a Node file). */
+export interface FileAccess extends AsyncBuffer {
+  readInto(start: number, end: number, into: ArrayBuffer): Promise<Uint8Array>
+  sha256(onBytes?: (done: number) => void): Promise<string>
+}
+
+const isFileAccess = (f: AsyncBuffer): f is FileAccess => typeof (f as Partial<FileAccess>).readInto === 'function' && typeof (f as Partial<FileAccess>).sha256 === 'function'
 
 export interface OpenedSource {
   name: string
@@ -17,7 +25,7 @@ export interface OpenedSource {
   bytes: number
   /** hash the whole file (reads it once more, slice by slice) */
   sha256(onBytes?: (done: number) => void): Promise<string>
-  /** Blobs only: read bytes start…end into `into` (reused memory: no new buffer per read) */
+  /** Blobs and FileAccess: read bytes start…end into `into` (reused memory: no new buffer per read) */
   readInto?(start: number, end: number, into: ArrayBuffer): Promise<Uint8Array>
   /** things the user should know that are not errors */
   warnings: string[]
@@ -52,6 +60,8 @@ export function blobBuffer(blob: Blob): AsyncBuffer {
 }
 
 function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = []): OpenedSource {
+  if (isFileAccess(file))
+    return { name, file, bytes: file.byteLength, warnings, sha256: (onBytes) => file.sha256(onBytes), readInto: (start, end, into) => file.readInto(start, end, into) }
   return {
     name,
     file,
