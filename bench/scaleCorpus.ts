@@ -25,7 +25,7 @@ const DEMO = ['nflx_like.parquet', 'konvid_like/part-000.parquet', 'konvid_like/
 const FLOATS = ['adm2', 'vif_scale0', 'vif_scale1', 'vif_scale2', 'vif_scale3', 'motion2', 'adm_scale0', 'adm_scale1', 'adm_scale2', 'adm_scale3', 'motion', 'vmaf']
 
 /** mulberry32: a small seeded generator (uniform in [0, 1)). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

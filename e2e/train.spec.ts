@@ -61,6 +61,8 @@ test('trains mlp_small on the demo corpus with a live loss chart', async ({ page
   const said = (await notice.textContent()) ?? ''
   if (/: the CPU trainer is \d+\.\d× faster/.test(said)) await expect(page.getByTestId('train-device')).toContainText('CPU WebAssembly SIMD')
   else await expect(page.getByTestId('train-device')).toContainText('WebGPU')
+  // the page is cross-origin isolated: the train worker got the Data tab's shared memory, not a copy
+  await expect(page.getByTestId('train-device')).toHaveAttribute('data-rows-from', 'shared memory')
   const [loss] = await losses(page)
   expect(loss.length).toBe(4)
   expect(loss.every(Number.isFinite)).toBe(true)

@@ -17,6 +17,9 @@ export interface TrainerInfo {
   description: string
   /** shown to the user: why auto picked this engine, or why training fell back to the CPU */
   notice: string | null
+  /** how the last run's rows reached this worker: the page's shared memory itself, or a copy
+   *  (structured clone: the page is not cross-origin isolated, or its data were not shared) */
+  rowsFrom?: 'shared memory' | 'copy'
 }
 
 let current: Promise<{ trainer: Trainer; info: TrainerInfo }> | null = null
@@ -68,7 +71,7 @@ const api = {
       const forward = (ev: EpochEvent) => void delivered.push(Promise.resolve(onEpoch(ev) as unknown).catch(() => {}))
       const results = await trainer.train(receivedTrainData(data), jobs, { onEpoch: forward, signal: ctl.signal, resume })
       await Promise.all(delivered)
-      const after = infoAfter(trainer, info)
+      const after: TrainerInfo = { ...infoAfter(trainer, info), rowsFrom: 'memory' in data ? 'shared memory' : 'copy' }
       if (results.some((r) => r.status === 'device-lost')) {
         trainer.dispose()
         current = null

@@ -242,7 +242,7 @@ class TrainStore {
     }
     this.addInOrder(true)
     this.result = res
-    this.device = { kind: trainer.kind, description: trainer.description, notice: trainer.notice }
+    this.device = { kind: trainer.kind, description: trainer.description, notice: trainer.notice, rowsFrom: trainer.rowsFrom ?? undefined }
     this.showOutcome(ctx, res, pending)
     notices.settle('train', mark)
   }

@@ -2,12 +2,15 @@
 // pipeline: it trains through a lease on the worker, so it never runs into (or cancels) the Train
 // tab's run; its description is known after prepare(), and follows each run's engine (auto picks per run).
 import { trainWorker, type TrainLease } from './trainWorker.svelte.ts'
+import type { TrainerInfo } from '../../workers/train.worker.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 
 export class WorkerTrainer implements Trainer {
   kind: Trainer['kind'] = 'webgpu'
   description = 'train worker'
   notice: string | null = null
+  /** how the last run's rows reached the train worker (null before a run) */
+  rowsFrom: TrainerInfo['rowsFrom'] | null = null
 
   constructor(private readonly lease: TrainLease) {}
 
@@ -28,6 +31,7 @@ export class WorkerTrainer implements Trainer {
       this.kind = info.kind
       this.description = info.description
       this.notice = info.notice
+      this.rowsFrom = info.rowsFrom ?? null
       return results
     } finally {
       opts.signal?.removeEventListener('abort', onAbort)

@@ -8,18 +8,8 @@ import { FeatureTable } from '../../src/data/featureTable.ts'
 import type { FileStart, RowChunk } from '../../src/data/chunk.ts'
 import { resampleTable } from '../../src/data/resample.ts'
 import { FEATURES } from '../../src/data/schema.ts'
+import { rng } from '../../bench/scaleCorpus.ts'
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 interface FileRows {
   name: string
@@ -118,7 +108,7 @@ function clipFile(name: string, clips: number, frames: number, first = 0): FileR
 
 describe('frame index as runs', () => {
   test('runs, gaps, -1 files, non-monotonic values and many small chunks equal the reference', () => {
-    const rnd = random(7)
+    const rnd = rng(7)
     const p = new Pair()
     p.load(clipFile('a', 5, 40), [7, 1, 13])
     // a file without frame_index, then one whose frames jump about, repeat, go back and hit the int32 edges
@@ -165,7 +155,7 @@ describe('frame index as runs', () => {
   })
 
   test('worst case, every row breaks the run: twice an Int32Array, and trim leaves no spare runs', () => {
-    const rnd = random(3)
+    const rnd = rng(3)
     const p = new Pair()
     const f = clipFile('w', 1, 5000)
     f.frames = f.frames!.map((_, i) => 2 * i + Math.floor(rnd() * 2) * 7)
