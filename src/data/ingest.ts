@@ -1,7 +1,7 @@
 // In-process ingest: parquet sources → FeatureTable with the reader and loader the app's data
 // worker uses, for Node (CLI, tests, benchmarks) and for pages that do not need a worker.
 //
-//   import { fileAccess } from '../node/fileAccess.ts'      // Node only (or hyparquet's asyncBufferFromFile)
+//   // Node: fileAccess from src/node/fileAccess.ts (or hyparquet's asyncBufferFromFile)
 //   const { table, messages, errors } = await ingestSources(
 //     [{ kind: 'buffer', name: 'a.parquet', file: await fileAccess('a.parquet') },
 //      { kind: 'url', name: url, url }],
