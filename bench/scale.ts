@@ -4,12 +4,13 @@
 //   cli-load  the CLI's reader in its own Node process (bench/scaleRun.ts load)
 //   app-load  the real app in headless Chromium: the file set on the Data tab's file input, until
 //             the panel says ready with every row (worker decode + main-thread table + panel)
-//   gpu       CLI GPU path: load, then 1 epoch of mlp_small via ChromiumTrainer (own process)
+//   gpu       CLI GPU path: ChromiumTrainer opened (part of the start-up), load, then 1 epoch of
+//             mlp_small through it (own process)
 //   cpu       CLI CPU path: load, then 1 epoch on the WebAssembly trainer (--device cpu; own process)
 // Memory, measured from outside each path's processes (bench/procTree.ts): the Pss and VmRSS
 // summed over the process tree, sampled every 100 ms — the Node child with its worker threads
 // (cli-load, cpu), the child and the Chromium it launches (gpu), Chromium's processes (app-load) —
-// with its start-up (the tree before any row is read), checked against start-up + 2 × the
+// with its start-up (the tree before any row is read; for gpu with its Chromium open), checked against start-up + 2 × the
 // feature bytes. The in-process figures (the child's own maxRSS) are kept beside them.
 // Writes bench/results/scale-<date>.json (date, machine, load average before and after each path).
 //   npm run bench:scale [-- --rows N] [--paths cli-load,app-load,gpu,cpu]
@@ -225,8 +226,8 @@ export default async function main(argv: string[]): Promise<number> {
     timed: {
       'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
       'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, hash worker, main-thread table and panel)',
-      gpu: 'load as cli-load; then ChromiumTrainer start-up, and train() → first epoch loss (payload in pieces, GPU upload, 1 epoch)',
-      cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core; the features written once into the shared memory the workers import)',
+      gpu: 'ChromiumTrainer start-up first (Chromium, the WebGPU device, the pipelines: in the memory start-up sample), then load as cli-load, then train() → first epoch loss (payload in pieces, GPU upload a block at a time, 1 epoch)',
+      cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core, reading the table\'s shared feature columns in place)',
     },
     results,
   }
