@@ -11,3 +11,4 @@ export declare function cachedBuild(opts: {
   onStatus?: (msg: string) => void
   what?: string
 }): Promise<string>
+export declare function buildInNode(opts: { root: string; args: readonly string[]; what: string; stdout?: 'inherit' | 'ignore' }): Promise<void>

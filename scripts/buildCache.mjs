@@ -5,6 +5,7 @@
 // under node_modules/.cache/vmaf-tiny-lab/ (ignored, gone with `npm ci`).
 // Plain JavaScript: the command line's launcher uses it before any TypeScript is loaded. Paths
 // are taken relative to the `root` each caller passes (this file may itself run from a bundle).
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
@@ -69,4 +70,16 @@ function prune(cache, name, current) {
     .map((d) => ({ d, t: statSync(d).mtimeMs }))
     .sort((a, b) => b.t - a.t)
   for (const { d, t } of dirs.slice(KEEP - 1)) if (now - t > STALE_MS) rmSync(d, { recursive: true, force: true })
+}
+
+/**
+ * Runs `node <args>` in `root` (a build, in its own process so that its memory never stays in the
+ * caller's); resolves when it exits with 0, else fails with "building <what> failed".
+ */
+export function buildInNode({ root, args, what, stdout = 'inherit' }) {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', stdout, 'inherit'] })
+    child.on('error', fail)
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`building ${what} failed (exit ${code}); see the messages above`))))
+  })
 }

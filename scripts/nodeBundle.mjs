@@ -10,9 +10,8 @@
 // code (src/node/cpuWorkers.ts: new URL('./cpuWorker.mjs', import.meta.url)) finds the right one
 // from either place. Entries must import their modules statically (one bundle, no runner).
 //   node scripts/nodeBundle.mjs --out DIR    builds into DIR (what nodeBundle runs)
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { cachedBuild } from './buildCache.mjs'
+import { buildInNode, cachedBuild } from './buildCache.mjs'
 import { ROOT } from './setup.mjs'
 
 export const ENTRIES = {
@@ -49,13 +48,7 @@ async function buildInto(outDir) {
 }
 
 /** Runs `node scripts/nodeBundle.mjs --out DIR` and resolves when it built. */
-function buildInChild(outDir) {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [SELF, '--out', outDir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] })
-    child.on('error', fail)
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`building the Node bundle failed (exit ${code}); see the messages above`))))
-  })
-}
+const buildInChild = (outDir) => buildInNode({ root: ROOT, args: [SELF, '--out', outDir], what: 'the Node bundle' })
 
 /** The folder holding the bundled entries (cli.mjs, cpuWorker.mjs, scaleRun.mjs) for the current sources. */
 export function nodeBundle(onStatus = () => {}) {

@@ -242,7 +242,7 @@ class TrainStore {
     }
     this.addInOrder(true)
     this.result = res
-    this.device = { kind: trainer.kind, description: trainer.description, notice: trainer.notice, rowsFrom: trainer.rowsFrom ?? undefined }
+    this.device = trainer.info
     this.showOutcome(ctx, res, pending)
     notices.settle('train', mark)
   }
@@ -255,7 +255,7 @@ class TrainStore {
       notices.say('train', { level: 'error', text: `could not start the training worker: ${describeError(e)}` })
       throw e
     }
-    return { kind: trainer.kind, description: trainer.description, notice: trainer.notice }
+    return trainer.info
   }
 
   /** Each model's losses as the pipeline recorded them (its results are the record). */

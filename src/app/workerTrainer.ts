@@ -6,20 +6,24 @@ import type { TrainerInfo } from '../../workers/train.worker.ts'
 import type { Trainer, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 
 export class WorkerTrainer implements Trainer {
-  kind: Trainer['kind'] = 'webgpu'
-  description = 'train worker'
-  notice: string | null = null
-  /** how the last run's rows reached the train worker (null before a run) */
-  rowsFrom: TrainerInfo['rowsFrom'] | null = null
+  /** what the worker last said: its engine, why, and (after a run) how the rows reached it */
+  info: TrainerInfo = { kind: 'webgpu', description: 'train worker', notice: null }
 
   constructor(private readonly lease: TrainLease) {}
 
+  get kind(): Trainer['kind'] {
+    return this.info.kind
+  }
+  get description(): string {
+    return this.info.description
+  }
+  get notice(): string | null {
+    return this.info.notice
+  }
+
   /** Pick the trainer and compile its pipelines (the worker keeps them, also for the Train tab). */
   async prepare(): Promise<void> {
-    const info = await trainWorker.prepare()
-    this.kind = info.kind
-    this.description = info.description
-    this.notice = info.notice
+    this.info = await trainWorker.prepare()
   }
 
   async train(d: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
@@ -28,10 +32,7 @@ export class WorkerTrainer implements Trainer {
     try {
       const { results, info } = await this.lease.train(d, jobs, opts.onEpoch ?? (() => {}), opts.resume)
       // what this run trained on (auto decides per run) and why
-      this.kind = info.kind
-      this.description = info.description
-      this.notice = info.notice
-      this.rowsFrom = info.rowsFrom ?? null
+      this.info = info
       return results
     } finally {
       opts.signal?.removeEventListener('abort', onAbort)

@@ -39,6 +39,13 @@ interface ColumnSpan extends ByteRange {
   meta: ColumnMetaData
 }
 
+/** Bytes read from the file at byte `at`; `pooled`: they go back to the pool once decoded. */
+interface ReadBytes {
+  at: number
+  bytes: Uint8Array
+  pooled: boolean
+}
+
 /** Column chunks read in one request. */
 interface ColumnRun extends ByteRange {
   cols: ColumnSpan[]
@@ -146,7 +153,7 @@ export class FileStream {
       try {
         for (const c of runs[i].cols) this.decodeColumn(t, c, read)
       } finally {
-        if (read.pooled) this.pool.release(read.buffers.map((b) => b.buffer as ArrayBuffer))
+        if (read.pooled) this.pool.release([read.bytes.buffer as ArrayBuffer])
       }
     }
   }
@@ -163,7 +170,7 @@ export class FileStream {
   // Small row groups of a Blob: one read covers this and the next ones, unneeded columns included
   // (each read is a round trip to the browser's blob store, whatever its size; URLs keep reading
   // only the needed columns).
-  private async readThroughWindow(span: ByteRange): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
+  private async readThroughWindow(span: ByteRange): Promise<ReadBytes> {
     let w = this.window
     if (!w || span.start < w.start || span.end > w.end) {
       this.close()
@@ -171,21 +178,20 @@ export class FileStream {
       const bytes = await this.file.src.readInto!(span.start, end, this.pool.take(end - span.start))
       w = this.window = { start: span.start, end, bytes }
     }
-    return { runs: [{ start: w.start, end: w.end }], buffers: [w.bytes], pooled: false }
+    return { at: w.start, bytes: w.bytes, pooled: false }
   }
 
   // Large row groups: one read per run of chunks with small gaps between them. Sources that read
   // into memory (Blobs, Node files) use pooled buffers (returned after decoding); others allocate.
-  private async readRun(run: ColumnRun): Promise<{ runs: ByteRange[]; buffers: Uint8Array[]; pooled: boolean }> {
+  private async readRun(run: ColumnRun): Promise<ReadBytes> {
     const src = this.file.src
     const bytes = src.readInto ? await src.readInto(run.start, run.end, this.pool.take(run.end - run.start)) : new Uint8Array(await src.file.slice(run.start, run.end))
-    return { runs: [{ start: run.start, end: run.end }], buffers: [bytes], pooled: !!src.readInto }
+    return { at: run.start, bytes, pooled: !!src.readInto }
   }
 
-  private decodeColumn(t: GroupTarget, c: ColumnSpan, read: { runs: ByteRange[]; buffers: Uint8Array[] }): void {
+  private decodeColumn(t: GroupTarget, c: ColumnSpan, read: ReadBytes): void {
     const column = c.meta.path_in_schema[0]
-    const k = read.runs.findIndex((r) => r.start <= c.start && c.end <= r.end)
-    const bytes = read.buffers[k].subarray(c.start - read.runs[k].start, c.end - read.runs[k].start)
+    const bytes = read.bytes.subarray(c.start - read.at, c.end - read.at)
     const sink = t.sinks.byColumn.get(column)!
     try {
       const spec = {

@@ -104,8 +104,6 @@ class ProgressReporter {
 class ReadRun {
   readonly progress: ProgressReporter
   private readonly pool = new BufferPool()
-  /** chunks handed to the caller whose buffers have not come back yet */
-  private readonly inFlight: Promise<void>[] = []
   /** sha256 → name of the file first loaded with it */
   private readonly seen: Map<string, string>
   private compiled: RegExp | null = null
@@ -277,15 +275,10 @@ class ReadRun {
       const buffers = chunkBuffers(part)
       const back = this.emit({ type: 'chunk', chunk: part })
       if (back instanceof Promise) {
-        this.inFlight.push(
-          back.then(
-            (returned) => void (Array.isArray(returned) && this.pool.release(returned)),
-            () => {},
-          ),
-        )
         // the next batch decodes once this chunk's buffers are back: one set of batch buffers
         // circulates, reused through the pool, instead of fresh ones while the last is away
-        if (this.inFlight.length > 0) await this.inFlight.shift()
+        const returned = await back.catch(() => null)
+        if (Array.isArray(returned)) this.pool.release(returned)
       } else this.pool.release(buffers)
     }
     this.pool.release(result.spare)

@@ -2,10 +2,9 @@
 // (scripts/buildCache.mjs: a folder named after a fingerprint of its inputs, built once per
 // source change, safe to share between processes), away from the app's dist/. Vite builds it in a
 // child process, so a first run's build leaves none of its memory in the command's own process.
-import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
-import { cachedBuild } from '../../scripts/buildCache.mjs'
+import { buildInNode, cachedBuild } from '../../scripts/buildCache.mjs'
 import { ROOT } from './repoRoot.ts'
 
 const INPUTS = ['src', 'workers', 'shaders', 'pageApi.html', 'index.html', 'vite.config.ts', 'svelte.config.js', 'package-lock.json']
@@ -29,9 +28,5 @@ export function pageApiBuild(onStatus: (msg: string) => void = () => {}): Promis
 /** `vite build --outDir <outDir>` (the repository's vite.config.ts) in a child process. */
 function buildInChild(outDir: string): Promise<void> {
   const vite = resolve(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js')
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
-    child.on('error', fail)
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`building the page API page failed (vite build exited with ${code}); see the messages above`))))
-  })
+  return buildInNode({ root: ROOT, args: [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], what: 'the page API page', stdout: 'ignore' })
 }
