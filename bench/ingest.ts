@@ -3,7 +3,7 @@
 // headless Chromium, (a) with the reader running in the page and (b) through the app's data worker.
 //   npm run bench:ingest [-- --rows N] [--row-group N] [--repeat N] [--json]
 // Memory: V8 heap used + ArrayBuffer backing stores (CDP Runtime.getHeapUsage) of the page and of
-// its workers (data and hash worker), polled while the ingest runs (each answers between tasks),
+// its data worker, polled while the ingest runs (each answers between tasks),
 // minus the level before the run, compared with the bytes the table holds.
 // --json prints exactly one JSON object on stdout (progress goes to stderr).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -265,8 +265,8 @@ export default async function main(argv: string[]): Promise<number> {
         )
       log(`goal: ≥ 2 M rows/s, peak ≤ 2× the loaded feature bytes. Load average ${out.machine.loadavg.join(' ')} (2 shared cores).`)
       log('page: the reader in the page (same code as the worker); worker: the app path (data worker → main thread).')
-      log('rows per CPU-s: rows / CPU time of all Chromium processes during the run (load-independent; includes the hash worker).')
-      log('peaks: V8 heap + ArrayBuffers above the level before the run, sampled between tasks; workers: data + hash workers.')
+      log('rows per CPU-s: rows / CPU time of all Chromium processes during the run (load-independent; includes the data worker, which also hashes the file).')
+      log('peaks: V8 heap + ArrayBuffers above the level before the run, sampled between tasks; workers: the data worker.')
     }
   } finally {
     await session.close()

@@ -225,7 +225,7 @@ export default async function main(argv: string[]): Promise<number> {
     },
     timed: {
       'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
-      'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, hash worker, main-thread table and panel)',
+      'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, which also hashes the file from its reads; main-thread table and panel)',
       gpu: 'ChromiumTrainer start-up first (Chromium, the WebGPU device, the pipelines: in the memory start-up sample), then load as cli-load, then train() → first epoch loss (payload in pieces, GPU upload a block at a time, 1 epoch)',
       cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core, reading the table\'s shared feature columns in place)',
     },

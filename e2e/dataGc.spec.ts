@@ -3,7 +3,8 @@
 // a GC runs meanwhile; a 10M-row load collects garbage constantly, so it stalled in most runs. Here
 // Chromium is started with --expose-gc and every worker of the page calls gc() every 10 ms while a
 // file of many row groups (written to disk, so the File is backed by it like a real drop) loads.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { expect, test } from './appTest.ts'
 import { parquetWriteBuffer } from 'hyparquet-writer'
@@ -33,7 +34,7 @@ function writeFile(dir: string): string {
   return path
 }
 
-test('a multi-row-group file loads while the data and hash workers collect garbage every 10 ms', async ({ page }, info) => {
+test('a multi-row-group file loads, its sha256 taken from the same reads, while the data worker collects garbage every 10 ms', async ({ page }, info) => {
   test.setTimeout(240_000)
   const path = writeFile(info.outputDir)
   const gcWorkers: string[] = []
@@ -59,4 +60,7 @@ test('a multi-row-group file loads while the data and hash workers collect garba
   // the pressure was really there: the data worker collected garbage throughout
   expect(gcWorkers.some((u) => u.includes('data.worker'))).toBe(true)
   await expect(page.locator('[data-testid=messages] li')).toHaveCount(0)
+  // larger than the in-line hash limit: hashed from the reads that streamed its rows
+  expect(statSync(path).size).toBeGreaterThan(16 << 20)
+  await expect(page.locator('[data-testid=files] td.mono:not(.name)')).toHaveAttribute('title', createHash('sha256').update(readFileSync(path)).digest('hex'))
 })

@@ -2,25 +2,14 @@
 // src/data/reader.ts: it forwards the reader's events, transferring each chunk's typed arrays.
 import * as Comlink from 'comlink'
 import { chunkBuffers } from '../src/data/chunk.ts'
-import { dataErrorFromJSON, type DataErrorJSON } from '../src/data/errors.ts'
 import { readSources, type IngestEvent, type ReadOptions } from '../src/data/reader.ts'
 import type { SourceInput } from '../src/data/sources.ts'
-import type { HashWorkerApi } from './hash.worker.ts'
 
 /** Sources that can cross the worker boundary (a File is a Blob). */
 export type WorkerSource = Extract<SourceInput, { kind: 'blob' | 'url' }>
-export type WorkerReadOptions = Omit<ReadOptions, 'signal' | 'compressors' | 'hashInBackground'>
+export type WorkerReadOptions = Omit<ReadOptions, 'signal' | 'compressors'>
 
 let controller: AbortController | null = null
-let hasher: Comlink.Remote<HashWorkerApi> | null = null
-
-/** Large files are hashed by a second worker while their rows stream (see ReadOptions). */
-function hashInBackground(input: WorkerSource): Promise<string> {
-  hasher ??= Comlink.wrap<HashWorkerApi>(new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }))
-  return hasher.sha256(input).catch((e: unknown) => {
-    throw e && typeof e === 'object' && !(e instanceof Error) && 'code' in e && 'file' in e ? dataErrorFromJSON(e as DataErrorJSON) : e
-  })
-}
 
 const api = {
   /** Stream `sources` through `emit`; resolves once every source is loaded or has failed. */
@@ -32,7 +21,7 @@ const api = {
     let last: unknown = undefined
     try {
       // a chunk's reply carries its buffers back for the next row group (see Emit)
-      await readSources(sources, { ...opts, signal: own.signal, hashInBackground }, (ev) => {
+      await readSources(sources, { ...opts, signal: own.signal }, (ev) => {
         last = emit(ev.type === 'chunk' ? Comlink.transfer(ev, chunkBuffers(ev.chunk)) : ev)
         return last
       })

@@ -27,7 +27,7 @@ export class BatchSinks {
 
   constructor(schema: FileSchema, rows: number, private readonly pool: BufferPool) {
     const s = schema
-    this.bad = new BadRows(rows)
+    this.bad = new BadRows(rows, pool)
     this.floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows, pool))
     this.source = s.group ? new CodeSink(s.group, rows, pool) : null
     this.key = s.key && s.key !== s.group ? new CodeSink(s.key, rows, pool) : null
@@ -83,6 +83,6 @@ export class BatchSinks {
     return [...floats.map((f) => f.out), source?.codes, key?.codes, corpus?.codes, frame?.out]
       .filter((a) => a !== undefined)
       .map((a) => a.buffer as ArrayBuffer)
-      .concat(corpus ? [corpus.scratch] : [])
+      .concat(corpus ? [corpus.scratch] : [], [this.bad.mask.buffer as ArrayBuffer])
   }
 }

@@ -9,6 +9,7 @@ import { LoadCancelledError, asDataError, type DataError } from './errors.ts'
 import { decodeChunk } from './pages.ts'
 import type { ParquetFile } from './parquetFile.ts'
 import type { BufferPool } from './pool.ts'
+import type { ReadHash } from './readHash.ts'
 import type { Sink } from './sinks.ts'
 
 /** Called once per decoded column chunk: its compressed bytes, and the rows it completes (for progress). */
@@ -19,6 +20,8 @@ export interface FileStreamOptions {
   compressors?: Compressors
   signal?: AbortSignal
   onColumn: OnColumn
+  /** hash the file from these reads (a large file: read once, not once more to hash it) */
+  hash?: ReadHash | null
 }
 
 /** Row groups of a Blob up to this many bytes (needed columns) are read through the window. */
@@ -37,6 +40,8 @@ interface ByteRange {
 
 interface ColumnSpan extends ByteRange {
   meta: ColumnMetaData
+  /** false: read only for the hash (a column the table does not take) */
+  decode: boolean
 }
 
 /** Bytes read from the file at byte `at`; `pooled`: they go back to the pool once decoded. */
@@ -76,6 +81,7 @@ export class FileStream {
   private readonly compressors: Compressors
   private readonly signal?: AbortSignal
   private readonly onColumn: OnColumn
+  private readonly hash: ReadHash | null
   /** bytes read ahead for small row groups */
   private window: (ByteRange & { bytes: Uint8Array }) | null = null
 
@@ -87,6 +93,7 @@ export class FileStream {
     this.compressors = opts.compressors ?? allCompressors
     this.signal = opts.signal
     this.onColumn = opts.onColumn
+    this.hash = opts.hash ?? null
   }
 
   get name(): string {
@@ -122,21 +129,25 @@ export class FileStream {
     this.onColumn(bytes, t.sinks.countsRows(sink) ? t.group.rows : 0)
   }
 
-  /** Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode each. */
+  /**
+   * Our page decoder (pages.ts): fetch the needed column chunks (adjacent ones together), decode
+   * each. While the file is hashed from these reads, the other columns are read along too, so the
+   * hash finds no gap to read on its own while nothing else is read.
+   */
   private async readGroupFast(t: GroupTarget): Promise<void> {
     const rowGroup = t.group.index
     const cols: ColumnSpan[] = this.file.metadata.row_groups[rowGroup].columns
       .map((c) => c.meta_data!)
-      .filter((m) => t.sinks.byColumn.has(m.path_in_schema[0]))
       .map((m) => {
         const start = Number(m.dictionary_page_offset || m.data_page_offset)
-        return { meta: m, start, end: start + Number(m.total_compressed_size) }
+        return { meta: m, start, end: start + Number(m.total_compressed_size), decode: t.sinks.byColumn.has(m.path_in_schema[0]) }
       })
+      .filter((c) => c.decode || this.hash)
       .sort((a, b) => a.start - b.start)
     const span = { start: cols[0].start, end: cols[cols.length - 1].end }
     if (this.file.src.readInto && span.end - span.start <= SMALL_GROUP) {
       const read = await this.guard(t, () => this.readThroughWindow(span))
-      for (const c of cols) this.decodeColumn(t, c, read)
+      for (const c of cols) if (c.decode) this.decodeColumn(t, c, read)
       return
     }
     // one run of neighbouring column chunks at a time, the next one read while this one decodes:
@@ -151,7 +162,7 @@ export class FileStream {
         next.catch(() => {})
       }
       try {
-        for (const c of runs[i].cols) this.decodeColumn(t, c, read)
+        for (const c of runs[i].cols) if (c.decode) this.decodeColumn(t, c, read)
       } finally {
         if (read.pooled) this.pool.release([read.bytes.buffer as ArrayBuffer])
       }
@@ -177,6 +188,7 @@ export class FileStream {
       const end = Math.max(span.end, Math.min(span.start + READ_AHEAD, this.file.dataEnd))
       const bytes = await this.file.src.readInto!(span.start, end, this.pool.take(end - span.start))
       w = this.window = { start: span.start, end, bytes }
+      await this.hash?.cover(span.start, bytes)
     }
     return { at: w.start, bytes: w.bytes, pooled: false }
   }
@@ -186,6 +198,8 @@ export class FileStream {
   private async readRun(run: ColumnRun): Promise<ReadBytes> {
     const src = this.file.src
     const bytes = src.readInto ? await src.readInto(run.start, run.end, this.pool.take(run.end - run.start)) : new Uint8Array(await src.file.slice(run.start, run.end))
+    // reads complete one after another (the next is asked for once this one is here), so the hash sees them in order
+    await this.hash?.cover(run.start, bytes)
     return { at: run.start, bytes, pooled: !!src.readInto }
   }
 

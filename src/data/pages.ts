@@ -35,9 +35,11 @@ export interface ChunkSpec {
 }
 
 // Every page is consumed (copied into a sink) before the next one is decoded, so one buffer for
-// decompressed pages and one for dictionary indices serve them all: no garbage per page.
+// decompressed pages, one for dictionary indices and one for definition levels serve them all:
+// no garbage per page.
 let scratch = new Uint32Array(0)
 let pageBuf = new Uint8Array(0)
+let levelBuf = new Uint8Array(0)
 
 function decompress(body: Uint8Array, size: number, spec: ChunkSpec): Uint8Array {
   if (spec.codec === 'UNCOMPRESSED') return body
@@ -96,9 +98,10 @@ export function decodeChunk(chunk: Uint8Array, spec: ChunkSpec, rows: number, ba
   }
 }
 
-/** Definition levels of a flat OPTIONAL column (max level 1); null when every row has a value. */
+/** Definition levels of a flat OPTIONAL column (max level 1), valid until the next page; null when every row has a value. */
 function levels(r: DataReader, n: number, length: number | undefined): Uint8Array | null {
-  const defs = new Uint8Array(n)
+  if (levelBuf.length < n) levelBuf = new Uint8Array(Math.max(n, 2 * levelBuf.length))
+  const defs = levelBuf.subarray(0, n)
   readRleBitPackedHybrid(r, 1, defs, length)
   for (let i = 0; i < n; i++) if (defs[i] !== 1) return defs
   return null

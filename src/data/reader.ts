@@ -3,8 +3,9 @@
 // problem becomes a `file-error` event naming the file (and row group / column), and the other
 // files of the batch still load. Only the columns the contract needs (plus chosen extras) are read.
 //   1. open and check every file (parquetFile.ts), so the loader can reserve rows;
-//   2. per file: hash (in line, or in the background for large ones), then stream its row-group
-//      batches (batches.ts) through a FileStream (fileStream.ts), handing chunks to the caller.
+//   2. per file: hash (first for small ones; a large one from the reads that stream it,
+//      readHash.ts), then stream its row-group batches (batches.ts) through a FileStream
+//      (fileStream.ts), handing chunks to the caller.
 // A log (.json, .xml, .csv) is parsed and hashed in step 1, in one streaming pass, and handed over
 // as one clip in step 2.
 import type { Compressors } from 'hyparquet'
@@ -17,6 +18,7 @@ import { logClip, openLogFile, type LogFile } from './logs/logFile.ts'
 import { logFormatOf, sourcePattern, type SourcePattern } from './logs/naming.ts'
 import { openParquetFile, type ParquetFile, type ParquetOpenOptions } from './parquetFile.ts'
 import { BufferPool } from './pool.ts'
+import { ReadHash } from './readHash.ts'
 import type { OpenedSource, SourceInput } from './sources.ts'
 import type { Corpus } from './table.ts'
 
@@ -26,9 +28,8 @@ export interface ReadOptions extends ParquetOpenOptions {
   /** files already loaded: a source with the same sha256 is skipped with a DuplicateFileError */
   known?: readonly { sha256: string; name: string }[]
   compressors?: Compressors
-  /** hash a large Blob/URL source on another thread while its rows stream (the data worker passes one) */
-  hashInBackground?: (input: Exclude<SourceInput, { kind: 'buffer' }>) => Promise<string>
-  /** sources up to this size are hashed before streaming, in line (default 16 MiB) */
+  /** sources up to this size are hashed before streaming, so a duplicate is skipped before any row
+   *  is read; larger ones are hashed from the reads that stream them (default 16 MiB) */
   inlineHashBytes?: number
   /** least time between two progress events with only new counts (default 50 ms) */
   progressEveryMs?: number
@@ -146,25 +147,28 @@ class ReadRun {
   }
 
   /**
-   * Hash and stream one file. Small files are hashed first, so a duplicate is skipped before any
-   * row is read; large ones are hashed on another thread while they stream (when the caller offers
-   * one) and a duplicate found at the end is rolled back by the loader.
+   * Hash and stream one file. Small files are hashed first, so a
+   * duplicate is skipped before any row is read; a large one is hashed from the reads that
+   * stream it (readHash.ts: the file is read once) and a duplicate found at the end is rolled
+   * back by the loader.
    */
   async stream(file: ParquetFile | LogFile): Promise<void> {
     if ('kind' in file) return this.streamLog(file)
     const { opts, progress } = this
     const name = file.src.name
     let rowGroup: number | undefined
+    const hashFirst = file.src.bytes <= (opts.inlineHashBytes ?? 16 << 20)
+    const hash = hashFirst ? null : new ReadHash(file.src, this.pool)
     const reader = new FileStream(file, {
       pool: this.pool,
       compressors: opts.compressors,
       signal: opts.signal,
+      hash,
       onColumn: (bytes, rows) => progress.report({ bytesRead: progress.state.bytesRead + bytes, rowsDone: progress.state.rowsDone + rows }),
     })
     try {
       if (opts.signal?.aborted) throw new LoadCancelledError(name)
-      const pending = this.hashInBackground(file)
-      const sha256 = pending ? '' : await this.hashInLine(file)
+      const sha256 = hashFirst ? await this.hashInLine(file) : ''
       this.start(file)
       const end: FileEnd = { file: file.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
       for (const batch of rowGroupBatches(file.metadata)) {
@@ -177,9 +181,9 @@ class ReadRun {
       }
       rowGroup = undefined
       if (end.rows === 0) throw new EmptyFileError(name, `all ${file.rows} rows have NaN, Inf or missing values in required columns`)
-      if (pending) {
+      if (hash) {
         progress.report({ phase: 'hash', file: file.index, name })
-        end.sha256 = await pending
+        end.sha256 = await hash.finish()
         this.checkDuplicate(file, end.sha256)
       }
       this.emit({ type: 'file-end', end })
@@ -218,15 +222,6 @@ class ReadRun {
     } catch (e) {
       throw new BadLogError(file, 'malformed', e instanceof Error ? e.message : String(e))
     }
-  }
-
-  /** The background hash of a large Blob/URL source, when the caller offers a thread for it; else null. */
-  private hashInBackground(file: ParquetFile): Promise<string> | null {
-    const hash = this.opts.hashInBackground
-    if (!hash || file.input.kind === 'buffer' || file.src.bytes <= (this.opts.inlineHashBytes ?? 16 << 20)) return null
-    const pending = hash(file.input)
-    pending.catch(() => {}) // awaited after streaming; do not report it as unhandled meanwhile
-    return pending
   }
 
   private async hashInLine(file: ParquetFile): Promise<string> {

@@ -27,8 +27,9 @@ export class BadRows {
   readonly mask: Uint8Array
   readonly by: Record<string, BadCount> = {}
   private n = 0
-  constructor(readonly rows: number) {
-    this.mask = new Uint8Array(rows)
+  /** the mask from `pool` when given (zeroed here; it goes back with the batch's other buffers) */
+  constructor(readonly rows: number, pool?: BufferPool) {
+    this.mask = pool ? new Uint8Array(pool.take(rows), 0, rows).fill(0) : new Uint8Array(rows)
   }
   mark(column: string, row: number, isNull: boolean): void {
     if (!this.mask[row]) this.n++

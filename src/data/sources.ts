@@ -11,13 +11,22 @@ export type SourceInput =
   /** in-process only (cannot cross a worker boundary) */
   | { kind: 'buffer'; name: string; file: AsyncBuffer | FileAccess }
 
+/** A sha256 fed piece by piece (src/data/sha256.ts in JavaScript; node:crypto's in Node). */
+export interface IncrementalHash {
+  update(bytes: Uint8Array): unknown
+  /** finish and return the lower-case hex digest */
+  hex(): string
+}
+
 /** An AsyncBuffer that can also read into caller memory and hash itself (a Node file). */
 export interface FileAccess extends AsyncBuffer {
   readInto(start: number, end: number, into: ArrayBuffer): Promise<Uint8Array>
   sha256(onBytes?: (done: number) => void): Promise<string>
+  /** an empty sha256 at the platform's speed, for hashing bytes read for another purpose */
+  newHash(): IncrementalHash
 }
 
-const isFileAccess = (f: AsyncBuffer): f is FileAccess => typeof (f as Partial<FileAccess>).readInto === 'function' && typeof (f as Partial<FileAccess>).sha256 === 'function'
+const isFileAccess = (f: AsyncBuffer): f is FileAccess => typeof (f as Partial<FileAccess>).readInto === 'function' && typeof (f as Partial<FileAccess>).sha256 === 'function' && typeof (f as Partial<FileAccess>).newHash === 'function'
 
 export interface OpenedSource {
   name: string
@@ -25,6 +34,8 @@ export interface OpenedSource {
   bytes: number
   /** hash the whole file (reads it once more, slice by slice) */
   sha256(onBytes?: (done: number) => void): Promise<string>
+  /** an empty sha256, to hash the file from the reads that stream its rows (readHash.ts) */
+  newHash(): IncrementalHash
   /** Blobs and FileAccess: read bytes start…end into `into` (reused memory: no new buffer per read) */
   readInto?(start: number, end: number, into: ArrayBuffer): Promise<Uint8Array>
   /** things the user should know that are not errors */
@@ -61,12 +72,21 @@ export function blobBuffer(blob: Blob): AsyncBuffer {
 
 function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = []): OpenedSource {
   if (isFileAccess(file))
-    return { name, file, bytes: file.byteLength, warnings, sha256: (onBytes) => file.sha256(onBytes), readInto: (start, end, into) => file.readInto(start, end, into) }
+    return {
+      name,
+      file,
+      bytes: file.byteLength,
+      warnings,
+      sha256: (onBytes) => file.sha256(onBytes),
+      newHash: () => file.newHash(),
+      readInto: (start, end, into) => file.readInto(start, end, into),
+    }
   return {
     name,
     file,
     bytes: file.byteLength,
     warnings,
+    newHash: () => new Sha256(),
     async sha256(onBytes) {
       const h = new Sha256()
       for (let o = 0; o < file.byteLength; o += HASH_SLICE) {
@@ -235,6 +255,7 @@ async function openUrl(name: string, url: string, opts: OpenOptions): Promise<Op
     file,
     bytes: total,
     warnings: [],
+    newHash: () => new Sha256(),
     // Large: hash by streaming the body once; only one slice is held at a time.
     async sha256(onBytes) {
       const res = await get(name, url, { signal })

@@ -1,7 +1,8 @@
 // A file on disk as the reader's FileAccess (src/data/sources.ts): slices like hyparquet's
 // asyncBufferFromFile, and also reads straight into the reader's pooled buffers and hashes with
 // node:crypto through one reused buffer. So loading a large file in Node allocates no buffer per
-// read, and its sha256 runs at native speed instead of the JavaScript one's.
+// read, and its sha256 (whole, or fed from the reads: newHash) runs at native speed instead of the
+// JavaScript one's.
 import { createHash } from 'node:crypto'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { FileAccess } from '../data/sources.ts'
@@ -46,6 +47,10 @@ export async function fileAccess(path: string): Promise<FileAccess> {
       const out = new Uint8Array(into, 0, end - start)
       await withFile(path, (h) => readFully(h, path, out, start))
       return out
+    },
+    newHash() {
+      const hash = createHash('sha256')
+      return { update: (bytes) => hash.update(bytes), hex: () => hash.digest('hex') }
     },
     sha256: (onBytes) =>
       withFile(path, async (h) => {

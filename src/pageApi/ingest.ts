@@ -6,18 +6,9 @@ import { FeatureTable } from '../data/featureTable.ts'
 import { ingestSources } from '../data/ingest.ts'
 import { blobBuffer } from '../data/sources.ts'
 import { Sha256 } from '../data/sha256.ts'
-import * as Comlink from 'comlink'
-import type { HashWorkerApi } from '../../workers/hash.worker.ts'
 
 let blob: Blob | null = null
 let kept: FeatureTable | null = null
-let hasher: Comlink.Remote<HashWorkerApi> | null = null
-
-/** As in the data worker: large files are hashed on a second thread while they stream. */
-function hashInBackground(input: { kind: 'blob'; name: string; blob: Blob } | { kind: 'url'; name: string; url: string }) {
-  hasher ??= Comlink.wrap<HashWorkerApi>(new Worker(new URL('../../workers/hash.worker.ts', import.meta.url), { type: 'module', name: 'hash' }))
-  return hasher.sha256(input)
-}
 
 export interface IngestRun {
   mode: 'page' | 'worker'
@@ -48,7 +39,7 @@ export async function ingestRun(mode: 'page' | 'worker'): Promise<IngestRun> {
   let table: FeatureTable
   let errors: string[]
   if (mode === 'page') {
-    const r = await ingestSources([source], { hashInBackground })
+    const r = await ingestSources([source])
     table = r.table
     errors = r.errors.map((e) => e.message)
   } else {

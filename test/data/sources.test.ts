@@ -171,38 +171,6 @@ test('a very large single row group streams with progress inside the row group',
   expect(seen.at(-1)).toMatchObject({ phase: 'done', rowsDone: n, rowsTotal: n })
 })
 
-test('large files hashed in the background: the hash arrives at the end, a duplicate is rolled back', async () => {
-  const blob = new Blob([NFLX as Uint8Array<ArrayBuffer>])
-  const hashed: string[] = []
-  const { table, messages } = await ingestSources(
-    [
-      { kind: 'blob', name: 'first.parquet', blob },
-      { kind: 'blob', name: 'again.parquet', blob },
-      { kind: 'buffer', name: 'konvid.parquet', file: { byteLength: 5, slice: async () => new ArrayBuffer(0) } },
-    ],
-    {
-      inlineHashBytes: 0,
-      hashInBackground: async (input) => {
-        hashed.push(input.name)
-        // a slow hasher: rows stream meanwhile
-        await new Promise((r) => setTimeout(r, 30))
-        return createHash('sha256').update(NFLX).digest('hex')
-      },
-    },
-  )
-  expect(hashed).toEqual(['first.parquet', 'again.parquet'])
-  expect(table.rows).toBe(10_800)
-  expect(table.files.map((f) => f.name)).toEqual(['first.parquet'])
-  expect(table.files[0].sha256).toBe(createHash('sha256').update(NFLX).digest('hex'))
-  expect(messages.map((m) => [m.file, m.level])).toEqual([
-    ['konvid.parquet', 'error'],
-    ['again.parquet', 'warning'],
-  ])
-  expect(messages[1].text).toMatch(/same content as "first\.parquet"/)
-  // the rolled-back rows left no trace: sources are the nine of the first copy
-  expect(table.summary().sources.map((s) => s.frames)).toEqual(Array(9).fill(1200))
-})
-
 test('cancel: the file being read is dropped whole, files before it stay, the rest are not read', async () => {
   const controller = new AbortController()
   const konvid = sharedBytes('data/konvid_like/part-000.parquet')
