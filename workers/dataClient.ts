@@ -2,11 +2,12 @@
 // sources through it into a FeatureTable. Used by the app's data store and the page API.
 import * as Comlink from 'comlink'
 import { lazyWorker } from './lazyWorker.ts'
-import type { DataWorkerApi, WorkerSource } from './data.worker.ts'
+import type { DataWorkerApi, WireReply, WorkerSource } from './data.worker.ts'
 import { chunkBuffers } from '../src/data/chunk.ts'
 import type { FeatureTable } from '../src/data/featureTable.ts'
 import { TableLoader, type DataMessage } from '../src/data/loader.ts'
-import type { Progress } from '../src/data/reader.ts'
+import { placementToWire } from '../src/data/placement.ts'
+import type { EmitReply, Progress } from '../src/data/reader.ts'
 import type { Corpus } from '../src/data/table.ts'
 
 export const dataWorker = lazyWorker<DataWorkerApi>(
@@ -32,20 +33,24 @@ export async function loadThroughWorker(
   const loader = new TableLoader(table, opts.onMessage)
   // an exception here would only reach the worker (which ignores the replies): keep it and rethrow
   let failure: unknown = null
-  const emit = (ev: Parameters<TableLoader['handle']>[0]) => {
+  const emit = (ev: Parameters<TableLoader['handle']>[0]): WireReply | undefined => {
+    let reply: EmitReply | undefined
     if (!failure)
       try {
-        loader.handle(ev)
+        reply = loader.handle(ev)
         if (ev.type === 'progress') opts.onProgress?.(ev.progress)
         else if (ev.type === 'chunk' || ev.type === 'file-end' || ev.type === 'file-error') opts.onChange?.()
       } catch (e) {
         failure = e
       }
+    // where the next rows go, when the table's columns are shared memory the worker can write to
+    const placement = reply?.placement ? placementToWire(reply.placement) : null
     if (ev.type === 'chunk') {
       // the rows are copied into the table (or dropped after a failure): hand the buffers back to the worker for reuse
       const buffers = chunkBuffers(ev.chunk)
-      return Comlink.transfer(buffers, buffers)
+      return Comlink.transfer({ buffers, placement }, buffers)
     }
+    return reply ? { placement } : undefined
   }
   try {
     await dataWorker().load(

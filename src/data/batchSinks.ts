@@ -1,12 +1,15 @@
 // The sinks one batch of row groups is decoded into (features, extras and target as floats, the
 // grouping, key, corpus and frame index columns), and the RowChunk they become once the bad rows
-// are dropped. Every buffer comes from the pool and goes back to it when it is not in the chunk.
+// are dropped. Given a placement (placement.ts), the floats are written straight into the table's
+// columns and the chunk names them instead of carrying them. Every other buffer comes from the
+// pool and goes back to it when it is not in the chunk.
 import type { RowChunk } from './chunk.ts'
 import { chunkBuffers } from './chunk.ts'
 import { CorruptFileError, UnknownCorpusError } from './errors.ts'
+import type { Placement } from './placement.ts'
 import type { BufferPool } from './pool.ts'
 import type { FileSchema } from './schema.ts'
-import { BadRows, CodeSink, CorpusSink, FloatSink, IntSink, compact, type Sink } from './sinks.ts'
+import { BadRows, CodeSink, CorpusSink, FloatSink, IntSink, compact, compactInPlace, type Sink } from './sinks.ts'
 
 export interface BatchResult {
   chunk: RowChunk
@@ -24,11 +27,20 @@ export class BatchSinks {
   private readonly key: CodeSink | null
   private readonly corpus: CorpusSink | null
   private readonly frame: IntSink | null
+  /** the float sinks writing into the table's columns */
+  private readonly placed = new Set<FloatSink>()
 
-  constructor(schema: FileSchema, rows: number, private readonly pool: BufferPool) {
+  /** `place`: where the floats go in the table (the batch must fit it), else into pooled buffers */
+  constructor(schema: FileSchema, rows: number, private readonly pool: BufferPool, private readonly place: Placement | null = null) {
     const s = schema
     this.bad = new BadRows(rows, pool)
-    this.floats = [...s.features, ...s.extras, s.target].map((c) => new FloatSink(c, rows, pool))
+    this.floats = [...s.features, ...s.extras, s.target].map((c) => {
+      const col = place?.columns.get(c)
+      if (!col || !place) return new FloatSink(c, rows, pool)
+      const sink = new FloatSink(c, rows, undefined, col.subarray(place.at, place.at + rows))
+      this.placed.add(sink)
+      return sink
+    })
     this.source = s.group ? new CodeSink(s.group, rows, pool) : null
     this.key = s.key && s.key !== s.group ? new CodeSink(s.key, rows, pool) : null
     this.corpus = s.corpus ? new CorpusSink(s.corpus, rows, pool) : null
@@ -63,12 +75,16 @@ export class BatchSinks {
     const { bad, source, key, corpus, frame } = this
     const kept = bad.rows - bad.count()
     const values: Record<string, Float32Array> = {}
-    for (const f of this.floats) values[f.column] = compact(f.out, bad.mask, kept)
+    for (const f of this.floats)
+      if (this.placed.has(f)) compactInPlace(f.out, bad.mask, kept)
+      else values[f.column] = compact(f.out, bad.mask, kept)
+    const place = this.place
     const chunk: RowChunk = {
       file: file.index,
       rowGroup,
       rows: kept,
       values,
+      placed: place && this.placed.size ? { at: place.at, epoch: place.epoch, columns: [...this.placed].map((f) => f.column) } : null,
       source: source ? { names: source.names, codes: compact(source.codes, bad.mask, kept) } : null,
       key: key ? { names: key.names, codes: compact(key.codes, bad.mask, kept) } : null,
       corpus: corpus ? compact(corpus.codes, bad.mask, kept) : null,
@@ -80,7 +96,8 @@ export class BatchSinks {
 
   private pooled(): ArrayBuffer[] {
     const { floats, source, key, corpus, frame } = this
-    return [...floats.map((f) => f.out), source?.codes, key?.codes, corpus?.codes, frame?.out]
+    // the placed floats are the table's own memory, never the pool's
+    return [...floats.filter((f) => !this.placed.has(f)).map((f) => f.out), source?.codes, key?.codes, corpus?.codes, frame?.out]
       .filter((a) => a !== undefined)
       .map((a) => a.buffer as ArrayBuffer)
       .concat(corpus ? [corpus.scratch] : [], [this.bad.mask.buffer as ArrayBuffer])

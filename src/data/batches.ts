@@ -42,9 +42,9 @@ export function rowGroupBatches(metadata: FileMetaData): RowGroupBatch[] {
   return batches
 }
 
-/** The chunk in parts of at most MAX_CHUNK_ROWS rows: itself when it fits, else copies that own their buffers. */
+/** The chunk in parts of at most MAX_CHUNK_ROWS rows: itself when it fits or its values are already placed in the table, else copies that own their buffers. */
 export function chunkParts(c: RowChunk): RowChunk[] {
-  return c.rows > MAX_CHUNK_ROWS ? splitChunk(c, MAX_CHUNK_ROWS) : [c]
+  return c.rows > MAX_CHUNK_ROWS && !c.placed ? splitChunk(c, MAX_CHUNK_ROWS) : [c]
 }
 
 /** Copies of rows [a, a + size) of a chunk, for each a. */

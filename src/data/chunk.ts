@@ -1,6 +1,7 @@
 // One row group's worth of rows, columnar, as the reader hands it to a FeatureTable: plain typed
 // arrays (transferable from a worker without copying) and string columns as local dictionaries
 // (names once, a code per row), so no per-row strings cross the worker boundary.
+import type { PlacedRows } from './placement.ts'
 import type { Corpus } from './table.ts'
 
 export interface CodedStrings {
@@ -14,8 +15,10 @@ export interface RowChunk {
   rowGroup: number
   /** rows kept (bad rows already removed) */
   rows: number
-  /** features (canonical, then extras) and the target, each of length `rows` */
+  /** features (canonical, then extras) and the target, each of length `rows`; the placed ones are absent */
   values: Record<string, Float32Array>
+  /** the columns already written into the table's own columns (placement.ts) */
+  placed?: PlacedRows | null
   /** null: the file has no grouping column (one source, named in the file-start event) */
   source: CodedStrings | null
   /** null: the clip key is the source */

@@ -6,12 +6,17 @@
 // Source and clip-key codes are 16-bit while their dictionaries fit (codeColumn.ts); frame_index
 // is held as runs of consecutive frames (frameRuns.ts).
 //
+// The reader may write a batch's feature and target values straight into the columns past the
+// loaded rows (placement(), src/data/placement.ts); its chunk then names those columns, and
+// append checks they were written where the rows go, in the columns the table still has.
+//
 // Accessors return views of length `rows` over the backing arrays (no copies); they stay valid
 // until the next append, reserve or rollback, so consumers read them after loading settles.
 // frameIndex() is the exception: it decodes the runs into a fresh array on every call.
 import type { FileEnd, FileStart, RowChunk } from './chunk.ts'
 import { sharedFloatArrays } from '../base/sharedMemory.ts'
 import { CodeColumn } from './codeColumn.ts'
+import type { Placement } from './placement.ts'
 import { FrameRuns } from './frameRuns.ts'
 import { DEFAULT_TARGET, FEATURES } from './schema.ts'
 import { RunningStats } from './tableStats.ts'
@@ -63,6 +68,8 @@ export class FeatureTable implements TableView {
   private readonly running = new RunningStats()
   /** bumped on every change */
   version = 0
+  /** bumped whenever the float columns move (a new allocation, a trim of own columns) */
+  private columnsEpoch = 0
 
   private readonly columnMemory: 'shared' | 'own'
 
@@ -159,6 +166,7 @@ export class FeatureTable implements TableView {
       b.set(this.cols.get(name)!.subarray(0, this.n))
       this.cols.set(name, b)
     })
+    this.columnsEpoch++
     this.src.reserve(need, this.n)
     this.key.reserve(need, this.n)
     const corp = new Uint8Array(need)
@@ -179,7 +187,10 @@ export class FeatureTable implements TableView {
     if (this.cap === this.n) return
     // shared columns stay where they are: the pages past the rows were never written, so they
     // hold no memory, and a copy would lose the sharing
-    if (this.columnMemory === 'own') for (const [name, a] of this.cols) this.cols.set(name, a.slice(0, this.n))
+    if (this.columnMemory === 'own') {
+      for (const [name, a] of this.cols) this.cols.set(name, a.slice(0, this.n))
+      this.columnsEpoch++
+    }
     this.src.trim(this.n)
     this.key.trim(this.n)
     this.corp = this.corp.slice(0, this.n)
@@ -211,12 +222,22 @@ export class FeatureTable implements TableView {
     this.touch()
   }
 
+  /** Where the next rows' feature and target values can be written in place (placement.ts). */
+  placement(): Placement {
+    const columns = new Map([...this.features, this.targetName].map((name) => [name, this.cols.get(name)!]))
+    return { at: this.n, capacity: this.cap, epoch: this.columnsEpoch, columns }
+  }
+
   append(mark: FileMark, chunk: RowChunk): void {
     const m = chunk.rows
     if (m === 0) return
+    const placed = chunk.placed
+    if (placed && (placed.at !== this.n || placed.epoch !== this.columnsEpoch || placed.at + m > this.cap))
+      throw new Error(`${mark.start.name}: rows were written in place at row ${placed.at} (columns ${placed.epoch}), but the table takes them at row ${this.n} (columns ${this.columnsEpoch}, room for ${this.cap - this.n})`)
     this.reserve(m)
     const at = this.n
     for (const name of [...this.features, this.targetName]) {
+      if (placed?.columns.includes(name)) continue
       const v = chunk.values[name]
       if (!v || v.length !== m) throw new Error(`${mark.start.name}: chunk lacks column "${name}"`)
       this.cols.get(name)!.set(v, at)

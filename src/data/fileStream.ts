@@ -8,6 +8,7 @@ import { BatchSinks, type BatchResult } from './batchSinks.ts'
 import { LoadCancelledError, asDataError, type DataError } from './errors.ts'
 import { decodeChunk } from './pages.ts'
 import type { ParquetFile } from './parquetFile.ts'
+import type { Placement } from './placement.ts'
 import type { BufferPool } from './pool.ts'
 import type { ReadHash } from './readHash.ts'
 import type { Sink } from './sinks.ts'
@@ -100,9 +101,9 @@ export class FileStream {
     return this.file.src.name
   }
 
-  /** Decode consecutive row groups into one chunk. */
-  async readBatch(batch: RowGroupBatch): Promise<BatchResult> {
-    const sinks = new BatchSinks(this.file.schema, batch.rows, this.pool)
+  /** Decode consecutive row groups into one chunk (its floats into the table's columns when `place` is given). */
+  async readBatch(batch: RowGroupBatch, place: Placement | null = null): Promise<BatchResult> {
+    const sinks = new BatchSinks(this.file.schema, batch.rows, this.pool, place)
     try {
       let base = 0
       for (const group of batch.groups) {

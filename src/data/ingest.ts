@@ -63,8 +63,10 @@ export async function ingestInto(table: FeatureTable, sources: readonly SourceIn
       known: table.files.map((f) => ({ sha256: f.sha256, name: f.name })),
     },
     (ev) => {
-      loader.handle(ev)
+      // the loader's answer tells the reader where the table takes the next rows (placement.ts)
+      const reply = loader.handle(ev)
       if (ev.type === 'progress') opts.onProgress?.(ev.progress)
+      return reply
     },
   )
   loader.finish()

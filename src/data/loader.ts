@@ -4,7 +4,7 @@
 import type { FileMark } from './featureTable.ts'
 import { FeatureTable } from './featureTable.ts'
 import { DataError, dataErrorFromJSON } from './errors.ts'
-import type { IngestEvent, Progress } from './reader.ts'
+import type { EmitReply, IngestEvent, Progress } from './reader.ts'
 
 export type MessageLevel = 'error' | 'warning' | 'info'
 
@@ -21,6 +21,8 @@ export class TableLoader {
   readonly messages: DataMessage[] = []
   readonly errors: DataError[] = []
   progress: Progress | null = null
+  /** rows whose feature and target values the reader wrote straight into the table (placement.ts) */
+  placedRows = 0
   private readonly marks = new Map<number, FileMark>()
   private readonly names = new Map<number, string>()
 
@@ -29,12 +31,13 @@ export class TableLoader {
     private readonly onMessage?: (m: DataMessage) => void,
   ) {}
 
-  handle(ev: IngestEvent): void {
+  /** Apply one event; the answer to the plan, a file's start and a chunk says where the next rows go (EmitReply). */
+  handle(ev: IngestEvent): EmitReply | undefined {
     switch (ev.type) {
       case 'plan': {
         this.table.reserve(ev.files.reduce((s, f) => s + f.rows, 0))
         for (const f of ev.files) this.names.set(f.file, f.name)
-        break
+        return { placement: this.table.placement() }
       }
       case 'progress':
         this.progress = ev.progress
@@ -51,12 +54,15 @@ export class TableLoader {
             this.say('warning', s.name, `has no column "${extra}": the extra feature "${extra}" was dropped for all files`)
           }
         this.marks.set(s.file, this.table.beginFile(s))
-        break
+        return { placement: this.table.placement() }
       }
       case 'chunk': {
         const mark = this.marks.get(ev.chunk.file)
-        if (mark) this.table.append(mark, ev.chunk)
-        break
+        if (mark) {
+          this.table.append(mark, ev.chunk)
+          if (ev.chunk.placed) this.placedRows += ev.chunk.rows
+        }
+        return { placement: this.table.placement() }
       }
       case 'file-end': {
         const mark = this.marks.get(ev.end.file)
@@ -91,6 +97,7 @@ export class TableLoader {
         break
       }
     }
+    return undefined
   }
 
   /** Give back capacity reserved for rows that never came (bad rows, failed or duplicate files). */

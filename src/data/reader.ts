@@ -17,6 +17,7 @@ import { FileStream } from './fileStream.ts'
 import { logClip, openLogFile, type LogFile } from './logs/logFile.ts'
 import { logFormatOf, sourcePattern, type SourcePattern } from './logs/naming.ts'
 import { openParquetFile, type ParquetFile, type ParquetOpenOptions } from './parquetFile.ts'
+import { fits, type Placement } from './placement.ts'
 import { BufferPool } from './pool.ts'
 import { ReadHash } from './readHash.ts'
 import type { OpenedSource, SourceInput } from './sources.ts'
@@ -66,11 +67,22 @@ export type IngestEvent =
   | { type: 'warning'; file: number; name: string; text: string }
 
 /**
+ * The caller's answer to an event. `buffers`: a chunk's buffers, handed back once its rows are
+ * copied. `placement`: where the next rows' floats go in the table (placement.ts); given with
+ * the plan, each file's start and each chunk; null or absent: into chunk buffers.
+ */
+export interface EmitReply {
+  buffers?: ArrayBuffer[]
+  placement?: Placement | null
+}
+
+/**
  * Receives the events. The buffers of a chunk are reused for a later row group as soon as emit
  * returns, unless it returns a promise: then they are reused once it resolves to them (the data
- * worker's caller hands them back that way after copying the rows).
+ * worker's caller hands them back that way after copying the rows). The reader waits for the
+ * answers that carry a placement before it decodes more rows.
  */
-export type Emit = (event: IngestEvent) => unknown
+export type Emit = (event: IngestEvent) => EmitReply | Promise<EmitReply | undefined> | void
 
 /** Read every source in order, emitting events; resolves when all are done (or failed). */
 export async function readSources(inputs: readonly SourceInput[], opts: ReadOptions, emit: Emit): Promise<void> {
@@ -108,6 +120,8 @@ class ReadRun {
   /** sha256 → name of the file first loaded with it */
   private readonly seen: Map<string, string>
   private compiled: RegExp | null = null
+  /** where the table takes the next rows' floats, from its last answer */
+  private placement: Placement | null = null
 
   constructor(
     private readonly opts: ReadOptions,
@@ -138,7 +152,7 @@ class ReadRun {
         this.fail(index, input.name, e)
       }
     }
-    this.emit({ type: 'plan', files: files.map((f) => ({ file: f.index, name: f.src.name, bytes: f.src.bytes, rows: f.rows })) })
+    await this.answered(this.emit({ type: 'plan', files: files.map((f) => ({ file: f.index, name: f.src.name, bytes: f.src.bytes, rows: f.rows })) }))
     this.progress.report({
       rowsTotal: files.reduce((s, f) => s + f.rows, 0),
       bytesTotal: files.reduce((s, f) => s + f.src.bytes, 0),
@@ -169,13 +183,13 @@ class ReadRun {
     try {
       if (opts.signal?.aborted) throw new LoadCancelledError(name)
       const sha256 = hashFirst ? await this.hashInLine(file) : ''
-      this.start(file)
+      await this.start(file)
       const end: FileEnd = { file: file.index, sha256, rows: 0, excluded: 0, excludedBy: {} }
       for (const batch of rowGroupBatches(file.metadata)) {
         if (opts.signal?.aborted) throw new LoadCancelledError(name)
         progress.report({ phase: 'read', file: file.index, name })
         rowGroup = batch.groups[0].index
-        const result = await reader.readBatch(batch)
+        const result = await reader.readBatch(batch, fits(this.placement, batch.rows) ? this.placement : null)
         addCounts(end, batch.rows, result)
         await this.send(result)
       }
@@ -202,7 +216,7 @@ class ReadRun {
       if (this.opts.signal?.aborted) throw new LoadCancelledError(name)
       this.checkDuplicate(file, file.sha256)
       const clip = logClip(file, { ...this.opts, sourcePattern: this.sourcePattern(name) })
-      this.emit({ type: 'file-start', start: clip.start })
+      await this.answered(this.emit({ type: 'file-start', start: clip.start }))
       await this.send({ chunk: clip.chunk, bad: clip.excludedBy, spare: [] })
       const end: FileEnd = { file: file.index, sha256: file.sha256, rows: clip.chunk.rows, excluded: clip.excluded, excludedBy: clip.excludedBy }
       if (end.rows === 0) throw new EmptyFileError(name, `all ${file.rows} frames have NaN or Inf values in required metrics`)
@@ -240,7 +254,7 @@ class ReadRun {
     this.seen.set(sha256, file.src.name)
   }
 
-  private start(file: ParquetFile): void {
+  private async start(file: ParquetFile): Promise<void> {
     const s = file.schema
     const name = file.src.name
     const start: FileStart = {
@@ -256,7 +270,7 @@ class ReadRun {
       singleSource: s.group ? null : baseName(name),
       group: s.group,
     }
-    this.emit({ type: 'file-start', start })
+    await this.answered(this.emit({ type: 'file-start', start }))
     if (!s.group)
       this.emit({ type: 'warning', file: file.index, name, text: `no "source" or "key" column: all its rows form one source, "${start.singleSource}"` })
   }
@@ -272,11 +286,21 @@ class ReadRun {
       if (back instanceof Promise) {
         // the next batch decodes once this chunk's buffers are back: one set of batch buffers
         // circulates, reused through the pool, instead of fresh ones while the last is away
-        const returned = await back.catch(() => null)
-        if (Array.isArray(returned)) this.pool.release(returned)
-      } else this.pool.release(buffers)
+        const reply = await this.answered(back)
+        if (reply?.buffers) this.pool.release(reply.buffers)
+      } else {
+        this.pool.release(buffers)
+        await this.answered(back)
+      }
     }
     this.pool.release(result.spare)
+  }
+
+  /** Take the placement from the caller's answer (a failed answer, or one without it: none). */
+  private async answered(back: ReturnType<Emit>): Promise<EmitReply | null> {
+    const reply = back instanceof Promise ? await back.catch(() => null) : back
+    this.placement = reply?.placement ?? null
+    return reply ?? null
   }
 
   private fail(index: number, name: string, e: unknown, where?: { rowGroup?: number; column?: string }): void {

@@ -163,8 +163,9 @@ abstract class NumericSink<T extends Float32Array | Int32Array> implements Sink 
 
 /** Features and the target: null, NaN and ±Inf rows are marked bad. */
 export class FloatSink extends NumericSink<Float32Array> {
-  constructor(column: string, rows: number, pool?: BufferPool) {
-    super(column, pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows), 'FLOAT', NaN)
+  /** `into`: write straight there (`rows` long: the table's rows a placement gives), else into a pooled buffer */
+  constructor(column: string, rows: number, pool?: BufferPool, into?: Float32Array) {
+    super(column, into ?? (pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows)), 'FLOAT', NaN)
   }
 
   protected accept(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {
@@ -346,6 +347,14 @@ export class IntSink extends NumericSink<Int32Array> {
   protected accept(_offset: number, rows: number): void {
     this.filled += rows
   }
+}
+
+/** Keep only the rows whose mask is 0, moved to the front of `a` itself; returns that prefix. */
+export function compactInPlace(a: Float32Array, mask: Uint8Array, kept: number): Float32Array {
+  if (kept === a.length) return a
+  let j = 0
+  for (let i = 0; i < a.length; i++) if (mask[i] === 0) a[j++] = a[i]
+  return a.subarray(0, kept)
 }
 
 /** Keep only the rows whose mask is 0 (returns the input when nothing is dropped; the copy is not pooled). */

@@ -19,6 +19,10 @@ export interface IngestRun {
   tableBytes: number
   /** bytes of the six features (+ target) alone */
   featureBytes: number
+  /** rows the data worker decoded straight into the table's shared columns (worker mode; null in the page) */
+  placedRows: number | null
+  /** sha256 over the feature and target columns' bytes, to compare the two modes' tables */
+  columnsSha256: string
   errors: string[]
 }
 
@@ -38,14 +42,17 @@ export async function ingestRun(mode: 'page' | 'worker'): Promise<IngestRun> {
   const t0 = performance.now()
   let table: FeatureTable
   let errors: string[]
+  let placedRows: number | null = null
   if (mode === 'page') {
     const r = await ingestSources([source])
     table = r.table
     errors = r.errors.map((e) => e.message)
   } else {
-    table = new FeatureTable()
+    // as the app's table: its float columns in shared memory, which the worker writes in place
+    table = new FeatureTable(undefined, [], { columns: 'shared' })
     const loader = await loadThroughWorker(table, [source])
     errors = loader.errors.map((e) => e.message)
+    placedRows = loader.placedRows
   }
   const ms = performance.now() - t0
   kept = table
@@ -56,8 +63,16 @@ export async function ingestRun(mode: 'page' | 'worker'): Promise<IngestRun> {
     rowsPerSec: table.rows / (ms / 1000),
     tableBytes: table.loadedBytes,
     featureBytes: table.rows * 4 * (table.featureNames.length + 1),
+    placedRows,
+    columnsSha256: columnsSha256(table),
     errors,
   }
+}
+
+function columnsSha256(t: FeatureTable): string {
+  const h = new Sha256()
+  for (const c of [...t.featureNames.map((f) => t.feature(f)), t.target()]) h.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength))
+  return h.hex()
 }
 
 /** Time the whole-file sha256 alone (part of every ingest run). */
