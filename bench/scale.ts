@@ -31,7 +31,7 @@ const PATHS = ['cli-load', 'app-load', 'gpu', 'cpu'] as const
 type PathName = (typeof PATHS)[number]
 
 const load = () => loadavg().map((x) => Number(x.toFixed(2)))
-const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`
+const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`)
