@@ -25,6 +25,17 @@ const TARGETS: Record<string, Target> = {
     const peak = (r.runs?.train ?? r.runs?.after)?.max_rss_kbytes * 1024
     return peak > r.target.max_rss_bytes ? [`train --device cpu peak RSS ${(peak / 1e6).toFixed(0)} MB (target ≤ ${r.target.max_rss_bytes / 1e6} MB)`] : []
   },
+  ingest: (r) => {
+    // the file holds one run's --json output (and perhaps a baseline's); its goals come with it
+    const out = r.output ?? r
+    const worker = (out.results as { mode: string; rowsPerSecMedian: number; peakOverFeatures: number }[] | undefined)?.find((x) => x.mode === 'worker')
+    const goals = out.goals ?? { rowsPerSec: 2_000_000, peakOverFeatures: 2 }
+    if (!worker) return []
+    return [
+      ...(worker.rowsPerSecMedian < goals.rowsPerSec ? [`worker: ${(worker.rowsPerSecMedian / 1e6).toFixed(2)} M rows/s (target ≥ ${goals.rowsPerSec / 1e6} M)`] : []),
+      ...(worker.peakOverFeatures > goals.peakOverFeatures ? [`worker: peak ${worker.peakOverFeatures.toFixed(2)}× the features (target ≤ ${goals.peakOverFeatures}×)`] : []),
+    ]
+  },
   scale: (r) =>
     Object.entries(r.results as Record<string, { memory?: { withinLimit: boolean; peak: { pssBytes: number }; limitBytes: number } }>).flatMap(([path, p]) =>
       p.memory && !p.memory.withinLimit ? [`${path}: peak ${(p.memory.peak.pssBytes / 1e6).toFixed(0)} MB Pss (limit start-up + 2× features = ${(p.memory.limitBytes / 1e6).toFixed(0)} MB)`] : [],
