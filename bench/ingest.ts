@@ -201,7 +201,7 @@ export default async function main(argv: string[]): Promise<number> {
     const probe = new HeapProbe(await page.context().newCDPSession(page))
     await probe.start()
     const hashMs = await page.evaluate(() => (window as any).lab.ingestHashMs() as Promise<number>)
-    log(`sha256 of the file alone (JS, in the page): ${hashMs.toFixed(0)} ms`)
+    log(`sha256 of the file alone (the WebAssembly SHA-256, in the page): ${hashMs.toFixed(0)} ms`)
 
     for (const mode of ['page', 'worker'] as const) {
       const run = () => page.evaluate((m) => (window as any).lab.ingestRun(m) as Promise<IngestRun>, mode)

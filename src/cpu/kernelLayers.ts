@@ -9,7 +9,7 @@
 import type { JobLayout } from './layout.ts'
 import {
   FnBuilder, I32, OP, SIMD, V128, block, br, brIf, end, f32Store, loadSplat32, loop, v128Load, v128Store, v128Zero,
-} from './wasmBytes.ts'
+} from '../base/wasmBytes.ts'
 
 const JOB = 0 // every generated function takes the job's base address first
 const CNT = 1 // … and the padded sample count in bytes (a multiple of 64)

@@ -13,7 +13,7 @@ import { jobLayout, type JobLayout } from './layout.ts'
 import {
   F32, F64, FnBuilder, I32, OP, SIMD, V128, block, br, brIf, end, f32Load, f32Store, f64Load, f64Store, i32Load,
   ifThen, loop, moduleBytes, v128Load, v128Store,
-} from './wasmBytes.ts'
+} from '../base/wasmBytes.ts'
 
 const FN = { gather: 0, forward: 1, backward: 2, lossTop: 3, adam: 4, train: 5, validate: 6 }
 const call = (f: FnBuilder, fn: number) => f.op(OP.call, fn)

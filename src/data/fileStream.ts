@@ -143,7 +143,9 @@ export class FileStream {
         const start = Number(m.dictionary_page_offset || m.data_page_offset)
         return { meta: m, start, end: start + Number(m.total_compressed_size), decode: t.sinks.byColumn.has(m.path_in_schema[0]) }
       })
-      .filter((c) => c.decode || this.hash)
+      // a column read only for the hash joins the runs unless it alone would exceed one: the hash
+      // then reads it itself, a piece at a time, instead of into one large buffer
+      .filter((c) => c.decode || (this.hash && c.end - c.start <= MAX_RUN))
       .sort((a, b) => a.start - b.start)
     const span = { start: cols[0].start, end: cols[cols.length - 1].end }
     if (this.file.src.readInto && span.end - span.start <= SMALL_GROUP) {

@@ -2,7 +2,7 @@
 // asyncBufferFromFile, and also reads straight into the reader's pooled buffers and hashes with
 // node:crypto through one reused buffer. So loading a large file in Node allocates no buffer per
 // read, and its sha256 (whole, or fed from the reads: newHash) runs at native speed instead of the
-// JavaScript one's.
+// portable WebAssembly one's (src/data/sha256.ts).
 import { createHash } from 'node:crypto'
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import type { FileAccess } from '../data/sources.ts'

@@ -13,14 +13,16 @@ import { FEATURES, sharedBytes, syntheticColumns, writeParquet } from './fixture
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
-/** `bytes` as a FileAccess that counts, per byte, how often readInto read it. */
-function countingAccess(bytes: Uint8Array): FileAccess & { readCount: Uint8Array } {
+/** `bytes` as a FileAccess that counts, per byte, how often readInto read it, and keeps its largest read. */
+function countingAccess(bytes: Uint8Array): FileAccess & { readCount: Uint8Array; largestRead: number } {
   const readCount = new Uint8Array(bytes.length)
   return {
     byteLength: bytes.length,
     readCount,
+    largestRead: 0,
     slice: async (start, end = bytes.length) => bytes.slice(start, end).buffer,
     async readInto(start, end, into) {
+      this.largestRead = Math.max(this.largestRead, end - start)
       for (let i = start; i < end; i++) readCount[i]++
       const out = new Uint8Array(into, 0, end - start)
       out.set(bytes.subarray(start, end))
@@ -96,6 +98,25 @@ test('a large row group with a column the reader skips: the file is read once, i
     if (file.readCount[i] === 0) never++
   }
   expect({ twice, never }).toEqual({ twice: 0, never: 0 })
+})
+
+test('a skipped column larger than a read run is hashed in pieces, not read into one buffer', async () => {
+  const n = 20_000
+  const cols = syntheticColumns(n)
+  const next = rng(11)
+  // 500 random bytes per row as text: a 10 MB column chunk that compresses to about that
+  const long = Array.from({ length: n }, () => Array.from({ length: 500 }, () => String.fromCharCode(33 + Math.floor(next() * 90))).join(''))
+  const names = ['source', 'key', 'notes', ...FEATURES, 'frame_index', 'vmaf']
+  const type = (name: string) => (['source', 'key', 'notes'].includes(name) ? 'STRING' : name === 'frame_index' ? 'INT32' : 'FLOAT')
+  const bytes = writeParquet(names.map((name) => ({ name, data: name === 'notes' ? long : cols[name], type: type(name) as never })), { rowGroupSize: n })
+  expect(bytes.length).toBeGreaterThan(9 << 20)
+  const file = countingAccess(bytes)
+  const { table, errors } = await ingestSources([{ kind: 'buffer', name: 'notes.parquet', file }], { inlineHashBytes: 0 })
+  expect(errors).toEqual([])
+  expect(table.rows).toBe(n)
+  expect(table.files[0].sha256).toBe(sha(bytes))
+  expect(file.largestRead).toBeLessThanOrEqual(8 << 20)
+  expect(file.readCount.reduce((m, c) => Math.max(m, c), 0)).toBe(1)
 })
 
 test('small row groups through the read-ahead window: the digest is exact, no byte read more than twice', async () => {

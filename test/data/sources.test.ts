@@ -144,6 +144,24 @@ describe('sha256', () => {
     }
     expect(sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
   })
+
+  test('inputs larger than the kernel holds at once, and two hashes fed in turns, each match node:crypto', () => {
+    const data = new Uint8Array((3 << 20) + 17)
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24
+    const want = createHash('sha256').update(data).digest('hex')
+    expect(sha256Hex(data)).toBe(want)
+    const other = data.subarray(5, 2_000_005)
+    const wantOther = createHash('sha256').update(other).digest('hex')
+    const a = new Sha256()
+    const b = new Sha256()
+    // a's pieces straddle the kernel's 1 MiB; b is fed between them, so each keeps its own state
+    for (let o = 0, p = 0; o < data.length || p < other.length; o += (1 << 20) + 5, p += 300_001) {
+      a.update(data.subarray(o, Math.min(data.length, o + (1 << 20) + 5)))
+      b.update(other.subarray(p, Math.min(other.length, p + 300_001)))
+    }
+    expect(a.hex()).toBe(want)
+    expect(b.hex()).toBe(wantOther)
+  })
 })
 
 test('a very large single row group streams with progress inside the row group', async () => {

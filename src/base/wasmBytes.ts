@@ -1,6 +1,6 @@
 // A small WebAssembly binary writer: enough of the format (types, one imported memory, functions,
 // exports, code) and of the instruction set (i32/f32/f64 scalars, 128-bit SIMD) for the kernels
-// src/cpu/kernelSource.ts generates. The module bytes are a pure function of the generator's
+// src/cpu/kernelSource.ts and src/data/sha256Kernel.ts generate. The module bytes are a pure function of the generator's
 // input, so the same architecture always gives the same bytes (tested).
 
 export const I32 = 0x7f
@@ -100,6 +100,7 @@ const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offse
 
 // Loads and stores take their address from the stack, plus a constant offset.
 export const i32Load = (f: FnBuilder, off = 0) => f.op(0x28, ...memarg(2, off))
+export const i32Store = (f: FnBuilder, off = 0) => f.op(0x36, ...memarg(2, off))
 export const f32Load = (f: FnBuilder, off = 0) => f.op(0x2a, ...memarg(2, off))
 export const f64Load = (f: FnBuilder, off = 0) => f.op(0x2b, ...memarg(3, off))
 export const f32Store = (f: FnBuilder, off = 0) => f.op(0x38, ...memarg(2, off))
@@ -111,6 +112,7 @@ export const loadSplat32 = (f: FnBuilder, off = 0) => f.simd(0x09, ...memarg(2, 
 
 export const OP = {
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32LtU: 0x49, i32GeU: 0x4f, i32Eqz: 0x45, i32Shl: 0x74,
+  i32And: 0x71, i32Or: 0x72, i32Xor: 0x73, i32ShrU: 0x76, i32Rotl: 0x77, i32Rotr: 0x78,
   f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Ne: 0x62, f64Eq: 0x61,
   f32DemoteF64: 0xb6, f64PromoteF32: 0xbb, f64ConvertI32U: 0xb8,
   select: 0x1b, drop: 0x1a, ret: 0x0f, call: 0x10,
