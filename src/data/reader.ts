@@ -78,9 +78,9 @@ export interface EmitReply {
 
 /**
  * Receives the events. The buffers of a chunk are reused for a later row group as soon as emit
- * returns, unless it returns a promise: then they are reused once it resolves to them (the data
- * worker's caller hands them back that way after copying the rows). The reader waits for the
- * answers that carry a placement before it decodes more rows.
+ * returns, unless it returns a promise: then they are reused once it resolves to a reply holding
+ * them (the data worker's caller hands them back that way after copying the rows). The reader
+ * waits for the answers to the plan, a file's start and a chunk before it decodes more rows.
  */
 export type Emit = (event: IngestEvent) => EmitReply | Promise<EmitReply | undefined> | void
 
@@ -161,10 +161,9 @@ class ReadRun {
   }
 
   /**
-   * Hash and stream one file. Small files are hashed first, so a
-   * duplicate is skipped before any row is read; a large one is hashed from the reads that
-   * stream it (readHash.ts: the file is read once) and a duplicate found at the end is rolled
-   * back by the loader.
+   * Hash and stream one file. Small files are hashed first, so a duplicate is skipped before any
+   * row is read; a large one is hashed from the reads that stream it (readHash.ts: the file is
+   * read once) and a duplicate found at the end is rolled back by the loader.
    */
   async stream(file: ParquetFile | LogFile): Promise<void> {
     if ('kind' in file) return this.streamLog(file)
