@@ -33,6 +33,16 @@ function countingAccess(bytes: Uint8Array): FileAccess & { readCount: Uint8Array
   }
 }
 
+/** Load `bytes` (hashed from its reads) through a counting FileAccess; checks the rows and the digest. */
+async function loadCounted(name: string, bytes: Uint8Array, rows: number) {
+  const file = countingAccess(bytes)
+  const { table, errors } = await ingestSources([{ kind: 'buffer', name, file }], { inlineHashBytes: 0 })
+  expect(errors).toEqual([])
+  expect(table.rows).toBe(rows)
+  expect(table.files[0].sha256).toBe(sha(bytes))
+  return file
+}
+
 function randomBytes(n: number, seed: number): Uint8Array {
   const next = rng(seed)
   return Uint8Array.from({ length: n }, () => Math.floor(next() * 256))
@@ -86,11 +96,7 @@ test('a large row group with a column the reader skips: the file is read once, i
   const data = names.map((name) => ({ name, data: name === 'unused' ? cols.vmaf.map((v: number) => v * 3) : cols[name] }))
   const bytes = writeParquet(data, { rowGroupSize: n })
   expect(bytes.length).toBeGreaterThan(4 << 20)
-  const file = countingAccess(bytes)
-  const { table, errors } = await ingestSources([{ kind: 'buffer', name: 'big.parquet', file }], { inlineHashBytes: 0 })
-  expect(errors).toEqual([])
-  expect(table.rows).toBe(n)
-  expect(table.files[0].sha256).toBe(sha(bytes))
+  const file = await loadCounted('big.parquet', bytes, n)
   let twice = 0
   let never = 0
   for (let i = 0; i < bytes.length; i++) {
@@ -110,22 +116,14 @@ test('a skipped column larger than a read run is hashed in pieces, not read into
   const type = (name: string) => (['source', 'key', 'notes'].includes(name) ? 'STRING' : name === 'frame_index' ? 'INT32' : 'FLOAT')
   const bytes = writeParquet(names.map((name) => ({ name, data: name === 'notes' ? long : cols[name], type: type(name) as never })), { rowGroupSize: n })
   expect(bytes.length).toBeGreaterThan(9 << 20)
-  const file = countingAccess(bytes)
-  const { table, errors } = await ingestSources([{ kind: 'buffer', name: 'notes.parquet', file }], { inlineHashBytes: 0 })
-  expect(errors).toEqual([])
-  expect(table.rows).toBe(n)
-  expect(table.files[0].sha256).toBe(sha(bytes))
+  const file = await loadCounted('notes.parquet', bytes, n)
   expect(file.largestRead).toBeLessThanOrEqual(8 << 20)
   expect(file.readCount.reduce((m, c) => Math.max(m, c), 0)).toBe(1)
 })
 
 test('small row groups through the read-ahead window: the digest is exact, no byte read more than twice', async () => {
   const bytes = sharedBytes('data/nflx_like.parquet')
-  const file = countingAccess(bytes)
-  const { table, errors } = await ingestSources([{ kind: 'buffer', name: 'nflx.parquet', file }], { inlineHashBytes: 0 })
-  expect(errors).toEqual([])
-  expect(table.rows).toBe(10_800)
-  expect(table.files[0].sha256).toBe(sha(bytes))
+  const file = await loadCounted('nflx.parquet', bytes, 10_800)
   expect(file.readCount.reduce((m, c) => Math.max(m, c), 0)).toBeLessThanOrEqual(2)
 })
 
