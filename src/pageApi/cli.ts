@@ -40,10 +40,13 @@ async function fetchOk(url: string): Promise<Response> {
   return res
 }
 
-/** The payload Node split at `url`: its header, then its pieces into preallocated arrays. */
+/** The payload Node split at `url`: its header, then its pieces streamed into preallocated arrays. */
 async function fetchPayload<T>(url: string): Promise<T> {
   const header = (await (await fetchOk(`${url}/header`)).json()) as PiecesHeader
-  return joinPieces<T>(header, async (i) => (await fetchOk(`${url}/${i}`)).arrayBuffer())
+  return joinPieces<T>(header, async (i) => {
+    const res = await fetchOk(`${url}/${i}`)
+    return res.body ?? res.arrayBuffer()
+  })
 }
 
 /** Train run `run` (payload at `url`); resolves with the encoded TrainResult[] once every event was delivered. */

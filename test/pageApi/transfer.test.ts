@@ -32,3 +32,15 @@ test('a piece of the wrong size is refused, naming it', async () => {
   await expect(joinPieces(header, async (i) => (i === 3 ? new ArrayBuffer(1) : piece(i).slice().buffer))).rejects.toThrow(/payload piece 3: 1 bytes, expected 64/)
   expect(() => splitPieces({}, 12)).toThrow(RangeError)
 })
+
+test('pieces streamed as bodies land in place; a body too short or too long is refused, naming the piece', async () => {
+  const x = Float32Array.from({ length: 1000 }, (_, i) => i * 0.25)
+  const { header, piece } = splitPieces({ x }, 256)
+  // each piece arrives as a Response body in several chunks
+  const body = (b: Uint8Array) => new Response(new Blob([b.slice(0, 100), b.slice(100)])).body!
+  const back = await joinPieces<{ x: Float32Array }>(header, async (i) => body(piece(i)))
+  expect(back.x).toEqual(x)
+  await expect(joinPieces(header, async (i) => body(i === 2 ? piece(i).slice(0, 255) : piece(i)))).rejects.toThrow(/payload piece 2: 255 bytes, expected 256/)
+  const long = (b: Uint8Array) => { const out = new Uint8Array(b.length + 1); out.set(b); return out }
+  await expect(joinPieces(header, async (i) => body(i === 1 ? long(piece(i)) : piece(i)))).rejects.toThrow(/payload piece 1: 257 or more bytes, expected 256/)
+})
