@@ -36,8 +36,8 @@ export class BatchSinks {
     this.bad = new BadRows(rows, pool)
     this.floats = [...s.features, ...s.extras, s.target].map((c) => {
       const col = place?.columns.get(c)
-      if (!col || !place) return new FloatSink(c, rows, pool)
-      const sink = new FloatSink(c, rows, undefined, col.subarray(place.at, place.at + rows))
+      if (!col || !place) return new FloatSink(c, new Float32Array(pool.take(rows * 4), 0, rows))
+      const sink = new FloatSink(c, col.subarray(place.at, place.at + rows))
       this.placed.add(sink)
       return sink
     })

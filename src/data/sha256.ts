@@ -56,16 +56,14 @@ export class Sha256 {
   /** Fold `count` whole blocks of `d` from byte `o` into the state. */
   private compress(d: Uint8Array, o: number, count: number): void {
     const k = sha256Kernel()
-    const state = new Int32Array(k.memory.buffer, 0, 8)
-    const blocks = new Uint8Array(k.memory.buffer, BLOCKS, BLOCK_BYTES)
-    state.set(this.h)
+    k.state.set(this.h)
     for (let done = 0; done < count; ) {
       const n = Math.min(count - done, BLOCK_BYTES / 64)
-      blocks.set(d.subarray(o + 64 * done, o + 64 * (done + n)))
+      k.blocks.set(d.subarray(o + 64 * done, o + 64 * (done + n)))
       k.compress(0, BLOCKS, n)
       done += n
     }
-    this.h.set(state)
+    this.h.set(k.state)
   }
 }
 

@@ -101,7 +101,9 @@ function compressFn(): FnBuilder {
 
 export interface Sha256Kernel {
   compress(state: number, blocks: number, count: number): void
-  memory: WebAssembly.Memory
+  /** the state's eight words and the message block area, as views of the module's memory (it never grows) */
+  state: Int32Array
+  blocks: Uint8Array
 }
 
 /** The module's bytes (about 10 KiB). */
@@ -117,6 +119,10 @@ export function sha256Kernel(): Sha256Kernel {
   const memory = new WebAssembly.Memory({ initial: PAGES })
   const module = new WebAssembly.Module(sha256ModuleBytes())
   const instance = new WebAssembly.Instance(module, { env: { memory } })
-  kernel = { compress: instance.exports.compress as Sha256Kernel['compress'], memory }
+  kernel = {
+    compress: instance.exports.compress as Sha256Kernel['compress'],
+    state: new Int32Array(memory.buffer, 0, 8),
+    blocks: new Uint8Array(memory.buffer, BLOCKS, BLOCK_BYTES),
+  }
   return kernel
 }

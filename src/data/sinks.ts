@@ -163,9 +163,9 @@ abstract class NumericSink<T extends Float32Array | Int32Array> implements Sink 
 
 /** Features and the target: null, NaN and ±Inf rows are marked bad. */
 export class FloatSink extends NumericSink<Float32Array> {
-  /** `into`: write straight there (`rows` long: the table's rows a placement gives), else into a pooled buffer */
-  constructor(column: string, rows: number, pool?: BufferPool, into?: Float32Array) {
-    super(column, into ?? (pool ? new Float32Array(pool.take(rows * 4), 0, rows) : new Float32Array(rows)), 'FLOAT', NaN)
+  /** `out`: a pooled buffer of the batch's rows, or the table's own rows a placement gives (placement.ts) */
+  constructor(column: string, out: Float32Array) {
+    super(column, out, 'FLOAT', NaN)
   }
 
   protected accept(offset: number, rows: number, defs: Uint8Array | null, bad: BadRows): void {

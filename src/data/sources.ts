@@ -3,6 +3,8 @@
 // natively). Each opens to an AsyncBuffer plus a way to hash the whole file. Works the same in a worker, on a page and in Node 20 (global fetch).
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet'
 import { RangeNotSupportedError, ReadStalledError, UnreachableUrlError } from './errors.ts'
+import { BufferPool } from './pool.ts'
+import { ReadHash } from './readHash.ts'
 import { Sha256 } from './sha256.ts'
 
 export type SourceInput =
@@ -33,7 +35,7 @@ export interface OpenedSource {
   file: AsyncBuffer
   bytes: number
   /** hash the whole file (reads it once more, slice by slice) */
-  sha256(onBytes?: (done: number) => void): Promise<string>
+  sha256(): Promise<string>
   /** an empty sha256, to hash the file from the reads that stream its rows (readHash.ts) */
   newHash(): IncrementalHash
   /** Blobs and FileAccess: read bytes start…end into `into` (reused memory: no new buffer per read) */
@@ -49,8 +51,6 @@ export interface OpenOptions {
   /** a server without range support is tolerated up to this size (default 64 MiB) */
   maxWithoutRanges?: number
 }
-
-const HASH_SLICE = 4 << 20
 
 export async function openSource(input: SourceInput, opts: OpenOptions = {}): Promise<OpenedSource> {
   switch (input.kind) {
@@ -77,26 +77,21 @@ function fromAsyncBuffer(name: string, file: AsyncBuffer, warnings: string[] = [
       file,
       bytes: file.byteLength,
       warnings,
-      sha256: (onBytes) => file.sha256(onBytes),
+      sha256: () => file.sha256(),
       newHash: () => file.newHash(),
       readInto: (start, end, into) => file.readInto(start, end, into),
     }
-  return {
+  const src: OpenedSource = {
     name,
     file,
     bytes: file.byteLength,
     warnings,
     newHash: () => new Sha256(),
-    async sha256(onBytes) {
-      const h = new Sha256()
-      for (let o = 0; o < file.byteLength; o += HASH_SLICE) {
-        const end = Math.min(o + HASH_SLICE, file.byteLength)
-        h.update(new Uint8Array(await file.slice(o, end)))
-        onBytes?.(end)
-      }
-      return h.hex()
-    },
+    // the whole file through the same piecewise reads that fill a large file's gaps (readHash.ts):
+    // sliced, or read into one pooled buffer where the source can (a Blob)
+    sha256: () => new ReadHash(src, new BufferPool()).finish(),
   }
+  return src
 }
 
 /** A Blob read that delivers no bytes for this long is given up with a ReadStalledError. */
@@ -150,17 +145,6 @@ export async function readBlobInto(
 function fromBlob(name: string, blob: Blob): OpenedSource {
   const src = fromAsyncBuffer(name, blobBuffer(blob))
   src.readInto = (start, end, into) => readBlobInto(blob.slice(start, end), into, { name, offset: start })
-  // hash through one reused 1 MiB buffer
-  src.sha256 = async (onBytes) => {
-    const h = new Sha256()
-    const buf = new ArrayBuffer(Math.min(1 << 20, Math.max(1, blob.size)))
-    for (let o = 0; o < blob.size; o += buf.byteLength) {
-      const end = Math.min(o + buf.byteLength, blob.size)
-      h.update(await readBlobInto(blob.slice(o, end), buf, { name, offset: o }))
-      onBytes?.(end)
-    }
-    return h.hex()
-  }
   return src
 }
 
@@ -257,17 +241,14 @@ async function openUrl(name: string, url: string, opts: OpenOptions): Promise<Op
     warnings: [],
     newHash: () => new Sha256(),
     // Large: hash by streaming the body once; only one slice is held at a time.
-    async sha256(onBytes) {
+    async sha256() {
       const res = await get(name, url, { signal })
       const h = new Sha256()
-      let done = 0
       const reader = res.body!.getReader()
       for (;;) {
-        const { done: end, value } = await reader.read()
-        if (end) break
+        const { done, value } = await reader.read()
+        if (done) break
         h.update(value)
-        done += value.length
-        onBytes?.(done)
       }
       return h.hex()
     },
@@ -277,9 +258,8 @@ async function openUrl(name: string, url: string, opts: OpenOptions): Promise<Op
 function fromMemory(name: string, buf: ArrayBuffer, warnings: string[] = []): OpenedSource {
   const src = fromAsyncBuffer(name, memoryBuffer(buf), warnings)
   // the bytes are in memory already: let the platform hash them (much faster than JS)
-  src.sha256 = async (onBytes) => {
+  src.sha256 = async () => {
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buf))
-    onBytes?.(buf.byteLength)
     return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
   }
   return src
