@@ -103,6 +103,8 @@ export class TreeSampler {
   readonly peak: TreeMemory = { processes: 0, rssBytes: 0, pssBytes: 0 }
   /** the processes at the sample with the highest summed Pss, by kind */
   peakByKind: KindMemory[] = []
+  /** the processes at the last sample() that was asked for their kinds */
+  lastByKind: KindMemory[] = []
   samples = 0
   private timer: ReturnType<typeof setInterval> | null = null
 
@@ -111,10 +113,11 @@ export class TreeSampler {
     readonly everyMs = 100,
   ) {}
 
-  /** one sample now (also folded into the peaks) */
-  sample(): TreeMemory {
+  /** one sample now (also folded into the peaks); `kinds`: keep its split by kind in lastByKind */
+  sample(kinds = false): TreeMemory {
     const each = eachMemory(this.pids())
     const m = summed(each)
+    if (kinds) this.lastByKind = byKind(each)
     this.samples++
     this.peak.processes = Math.max(this.peak.processes, m.processes)
     this.peak.rssBytes = Math.max(this.peak.rssBytes, m.rssBytes)

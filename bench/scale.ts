@@ -44,6 +44,8 @@ interface PathMemory {
   samples: number
   /** the tree once started (Node and its modules loaded; before any row is read) */
   startup: TreeMemory
+  /** the processes at start-up, by kind */
+  startupByKind: KindMemory[]
   peak: TreeMemory
   /** the processes at the Pss peak, by kind (node, browser, gpu-process, renderer, utility…) */
   peakByKind: KindMemory[]
@@ -60,7 +62,7 @@ const SAMPLER_APP = "sum over Chromium's processes (browser, GPU, renderers, uti
 
 function pathMemory(sampler: TreeSampler, startup: TreeMemory, featureBytes: number, what = SAMPLER): PathMemory {
   const limitBytes = startup.pssBytes + 2 * featureBytes
-  return { sampler: what, samples: sampler.samples, startup, peak: { ...sampler.peak }, peakByKind: sampler.peakByKind, featureBytes, limitBytes, withinLimit: sampler.peak.pssBytes <= limitBytes }
+  return { sampler: what, samples: sampler.samples, startup, startupByKind: sampler.lastByKind, peak: { ...sampler.peak }, peakByKind: sampler.peakByKind, featureBytes, limitBytes, withinLimit: sampler.peak.pssBytes <= limitBytes }
 }
 
 /**
@@ -78,7 +80,7 @@ function runChild(file: string, path: 'load' | 'gpu' | 'cpu'): Promise<{ result:
     child.stdout.on('data', (s: string) => {
       out += s
       if (!startup && out.includes('started\n')) {
-        startup = sampler.sample()
+        startup = sampler.sample(true)
         sampler.start()
         child.stdin.end('go\n')
       }
@@ -140,7 +142,7 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
     const pids = renderers(process.pid)
     const before = pids.reduce((s, p) => s + procMemory(p).now, 0)
     const sampler = new TreeSampler(chromiumProcesses)
-    const startup = sampler.sample()
+    const startup = sampler.sample(true)
     sampler.start()
     const t0 = performance.now()
     await page.setInputFiles('#file', file)
@@ -180,7 +182,8 @@ async function appLoad(file: string, rows: number): Promise<AppLoad> {
 
 function logMemory(m: PathMemory): void {
   console.log(`  memory (Pss, ${m.peak.processes} processes): start-up ${mb(m.startup.pssBytes)} → peak ${mb(m.peak.pssBytes)} (VmRSS sum ${mb(m.peak.rssBytes)}); limit start-up + 2 × ${mb(m.featureBytes)} = ${mb(m.limitBytes)}: ${m.withinLimit ? 'within' : 'MISSED'}`)
-  console.log(`  at the peak: ${m.peakByKind.map((k) => `${k.kind}${k.processes > 1 ? ` ×${k.processes}` : ""} ${mb(k.pssBytes)}`).join(", ")}`)
+  const atStart = (kind: string) => m.startupByKind.find((k) => k.kind === kind)?.pssBytes ?? 0
+  console.log(`  at the peak (since start-up): ${m.peakByKind.map((k) => `${k.kind}${k.processes > 1 ? ` ×${k.processes}` : ''} ${mb(k.pssBytes)} (${k.pssBytes >= atStart(k.kind) ? '+' : ''}${mb(k.pssBytes - atStart(k.kind))})`).join(', ')}`)
 }
 
 export default async function main(argv: string[]): Promise<number> {
@@ -207,7 +210,9 @@ export default async function main(argv: string[]): Promise<number> {
       logMemory(memory)
       console.log(`  load ${(r.loadMs / 1000).toFixed(1)} s (${(r.rows / r.loadMs / 1e3).toFixed(2)} M rows/s); Node ${mb(r.rssBeforeBytes)} → peak ${mb(r.peakRssBytes)}; table ${mb(r.tableBytes)}`)
       if (r.train)
-        console.log(`  ${r.train.trainer}: start-up ${(r.train.startupMs / 1000).toFixed(1)} s, train() → first epoch ${(r.train.firstEpochMs / 1000).toFixed(1)} s, ${(r.train.samplesPerSec / 1e6).toFixed(2)} M samples/s`)
+        console.log(
+          `  ${r.train.trainer}: start-up ${(r.train.startupMs / 1000).toFixed(1)} s, train() → first epoch ${(r.train.firstEpochMs / 1000).toFixed(1)} s, ${(r.train.samplesPerSec / 1e6).toFixed(2)} M samples/s${r.train.gpuPeakBytes ? `; the engine's GPU buffers peaked at ${mb(r.train.gpuPeakBytes)}` : ''}`,
+        )
     }
     loadAvg[p] = { before, after: load() }
   }
@@ -226,7 +231,7 @@ export default async function main(argv: string[]): Promise<number> {
     timed: {
       'cli-load': 'file → FeatureTable in Node, sha256 of the file included',
       'app-load': 'setInputFiles on the Data tab → panel ready with every row (data worker, which also hashes the file from its reads; main-thread table and panel)',
-      gpu: 'ChromiumTrainer start-up first (Chromium, the WebGPU device, the pipelines: in the memory start-up sample), then load as cli-load, then train() → first epoch loss (payload in pieces, GPU upload a block at a time, 1 epoch)',
+      gpu: 'ChromiumTrainer start-up first (Chromium, the WebGPU device, the pipelines: in the memory start-up sample), then load as cli-load, then train() → first epoch loss (the jobs as a payload in pieces, the rows fetched by the page a block at a time as they are uploaded to the GPU, 1 epoch); gpuPeakBytes: the most bytes held at once by the engine buffers, host memory on SwiftShader, in the gpu-process',
       cpu: 'load as cli-load; then train() → first epoch loss on the WebAssembly trainer (one worker_thread per core, reading the table\'s shared feature columns in place)',
     },
     results,

@@ -36,6 +36,8 @@ export interface ScaleRunResult {
   train?: {
     trainer: string
     trainRows: number
+    /** the most bytes the engine's GPU buffers held at once (GPU path only) */
+    gpuPeakBytes?: number
     /** trainer start-up (browser, WebGPU device, pipelines) before train() */
     startupMs: number
     /** train() called → the first epoch's loss reported (data transfer and upload included) */
@@ -103,7 +105,8 @@ async function measure(file: string, path: ScaleRunResult['path'], trainer: Trai
       },
     })
     if (r.status !== 'done') throw new Error(`training ended ${r.status}: ${r.message}`)
-    result.train = { trainer: trainer.description, trainRows: split.trainRows.length, startupMs, firstEpochMs: first, samplesPerSec: split.trainRows.length / (first / 1000), trainLoss: loss }
+    const gpuPeakBytes = trainer instanceof ChromiumTrainer ? await trainer.gpuPeakBytes() : undefined
+    result.train = { trainer: trainer.description, trainRows: split.trainRows.length, gpuPeakBytes, startupMs, firstEpochMs: first, samplesPerSec: split.trainRows.length / (first / 1000), trainLoss: loss }
   }
   result.peakRssBytes = peakRss()
   process.stdout.write(`${JSON.stringify(result)}\n`)

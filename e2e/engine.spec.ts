@@ -106,6 +106,20 @@ test('how steps are cut into dispatches does not change a bit (both kernels)', a
   }
 })
 
+test('how the rows are uploaded in blocks (not dividing the rows, and far smaller than one write) does not change a bit', async () => {
+  const data = fixtureData(longFx())
+  const jobs = [mixedJobs(data, 2)[0], mixedJobs(data, 2)[5]]
+  const ref = await train({ data, jobs, checkpoints: false })
+  for (const blockRows of [997, 3]) {
+    const cut = await train({ data, jobs, checkpoints: false, options: { blockRows } })
+    cut.results.forEach((r, j) => {
+      expect(bits(r.checkpoint!.params), `${jobs[j].id}, blocks of ${blockRows} rows`).toEqual(bits(ref.results[j].checkpoint!.params))
+      expect(r.trainLoss).toEqual(ref.results[j].trainLoss)
+      expect(r.valLoss).toEqual(ref.results[j].valLoss)
+    })
+  }
+})
+
 test('the validation loss is the MSE of gpuPredict over the validation rows, and gpuPredict matches the CPU forward', async () => {
   const data = fixtureData(longFx())
   const jobs = [mixedJobs(data, 2)[0], mixedJobs(data, 2)[5]]

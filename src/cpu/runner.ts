@@ -5,7 +5,7 @@
 // going into a region this thread adds to that memory; other data are copied into a memory of
 // the run's own (the feature columns and targets once, then each job's block).
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
-import { checkJob } from '../model/trainChecks.ts'
+import { checkJob, shapeOf } from '../model/trainChecks.ts'
 import { yieldNow } from '../model/yieldNow.ts'
 import { sharedDataOf } from '../model/sharedData.ts'
 import { Arena, compiledKernel, instantiate, leaseRegion, memoryFor, releaseRegion, type KernelExports, type Region } from './kernel.ts'
@@ -67,7 +67,7 @@ async function setUp(data: TrainData, jobs: TrainJob[], resume: (Checkpoint | nu
 
 /** Trains `jobs` on `data` here; results in job order. */
 export async function runJobs(data: TrainData, jobs: TrainJob[], opts: RunOptions = {}): Promise<TrainResult[]> {
-  for (const j of jobs) checkJob(data, j)
+  for (const j of jobs) checkJob(shapeOf(data), j)
   const { runs, release } = await setUp(data, jobs, opts.resume)
   try {
     return await trainAll(runs, opts)

@@ -12,7 +12,7 @@
 // SharedArrayBuffer (the splits make them there; others are copied there once), not cloned.
 import { paramCount } from '../model/arch.ts'
 import type { Checkpoint, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
-import { checkCheckpoint, checkData, checkJob, TrainInputError } from '../model/trainChecks.ts'
+import { checkCheckpoint, checkData, checkJob, shapeOf, TrainInputError } from '../model/trainChecks.ts'
 import { canShareMemory, sharedUint32 } from '../base/sharedMemory.ts'
 import { sharedCopy, sharedDataOf, type SharedTrainData } from '../model/sharedData.ts'
 import type { FromWorker, SpawnWorker, WorkerPort } from './protocol.ts'
@@ -89,7 +89,7 @@ export class WasmTrainer implements Trainer {
     if (opts.resume && opts.resume.length !== jobs.length)
       throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
     jobs.forEach((j, i) => {
-      checkJob(data, j)
+      checkJob(shapeOf(data), j)
       const cp = opts.resume?.[i]
       if (cp) checkCheckpoint(j, cp)
     })

@@ -19,12 +19,14 @@ import { KernelGroup, type EpochRows, type Member, type MemberResult, type Share
 import { kernelFor } from './kernelChoice.ts'
 import { vec4s } from './layout.ts'
 import type { KernelName } from './abi.ts'
-import { paddedRowBlocks } from './rows.ts'
+import { columnBlocks, uploadRowBlocks, type RowBlockSource } from './upload.ts'
 import { compilePipelines, isSoftware, type EnginePipelines, type PipelineOptions } from './pipelines.ts'
 
 export interface GpuTrainerOptions extends PipelineOptions {
   /** optimizer steps per dispatch (default: sized so a dispatch stays in the milliseconds) */
   stepsPerDispatch?: number
+  /** rows asked of the data source at a time while uploading (default upload.ts's SOURCE_BLOCK_ROWS) */
+  blockRows?: number
 }
 
 /** One job on the GPU: its progress (shared with the CPU trainer) and its epochs in flight. */
@@ -35,6 +37,8 @@ class JobState extends JobProgress {
   readonly queued: { t0: number; epoch: number }[] = []
   /** optimizer steps taken once every queued epoch is done */
   private nextT0: number
+  /** the row ids of the epoch being queued (writeBuffer copies them at once, so one array serves every epoch) */
+  private rows = new Uint32Array(0)
 
   constructor(index: number, job: TrainJob, resume: Checkpoint | null) {
     super(index, job, resume)
@@ -47,7 +51,8 @@ class JobState extends JobProgress {
     if (this.status !== null || this.scheduled >= this.job.epochs) return null
     const order = this.shuffler.next()
     const tr = this.job.trainRows
-    const rows = new Uint32Array(order.length)
+    if (this.rows.length < order.length) this.rows = new Uint32Array(order.length)
+    const rows = this.rows.subarray(0, order.length)
     // positions were checked up front (checkJob); seeded orders are permutations of trainRows
     for (let i = 0; i < order.length; i++) rows[i] = tr[order[i]]
     const t0 = this.nextT0
@@ -98,8 +103,21 @@ export class GpuTrainer implements Trainer {
    * second call starts when the first returns (cancel the first to start at once).
    */
   train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+    try {
+      checkData(data)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    return this.trainBlocks(columnBlocks(data), jobs, opts)
+  }
+
+  /**
+   * As train(), with the data handed out a block of rows at a time while they are uploaded (a
+   * source that fetches each block keeps no copy of the whole table beside the GPU's).
+   */
+  trainBlocks(source: RowBlockSource, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
     if (this.disposed) return Promise.reject(new EngineError('this GPU trainer was disposed'))
-    const run = this.queue.then(() => this.run(data, jobs, opts))
+    const run = this.queue.then(() => this.run(source, jobs, opts))
     this.queue = run.then(
       () => undefined,
       () => undefined,
@@ -109,9 +127,8 @@ export class GpuTrainer implements Trainer {
   private queue: Promise<void> = Promise.resolve()
   private disposed = false
 
-  private async run(data: TrainData, jobs: TrainJob[], opts: TrainOptions): Promise<TrainResult[]> {
-    checkData(data)
-    jobs.forEach((j) => checkJob(data, j))
+  private async run(source: RowBlockSource, jobs: TrainJob[], opts: TrainOptions): Promise<TrainResult[]> {
+    jobs.forEach((j) => checkJob(source, j))
     if (opts.resume && opts.resume.length !== jobs.length)
       throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
     const states = jobs.map((job, j) => new JobState(j, job, opts.resume?.[j] ?? null))
@@ -140,22 +157,17 @@ export class GpuTrainer implements Trainer {
       }
     }
     try {
-      const nFeatures = data.columns.length
+      const nFeatures = source.nFeatures
       const f4 = vec4s(nFeatures)
-      const xBytes = data.y.length * f4 * 16
+      const xBytes = source.rows * f4 * 16
       const maxBind = this.device.limits.maxStorageBufferBindingSize
       if (xBytes > maxBind)
         throw new EngineError(
-          `the features of ${data.y.length} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
+          `the features of ${source.rows} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
         )
       // written a block at a time: no padded copy of the whole matrix is made on either side
-      const y = data.y
-      const shared = {
-        x: await buffers.uploadBlocks('features', xBytes, f4 * 16, paddedRowBlocks(data.columns, f4), this.lostPromise),
-        y: await buffers.uploadBlocks('targets', y.byteLength, 4, (at, n) => new Uint8Array(y.buffer, y.byteOffset + at, n), this.lostPromise),
-        f4,
-        nFeatures,
-      }
+      const uploaded = await uploadRowBlocks(this.device, buffers, source, { f4, blockRows: this.opts.blockRows, stop: this.lostPromise })
+      const shared = { ...uploaded, f4, nFeatures }
       if (this.lost) return finish('device-lost')
       const groups = this.makeKernelGroups(buffers, states, shared)
 

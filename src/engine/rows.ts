@@ -11,19 +11,21 @@ export function padRows(x: Float32Array, nFeatures: number, f4: number): Float32
 }
 
 /**
- * The zero-padded rows of feature columns (one per feature, equal lengths), as rows of f4 vec4s,
- * in blocks: `block(at, bytes)` returns the padded rows from byte `at` of the whole matrix (whole
- * rows; `at` and `bytes` multiples of the row's bytes) in one scratch array reused from call to call.
+ * Rows of feature columns (one array per feature) as zero-padded rows of f4 vec4s, in one scratch
+ * array reused from call to call: no padded copy of a whole matrix is ever made. The padding
+ * lanes are never written, so they stay zero across calls.
  */
-export function paddedRowBlocks(columns: readonly Float32Array[], f4: number): (at: number, bytes: number) => Float32Array {
-  const w = f4 * 4
-  let scratch = new Float32Array(0)
-  return (at, bytes) => {
-    const first = at / (w * 4)
-    const count = bytes / (w * 4)
-    if (!Number.isInteger(first) || !Number.isInteger(count)) throw new RangeError(`a block of padded rows must hold whole rows of ${w * 4} bytes (asked: ${bytes} bytes from ${at})`)
-    if (scratch.length < count * w) scratch = new Float32Array(count * w)
-    const out = scratch.subarray(0, count * w)
+export class RowPadder {
+  private scratch = new Float32Array(0)
+
+  constructor(private readonly f4: number) {}
+
+  /** Rows [first, first + count) of `columns`, padded; valid until the next call. */
+  pad(columns: readonly Float32Array[], first: number, count: number): Float32Array {
+    const w = this.f4 * 4
+    if (columns.length > w) throw new RangeError(`${columns.length} feature columns do not fit rows of ${this.f4} vec4s`)
+    if (this.scratch.length < count * w) this.scratch = new Float32Array(count * w)
+    const out = this.scratch.subarray(0, count * w)
     columns.forEach((c, f) => {
       for (let r = 0; r < count; r++) out[r * w + f] = c[first + r]
     })

@@ -1,10 +1,9 @@
 // The WGSL engine ready to train, when this browser gives us a WebGPU device; otherwise the plain
 // reason, which callers show next to their CPU fallback. Used by the train worker and the page API.
-import type { Trainer } from '../model/contract.ts'
 import { requestGpu } from './device.ts'
 import { GpuTrainer } from './gpuTrainer.ts'
 
-export async function gpuTrainer(): Promise<{ trainer: Trainer } | { reason: string }> {
+export async function gpuTrainer(): Promise<{ trainer: GpuTrainer } | { reason: string }> {
   const gpu = await requestGpu()
   if (!gpu.ok) return { reason: gpu.reason }
   try {

@@ -16,21 +16,29 @@ export function checkData(data: TrainData): void {
   })
 }
 
-export function checkJob(data: TrainData, job: TrainJob): void {
+/** How many rows and feature columns the data have: what a job is checked against. */
+export interface DataShape {
+  rows: number
+  nFeatures: number
+}
+
+export const shapeOf = (data: TrainData): DataShape => ({ rows: data.y.length, nFeatures: data.columns.length })
+
+export function checkJob(data: DataShape, job: TrainJob): void {
   const bad = (what: string) => new TrainInputError(`${job.label}: ${what}`)
   const w = job.widths
   if (w.length < 2 || w.length > MAX_HIDDEN_LAYERS + 2 || w[w.length - 1] !== 1)
     throw bad(`widths must be features, up to ${MAX_HIDDEN_LAYERS} hidden layers, then one output; got ${w.join('→')}`)
   if (w.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_WIDTH))
     throw bad(`every width must be an integer in 1..${MAX_WIDTH}, got ${w.join('→')}`)
-  if (w[0] !== data.columns.length) throw bad(`the model takes ${w[0]} features, the data have ${data.columns.length}`)
+  if (w[0] !== data.nFeatures) throw bad(`the model takes ${w[0]} features, the data have ${data.nFeatures}`)
   if (job.init.widths.join() !== w.join()) throw bad(`initial weights are for ${job.init.widths.join('→')}, not ${w.join('→')}`)
   if (flattenParams(job.init).length !== paramCount(w)) throw bad('initial weights have the wrong size')
   if (!Number.isInteger(job.batchSize) || job.batchSize < 1) throw bad(`batch size must be ≥ 1, got ${job.batchSize}`)
   if (!Number.isInteger(job.epochs) || job.epochs < 0) throw bad(`epochs must be ≥ 0, got ${job.epochs}`)
   if (!(job.lr > 0)) throw bad(`learning rate must be > 0, got ${job.lr}`)
   if (job.trainRows.length === 0) throw bad('no training rows')
-  const rows = data.y.length
+  const rows = data.rows
   for (const [name, list] of [['training', job.trainRows], ['validation', job.valRows]] as const)
     for (let i = 0; i < list.length; i++)
       if (list[i] >= rows) throw bad(`${name} row ${list[i]} is out of range (the data has ${rows} rows)`)

@@ -11,7 +11,7 @@ import { MlpBatch } from './mlpBatch.ts'
 import { flattenParams } from './params.ts'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from './contract.ts'
 import { JobProgress } from './jobProgress.ts'
-import { TrainInputError, checkData, checkJob } from './trainChecks.ts'
+import { TrainInputError, checkData, checkJob, shapeOf } from './trainChecks.ts'
 import { yieldNow } from './yieldNow.ts'
 
 export { TrainInputError }
@@ -34,7 +34,7 @@ export class CpuTrainer implements Trainer {
     checkData(data)
     if (opts.resume && opts.resume.length !== jobs.length)
       throw new TrainInputError(`resume has ${opts.resume.length} checkpoints for ${jobs.length} jobs`)
-    jobs.forEach((job) => checkJob(data, job))
+    jobs.forEach((job) => checkJob(shapeOf(data), job))
     const runs = jobs.map((job, j) => new JobRun(data, job, j, opts.resume?.[j] ?? null))
     const signal = opts.signal
     let sliceStart = performance.now()

@@ -5,11 +5,13 @@
 //   const results = await t.train(data, jobs, { onEpoch, signal })      // same contract as CpuTrainer
 //   await t.close()
 //
-// Data and jobs cross as binary bodies (page.route), not as page.evaluate arguments: measured
-// on this machine, Playwright's argument serialisation took 2.6 s for 280k×6 floats and 10 s for
-// 27 row lists of 250k rows, the binary route 0.4 s for the former. A payload goes as a JSON
-// header plus pieces of bounded size (splitPieces), views of the arrays: a single body of a
-// 10M-row table closes the page, and the pieces cost Node no copy of the data. Epoch events come back
+// Data and jobs cross as binary bodies (page.route), not as page.evaluate arguments: Playwright
+// serialises typed arrays element by element (seconds for a few hundred thousand rows; transfer.ts).
+// The jobs go as a JSON header plus pieces of bounded size (splitPieces), views of the arrays: a
+// single body of a 10M-row table closes the page, and the pieces cost Node no copy of the data.
+// The training rows are not in that payload: the page fetches them a block of rows at a time
+// (<payload>/column/<c>/<first>/<count>, each a view of one column) while the engine uploads them
+// to the GPU (src/pageApi/rowBlocks.ts), so the page never holds the whole table. Epoch events come back
 // through page.exposeFunction as they happen. By default an event's checkpoint carries the
 // weights only at the job's last epoch (what runStudy needs to evaluate a fold early) and never
 // Adam's moments; each TrainResult still has the full last checkpoint. Pass
@@ -17,6 +19,7 @@
 import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { CliTrainPayload } from '../pageApi/cli.ts'
+import { checkData } from '../model/trainChecks.ts'
 import { decodeValue, PIECE_BYTES, splitPieces, type Pieces } from '../pageApi/transfer.ts'
 import { NoChromiumError, openPageApi, type PageApiSession } from './browser.ts'
 import { chromiumPath, hasChromium } from './chromium.ts'
@@ -44,11 +47,29 @@ interface Lab {
   cliGpuOpen(): Promise<{ ok: true; description: string } | { ok: false; reason: string }>
   cliTrain(run: number, url: string): Promise<unknown>
   cliCancel(run: number): void
+  cliGpuPeakBytes(): number
 }
 // (page.evaluate serialises the function: it cannot call helpers from this module)
 type LabWindow = { lab: Lab }
 
 const PAYLOAD_PATH = '/__cli/payload/'
+
+/** One run's payload while it trains: the jobs in pieces, the data whose rows the page fetches, and what was served. */
+interface RunPayload {
+  pieces: Pieces
+  data: TrainData
+  served: { pieces: number; bytes: number; rowFetches: number; rowBytes: number }
+}
+
+/** Rows [first, first + count) of column c (c = nFeatures: the targets) as bytes, or why not. */
+function columnRange(data: TrainData, parts: string[]): Uint8Array | string {
+  const [c, first, count] = parts.map(Number)
+  const col = c === data.columns.length ? data.y : data.columns[c]
+  if (parts.length !== 3 || !col) return `no such column ${parts[0]} (the data have ${data.columns.length} features and the targets)`
+  if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count > 0 && first + count <= col.length))
+    return `rows ${parts[1]}+${parts[2]} are outside the ${col.length} rows`
+  return new Uint8Array(col.buffer, col.byteOffset + first * 4, count * 4)
+}
 
 /** Playwright prefixes page errors ("page.evaluate: Error: …"): keep the engine's own words. */
 function pageMessage(e: unknown): string {
@@ -62,13 +83,13 @@ function pageMessage(e: unknown): string {
 export class ChromiumTrainer implements Trainer {
   readonly kind = 'webgpu' as const
   private seq = 0
-  private readonly payloads = new Map<number, Pieces>()
+  private readonly payloads = new Map<number, RunPayload>()
   private readonly sinks = new Map<number, (ev: EpochEvent) => void>()
   private closed = false
   /** largest payload piece sent to the page (bytes, a multiple of 8) */
   pieceBytes = PIECE_BYTES
-  /** the last run's payload: how many pieces, how many bytes in all */
-  lastPayload: { pieces: number; bytes: number } | null = null
+  /** what the last run served: the jobs' pieces and bytes, the training rows' fetches and bytes */
+  lastPayload: RunPayload['served'] | null = null
 
   private constructor(
     private readonly session: PageApiSession,
@@ -108,16 +129,24 @@ export class ChromiumTrainer implements Trainer {
   private async wire(): Promise<void> {
     const page = this.session.page
     await page.route(`**${PAYLOAD_PATH}**`, async (route: Route) => {
-      // /__cli/payload/<run>/header, then /__cli/payload/<run>/<piece>
-      const [run, part] = new URL(route.request().url()).pathname.slice(PAYLOAD_PATH.length).split('/')
-      const pieces = this.payloads.get(Number(run))
-      if (!pieces) return route.fulfill({ status: 404, body: 'no such payload' })
+      // /__cli/payload/<run>/header, /__cli/payload/<run>/<piece>, /__cli/payload/<run>/column/<c>/<first>/<count>
+      const [run, part, ...rest] = new URL(route.request().url()).pathname.slice(PAYLOAD_PATH.length).split('/')
+      const payload = this.payloads.get(Number(run))
+      if (!payload) return route.fulfill({ status: 404, body: 'no such payload' })
+      const { pieces, served } = payload
       if (part === 'header') return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(pieces.header) })
-      const i = Number(part)
-      if (!(i >= 0 && i < pieces.header.pieces.length)) return route.fulfill({ status: 404, body: 'no such payload piece' })
-      const b = pieces.piece(i)
-      // the last piece fetched: the page holds the whole payload now
-      if (i === pieces.header.pieces.length - 1) this.payloads.delete(Number(run))
+      let b: Uint8Array | string
+      if (part === 'column') {
+        b = columnRange(payload.data, rest)
+        if (typeof b !== 'string') {
+          served.rowFetches++
+          served.rowBytes += b.byteLength
+        }
+      } else {
+        const i = Number(part)
+        b = i >= 0 && i < pieces.header.pieces.length ? pieces.piece(i) : 'no such payload piece'
+      }
+      if (typeof b === 'string') return route.fulfill({ status: 404, body: b })
       await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(b.buffer, b.byteOffset, b.byteLength) })
     })
     await page.exposeFunction('__cliEpoch', (run: number, ev: unknown) => {
@@ -128,10 +157,13 @@ export class ChromiumTrainer implements Trainer {
   async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
     if (this.closed) throw new ChromiumTrainerError('the headless Chromium trainer was closed')
     const run = ++this.seq
-    const payload: CliTrainPayload = { data, jobs, resume: (opts.resume ?? null) as (Checkpoint | null)[] | null, checkpoints: this.checkpoints }
+    checkData(data)
+    const rows = { rows: data.y.length, nFeatures: data.columns.length, pieceBytes: this.pieceBytes }
+    const payload: CliTrainPayload = { rows, jobs, resume: (opts.resume ?? null) as (Checkpoint | null)[] | null, checkpoints: this.checkpoints }
     const pieces = splitPieces(payload, this.pieceBytes)
-    this.payloads.set(run, pieces)
-    this.lastPayload = { pieces: pieces.header.pieces.length, bytes: pieces.header.pieces.reduce((n, p) => n + p.bytes, 0) }
+    const served = { pieces: pieces.header.pieces.length, bytes: pieces.header.pieces.reduce((n, p) => n + p.bytes, 0), rowFetches: 0, rowBytes: 0 }
+    this.payloads.set(run, { pieces, data, served })
+    this.lastPayload = served
     if (opts.onEpoch) this.sinks.set(run, opts.onEpoch)
     const page = this.session.page
     const cancel = () => void page.evaluate((r) => (window as unknown as LabWindow).lab.cliCancel(r), run).catch(() => {})
@@ -148,6 +180,11 @@ export class ChromiumTrainer implements Trainer {
       this.sinks.delete(run)
       this.payloads.delete(run)
     }
+  }
+
+  /** The most bytes the engine's GPU buffers held at once in this browser so far (host memory on a software adapter). */
+  async gpuPeakBytes(): Promise<number> {
+    return this.session.page.evaluate(() => (window as unknown as LabWindow).lab.cliGpuPeakBytes())
   }
 
   /** Close the browser and the preview server. */

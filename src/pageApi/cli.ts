@@ -1,21 +1,26 @@
 // window.lab functions behind the Node-side ChromiumTrainer (src/node/chromiumTrainer.ts): the
 // command line's GPU work runs here, in the same engine the app uses (gpuTrainer, src/engine/start.ts).
-// The training data and jobs arrive as a JSON header and binary pieces of bounded size (fetched
-// from URLs that Node answers through page.route, see transfer.ts); every epoch event goes back
-// through the function Node exposed as window.__cliEpoch; the results return encoded (typed arrays as base64).
-import { gpuTrainer } from '../engine/index.ts'
-import { openTrainer } from '../experiment/openTrainer.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, Trainer } from '../model/contract.ts'
+// The jobs arrive as a JSON header and binary pieces of bounded size (fetched from URLs that Node
+// answers through page.route, see transfer.ts); the training rows are fetched a block at a time
+// while the engine uploads them (rowBlocks.ts), so the page never holds the whole table. Every epoch
+// event goes back through the function Node exposed as window.__cliEpoch; the results return
+// encoded (typed arrays as base64).
+import { enginePeakBytes, gpuTrainer, type GpuTrainer } from '../engine/index.ts'
+import type { Checkpoint, EpochEvent, TrainJob } from '../model/contract.ts'
+import { FetchedRowBlocks } from './rowBlocks.ts'
 import { encodeValue, joinPieces, type PiecesHeader } from './transfer.ts'
 
-let trainer: Promise<Trainer> | null = null
+let trainer: Promise<GpuTrainer> | null = null
 const controllers = new Map<number, AbortController>()
 
 type EpochSink = (run: number, event: unknown) => Promise<void>
 
 /** Request the GPU and compile the engine's pipelines; the adapter, or why there is none. */
 export async function cliGpuOpen(): Promise<{ ok: true; description: string } | { ok: false; reason: string }> {
-  trainer ??= openTrainer('gpu', { openGpu: gpuTrainer }).then((o) => o.trainer)
+  trainer ??= gpuTrainer().then((g) => {
+    if ('reason' in g) throw new Error(g.reason)
+    return g.trainer
+  })
   try {
     return { ok: true, description: (await trainer).description }
   } catch (e) {
@@ -25,7 +30,8 @@ export async function cliGpuOpen(): Promise<{ ok: true; description: string } | 
 }
 
 export interface CliTrainPayload {
-  data: TrainData
+  /** the training data's size; its rows are fetched at <url>/column/… (rowBlocks.ts) */
+  rows: { rows: number; nFeatures: number; pieceBytes: number }
   jobs: TrainJob[]
   resume: (Checkpoint | null)[] | null
   /** 'final': events carry the weights only at each job's last epoch and never Adam's moments */
@@ -59,7 +65,7 @@ export async function cliTrain(run: number, url: string): Promise<unknown> {
   const ctl = new AbortController()
   controllers.set(run, ctl)
   try {
-    const results = await t.train(p.data, p.jobs, {
+    const results = await t.trainBlocks(new FetchedRowBlocks({ url, ...p.rows }), p.jobs, {
       signal: ctl.signal,
       resume: p.resume ?? undefined,
       onEpoch: (ev: EpochEvent) => {
@@ -77,6 +83,11 @@ export async function cliTrain(run: number, url: string): Promise<unknown> {
   } finally {
     controllers.delete(run)
   }
+}
+
+/** The most bytes the engine's GPU buffers held at once so far. */
+export function cliGpuPeakBytes(): number {
+  return enginePeakBytes()
 }
 
 export function cliCancel(run: number): void {

@@ -147,7 +147,7 @@ export function splitPieces(value: unknown, maxPiece = PIECE_BYTES): Pieces {
 }
 
 /** Copy a body stream into `into`, which it must fill exactly; returns the bytes it delivered. */
-async function streamInto(body: ReadableStream<Uint8Array>, into: Uint8Array): Promise<number> {
+export async function streamInto(body: ReadableStream<Uint8Array>, into: Uint8Array): Promise<number> {
   const reader = body.getReader()
   let at = 0
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { padRows, paddedRowBlocks } from '../../src/engine/rows.ts'
+import { padRows, RowPadder } from '../../src/engine/rows.ts'
 
 /** rows × nf features as columns, value = row * 10 + feature + 1 (never 0, so padding shows). */
 function columnsOf(rows: number, nf: number): Float32Array[] {
@@ -14,7 +14,7 @@ function reference(cols: Float32Array[], f4: number): Float32Array {
   return padRows(x, cols.length, f4)
 }
 
-describe('paddedRowBlocks (the feature upload, block by block)', () => {
+describe('RowPadder (the feature upload, block by block)', () => {
   for (const [nf, f4, rowsPerBlock] of [
     [6, 2, 3],
     [6, 2, 1000],
@@ -25,21 +25,30 @@ describe('paddedRowBlocks (the feature upload, block by block)', () => {
       const rows = 23
       const cols = columnsOf(rows, nf)
       const ref = reference(cols, f4)
-      const block = paddedRowBlocks(cols, f4)
-      const rowBytes = f4 * 16
+      const padder = new RowPadder(f4)
       const got = new Float32Array(ref.length)
       for (let r = 0; r < rows; r += rowsPerBlock) {
         const n = Math.min(rowsPerBlock, rows - r)
-        const b = block(r * rowBytes, n * rowBytes)
+        const b = padder.pad(cols, r, n)
         expect(b.length).toBe(n * f4 * 4)
         got.set(b, r * f4 * 4)
       }
       expect(got).toEqual(ref)
     })
 
-  it('refuses a block that is not whole rows', () => {
-    const block = paddedRowBlocks(columnsOf(4, 6), 2)
-    expect(() => block(0, 40)).toThrow(/whole rows of 32 bytes/)
-    expect(() => block(16, 32)).toThrow(/whole rows/)
+  it('pads a block of views into the same scratch: a smaller block after a larger one keeps its padding zero', () => {
+    const cols = columnsOf(10, 6)
+    const ref = reference(cols, 2)
+    const padder = new RowPadder(2)
+    const big = padder.pad(cols, 0, 10)
+    expect(big).toEqual(ref)
+    const views = cols.map((c) => c.subarray(7, 10))
+    const small = padder.pad(views, 0, 3)
+    expect(small.buffer).toBe(big.buffer)
+    expect(small).toEqual(ref.subarray(7 * 8, 10 * 8))
+  })
+
+  it('refuses more columns than the rows hold', () => {
+    expect(() => new RowPadder(1).pad(columnsOf(4, 6), 0, 4)).toThrow(/6 feature columns do not fit rows of 1 vec4s/)
   })
 })

@@ -1,5 +1,6 @@
 // The CLI's GPU path with its payload in many small pieces: the WGSL engine in headless Chromium
-// must train exactly (bit for bit) as with the payload in default-sized pieces. Needs Chromium
+// must train exactly (bit for bit) as with the payload in default-sized pieces, the training rows
+// fetched in many ranges as in one per column. Needs Chromium
 // with WebGPU (SwiftShader is enough) and fails without it; the trainer that ran is asserted.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { CANONICAL_FEATURES } from '../../src/base/features.ts'
@@ -35,9 +36,18 @@ test('a payload in 16 KiB pieces trains bit-identically to one in default pieces
   const [whole] = await trainer.train(data, [job])
   const wholePayload = trainer.lastPayload!
 
-  // every array fits one default piece; x alone (10,800 × 6 floats) spans 16 pieces of 16 KiB
+  // every array fits one default piece; the training rows (trainRows) span several pieces of 16 KiB
   expect(smallPayload.bytes).toBe(wholePayload.bytes)
-  expect(smallPayload.pieces).toBeGreaterThanOrEqual(wholePayload.pieces + 15)
+  expect(smallPayload.pieces).toBeGreaterThan(wholePayload.pieces + 1)
+  // the rows (10,800 of 6 features and the target) were fetched whole, once: in 16 KiB (4096-row)
+  // ranges, 3 per column; in default pieces one range per column
+  const rowBytes = table.rows * 4 * (CANONICAL_FEATURES.length + 1)
+  expect(smallPayload.rowBytes).toBe(rowBytes)
+  expect(wholePayload.rowBytes).toBe(rowBytes)
+  expect(smallPayload.rowFetches).toBe(7 * Math.ceil(table.rows / 4096))
+  expect(wholePayload.rowFetches).toBe(7)
+  // the engine's buffers held at least the padded features (2 vec4s a row) and the targets at once
+  expect(await trainer.gpuPeakBytes()).toBeGreaterThanOrEqual(table.rows * (32 + 4))
   expect(small.status).toBe('done')
   expect(small.trainLoss).toHaveLength(2)
   expect(small.trainLoss[1]).toBeLessThan(small.trainLoss[0])
