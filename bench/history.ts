@@ -1,6 +1,7 @@
 // `node scripts/run-ts.mjs bench/history.ts FILE…`: writes into each bench/results file the earlier
-// committed versions of it (git history) with the targets each missed, so a file that quotes a
-// rerun also says when an earlier run of the same benchmark missed. The targets per benchmark are
+// committed runs of the same benchmark (git history of every <bench>-<date>.json, this file's
+// earlier versions included) with the targets each missed, so a file that quotes a rerun also
+// says when an earlier run of the same benchmark missed. The targets per benchmark are
 // in TARGETS; a benchmark without targets records its earlier runs' dates and loads only.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -45,27 +46,43 @@ const TARGETS: Record<string, Target> = {
 const git = (args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' })
 
 export interface EarlierRun {
+  /** the result file it was committed as (bench/results/…) */
+  file: string
   commit: string
   committed: string
   load_average: unknown
   missed: string[]
 }
 
-/** The committed versions of a result file before the working copy, newest first. */
+/** Each commit that changed a result file of `bench` (<bench>-<date>.json), newest first, with the files it changed. */
+function commitsOf(bench: string): { commit: string; committed: string; files: string[] }[] {
+  const log = git(['log', '--format=@%h %cI', '--name-only', '--diff-filter=AM', '--', `:(glob)bench/results/${bench}-*.json`])
+  const dated = new RegExp(`^bench/results/${bench}-\\d{4}-\\d{2}-\\d{2}\\.json$`)
+  return log
+    .split('@')
+    .filter((c) => c.trim())
+    .map((c) => {
+      const [head, ...files] = c.trim().split('\n')
+      const [commit, committed] = head.split(' ')
+      return { commit, committed, files: files.filter((f) => dated.test(f)) }
+    })
+}
+
+const withoutHistory = (text: string) => JSON.stringify({ ...JSON.parse(text), earlier_runs: undefined })
+
+/** The committed runs of the benchmark `file` belongs to, other than the working copy's, newest first. */
 export function earlierRuns(file: string): EarlierRun[] {
-  const rel = `bench/results/${file}`
   const bench = file.replace(/-\d{4}-\d{2}-\d{2}\.json$/, '')
   const target = TARGETS[bench]
-  const current = readFileSync(resolve(ROOT, rel), 'utf8')
-  const commits = git(['log', '--format=%h %cI', '--', rel]).trim().split('\n').filter(Boolean)
+  const current = withoutHistory(readFileSync(resolve(ROOT, 'bench/results', file), 'utf8'))
   const out: EarlierRun[] = []
-  for (const line of commits) {
-    const [commit, committed] = line.split(' ')
-    const text = git(['show', `${commit}:${rel}`])
-    const json = JSON.parse(text)
-    if (text === current || JSON.stringify({ ...json, earlier_runs: undefined }) === JSON.stringify({ ...JSON.parse(current), earlier_runs: undefined })) continue
-    out.push({ commit, committed, load_average: json.load_average ?? null, missed: target ? target(json) : [] })
-  }
+  for (const { commit, committed, files } of commitsOf(bench))
+    for (const rel of files) {
+      const text = git(['show', `${commit}:${rel}`])
+      if (withoutHistory(text) === current) continue
+      const json = JSON.parse(text)
+      out.push({ file: rel, commit, committed, load_average: json.load_average ?? null, missed: target ? target(json) : [] })
+    }
   return out
 }
 
@@ -75,7 +92,7 @@ export default async function main(argv: string[]): Promise<number> {
     const json = JSON.parse(readFileSync(path, 'utf8'))
     const runs = earlierRuns(file)
     json.earlier_runs = runs
-    json.earlier_runs_note = 'earlier committed runs of this benchmark (git history of this file), newest first, with the targets each missed'
+    json.earlier_runs_note = 'earlier committed runs of this benchmark (git history of its result files, this one included), newest first, with the targets each missed'
     writeFileSync(path, JSON.stringify(json, null, 2) + '\n')
     process.stderr.write(`${file}: ${runs.length} earlier runs, ${runs.filter((r) => r.missed.length).length} missed a target\n`)
   }
