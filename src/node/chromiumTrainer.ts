@@ -20,6 +20,7 @@ import type { Route } from '@playwright/test'
 import type { Checkpoint, EpochEvent, TrainData, Trainer, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { CliTrainPayload } from '../pageApi/cli.ts'
 import { checkData } from '../model/trainChecks.ts'
+import { columnRows, ROWS_PART } from '../pageApi/rowBlocks.ts'
 import { decodeValue, PIECE_BYTES, splitPieces, type Pieces } from '../pageApi/transfer.ts'
 import { NoChromiumError, openPageApi, type PageApiSession } from './browser.ts'
 import { chromiumPath, hasChromium } from './chromium.ts'
@@ -61,14 +62,18 @@ interface RunPayload {
   served: { pieces: number; bytes: number; rowFetches: number; rowBytes: number }
 }
 
-/** Rows [first, first + count) of column c (c = nFeatures: the targets) as bytes, or why not. */
-function columnRange(data: TrainData, parts: string[]): Uint8Array | string {
-  const [c, first, count] = parts.map(Number)
-  const col = c === data.columns.length ? data.y : data.columns[c]
-  if (parts.length !== 3 || !col) return `no such column ${parts[0]} (the data have ${data.columns.length} features and the targets)`
-  if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count > 0 && first + count <= col.length))
-    return `rows ${parts[1]}+${parts[2]} are outside the ${col.length} rows`
-  return new Uint8Array(col.buffer, col.byteOffset + first * 4, count * 4)
+/** The body for `part` of a run's payload (its header aside): a piece, or a column's rows; or why there is none. */
+function payloadBody(payload: RunPayload, part: string, rest: string[]): Uint8Array | string {
+  if (part !== ROWS_PART) {
+    const i = Number(part)
+    return i >= 0 && i < payload.pieces.header.pieces.length ? payload.pieces.piece(i) : 'no such payload piece'
+  }
+  const b = columnRows(payload.data, rest)
+  if (typeof b !== 'string') {
+    payload.served.rowFetches++
+    payload.served.rowBytes += b.byteLength
+  }
+  return b
 }
 
 /** Playwright prefixes page errors ("page.evaluate: Error: …"): keep the engine's own words. */
@@ -133,19 +138,8 @@ export class ChromiumTrainer implements Trainer {
       const [run, part, ...rest] = new URL(route.request().url()).pathname.slice(PAYLOAD_PATH.length).split('/')
       const payload = this.payloads.get(Number(run))
       if (!payload) return route.fulfill({ status: 404, body: 'no such payload' })
-      const { pieces, served } = payload
-      if (part === 'header') return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(pieces.header) })
-      let b: Uint8Array | string
-      if (part === 'column') {
-        b = columnRange(payload.data, rest)
-        if (typeof b !== 'string') {
-          served.rowFetches++
-          served.rowBytes += b.byteLength
-        }
-      } else {
-        const i = Number(part)
-        b = i >= 0 && i < pieces.header.pieces.length ? pieces.piece(i) : 'no such payload piece'
-      }
+      if (part === 'header') return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(payload.pieces.header) })
+      const b = payloadBody(payload, part, rest)
       if (typeof b === 'string') return route.fulfill({ status: 404, body: b })
       await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(b.buffer, b.byteOffset, b.byteLength) })
     })

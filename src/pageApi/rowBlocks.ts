@@ -6,7 +6,21 @@
 // of two sets of arrays while the engine writes the other, so the next transfer overlaps this upload;
 // the fetches go one at a time.
 import type { RowBlock, RowBlockSource } from '../engine/upload.ts'
+import type { TrainData } from '../model/contract.ts'
 import { streamInto } from './transfer.ts'
+
+/** The path part after the run's payload URL that asks for rows: <url>/column/<c>/<first>/<count>. */
+export const ROWS_PART = 'column'
+
+/** Node's answer to <url>/column/<c>/<first>/<count>: those rows of column c (c = nFeatures: the targets) as bytes, or why not. */
+export function columnRows(data: TrainData, parts: readonly string[]): Uint8Array | string {
+  const [c, first, count] = parts.map(Number)
+  const col = c === data.columns.length ? data.y : data.columns[c]
+  if (parts.length !== 3 || !col) return `no such column ${parts[0]} (the data have ${data.columns.length} features and the targets)`
+  if (!(Number.isInteger(first) && Number.isInteger(count) && first >= 0 && count > 0 && first + count <= col.length))
+    return `rows ${parts[1]}+${parts[2]} are outside the ${col.length} rows`
+  return new Uint8Array(col.buffer, col.byteOffset + first * 4, count * 4)
+}
 
 /** Where and what to fetch (the payload header's `rows`). */
 export interface RowsAt {
@@ -72,7 +86,7 @@ export class FetchedRowBlocks implements RowBlockSource {
     const column = async (c: number) => {
       for (let r = 0; r < count; r += perFetch) {
         const n = Math.min(perFetch, count - r)
-        await fetchRange(`${this.at.url}/column/${c}/${first + r}/${n}`, arrays[c].subarray(r, r + n))
+        await fetchRange(`${this.at.url}/${ROWS_PART}/${c}/${first + r}/${n}`, arrays[c].subarray(r, r + n))
       }
     }
     // one fetch at a time: each body is a DevTools message Node builds (base64) while it is in flight
