@@ -166,6 +166,14 @@ test('cancel: the run stops at once with the last checkpoint; resume after a dev
   expect(cancelled.memoryAfter.buffers).toBe(0)
   console.log(`cancel: train() returned ${cancelled.cancelMs?.toFixed(1)} ms after abort()`)
 
+  // Cancel while the rows are uploaded (108 blocks of 100 rows): the upload stops within a few blocks, no epoch runs.
+  const early = await train({ data, jobs, options: { blockRows: 100 }, cancelAfterBlocks: 5 })
+  expect(early.blocksAsked).toBeGreaterThanOrEqual(5)
+  expect(early.blocksAsked).toBeLessThan(10)
+  expect(early.events).toHaveLength(0)
+  for (const r of early.results) expect(r.status).toBe('cancelled')
+  expect(early.memoryAfter.buffers).toBe(0)
+
   // Device loss after epoch 2, then resume on a new device: the same final weights, bit for bit.
   const lost = await train({ data, jobs, loseDeviceAfterEpoch: 2 })
   for (const r of lost.results) {

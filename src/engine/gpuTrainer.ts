@@ -166,11 +166,6 @@ export class GpuTrainer implements Trainer {
           `the features of ${source.rows} rows need ${(xBytes / 2 ** 20).toFixed(0)} MiB on the GPU, more than it binds at once (${(maxBind / 2 ** 20).toFixed(0)} MiB)`,
         )
       // written a block at a time: no padded copy of the whole matrix is made on either side
-      const uploaded = await uploadRowBlocks(this.device, buffers, source, { f4, blockRows: this.opts.blockRows, stop: this.lostPromise })
-      const shared = { ...uploaded, f4, nFeatures }
-      if (this.lost) return finish('device-lost')
-      const groups = this.makeKernelGroups(buffers, states, shared)
-
       const aborted = signal
         ? new Promise<'cancelled'>((resolve) => {
             if (signal.aborted) resolve('cancelled')
@@ -179,6 +174,13 @@ export class GpuTrainer implements Trainer {
           })
         : new Promise<'cancelled'>(() => {})
       const lost = this.lostPromise.then(() => 'device-lost' as const)
+      // a cancel or a lost device stops the upload between blocks (a 10M-row one takes seconds)
+      const stop = Promise.race([aborted, lost])
+      const uploaded = await uploadRowBlocks(this.device, buffers, source, { f4, blockRows: this.opts.blockRows, stop })
+      if (this.lost) return finish('device-lost')
+      if (signal?.aborted) return finish('cancelled')
+      const shared = { ...uploaded, f4, nFeatures }
+      const groups = this.makeKernelGroups(buffers, states, shared)
 
       type Round = { slot: number; groups: KernelGroup[]; states: (JobState | null)[][] }
       const inflight: Round[] = []

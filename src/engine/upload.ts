@@ -47,7 +47,7 @@ export interface UploadOptions {
   f4: number
   /** rows asked of the source at once (default SOURCE_BLOCK_ROWS) */
   blockRows?: number
-  /** settles when the upload should stop early (a lost device): the buffers come back part-written */
+  /** settles when the upload should stop early (a cancel, a lost device): the buffers come back part-written */
   stop: Promise<unknown>
 }
 

@@ -5,7 +5,7 @@ import { CpuTrainer } from '../model/trainCpu.ts'
 import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
-import { engineMemory, gpuPredict, GpuTrainer, kernelFor, requestGpu, type GpuTrainerOptions } from '../engine/index.ts'
+import { columnBlocks, engineMemory, gpuPredict, GpuTrainer, kernelFor, requestGpu, type GpuTrainerOptions, type RowBlockSource } from '../engine/index.ts'
 
 interface Session {
   device: GPUDevice
@@ -63,6 +63,8 @@ export interface EngineTrainRequest {
   cancelAfterEpoch?: number
   /** destroy the device once any job reports this epoch (a simulated device loss) */
   loseDeviceAfterEpoch?: number
+  /** abort the run when the upload asks for this many blocks of rows (GPU only; with options.blockRows) */
+  cancelAfterBlocks?: number
   /** keep every epoch's checkpoint in the reply (default true) */
   checkpoints?: boolean
   /** train with the CPU reference instead (same reply), for comparisons and the benchmark */
@@ -78,6 +80,8 @@ export interface EngineTrainReply {
   firstEpochMs: number
   /** abort() to train() returning, when cancelAfterEpoch fired */
   cancelMs: number | null
+  /** blocks of rows the upload asked for (GPU), or null when not counted (no cancelAfterBlocks) */
+  blocksAsked: number | null
   kernels: string[]
   adapter: string
   memoryAfter: { buffers: number; bytes: number }
@@ -91,7 +95,21 @@ export async function engineTrain(req: EngineTrainRequest): Promise<EngineTrainR
   let abortedAt = 0
   let first = 0
   const t0 = performance.now()
-  const results = await trainer.train(req.data, req.jobs, {
+  let blocksAsked = 0
+  /** the data's own columns, counting the blocks asked for and cancelling at cancelAfterBlocks */
+  const counted = (): RowBlockSource => {
+    const inner = columnBlocks(req.data)
+    return {
+      rows: inner.rows,
+      nFeatures: inner.nFeatures,
+      block: (first, count) => {
+        if (++blocksAsked === req.cancelAfterBlocks) ctl.abort()
+        return inner.block(first, count)
+      },
+    }
+  }
+  const train = s && req.cancelAfterBlocks !== undefined ? s.trainer.trainBlocks.bind(s.trainer, counted()) : trainer.train.bind(trainer, req.data)
+  const results = await train(req.jobs, {
     resume: req.resume,
     signal: ctl.signal,
     onEpoch: (ev) => {
@@ -111,6 +129,7 @@ export async function engineTrain(req: EngineTrainRequest): Promise<EngineTrainR
     wallMs: end - t0,
     firstEpochMs: first > 0 ? first - t0 : NaN,
     cancelMs: abortedAt > 0 ? end - abortedAt : null,
+    blocksAsked: req.cancelAfterBlocks !== undefined ? blocksAsked : null,
     kernels: s ? req.jobs.map((j) => kernelFor(j.widths, s.trainer.pipelines)) : req.jobs.map(() => 'cpu'),
     adapter: s ? s.adapter : trainer.description,
     memoryAfter: engineMemory(),
