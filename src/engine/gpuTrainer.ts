@@ -37,7 +37,7 @@ class JobState extends JobProgress {
   readonly queued: { t0: number; epoch: number }[] = []
   /** optimizer steps taken once every queued epoch is done */
   private nextT0: number
-  /** the row ids of the epoch being queued (writeBuffer copies them at once, so one array serves every epoch) */
+  /** the epoch being queued: its order, then its row ids (writeBuffer copies them at once, so one array serves every epoch) */
   private rows = new Uint32Array(0)
 
   constructor(index: number, job: TrainJob, resume: Checkpoint | null) {
@@ -49,9 +49,11 @@ class JobState extends JobProgress {
   /** The next epoch's rows (row ids), or null when the job has nothing more to queue. */
   nextEpoch(): EpochRows | null {
     if (this.status !== null || this.scheduled >= this.job.epochs) return null
-    const order = this.shuffler.next()
     const tr = this.job.trainRows
-    if (this.rows.length < order.length) this.rows = new Uint32Array(order.length)
+    if (this.rows.length < tr.length) this.rows = new Uint32Array(tr.length)
+    // a seeded order is written into this.rows, then turned into row ids in place (each position is
+    // read before it is written); an explicit order is the job's own array, read from
+    const order = this.shuffler.next(this.rows)
     const rows = this.rows.subarray(0, order.length)
     // positions were checked up front (checkJob); seeded orders are permutations of trainRows
     for (let i = 0; i < order.length; i++) rows[i] = tr[order[i]]
