@@ -104,12 +104,8 @@ export class GpuTrainer implements Trainer {
    * Train `jobs` together (see the Trainer contract). Runs on one trainer are serialised: a
    * second call starts when the first returns (cancel the first to start at once).
    */
-  train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
-    try {
-      checkData(data)
-    } catch (e) {
-      return Promise.reject(e)
-    }
+  async train(data: TrainData, jobs: TrainJob[], opts: TrainOptions = {}): Promise<TrainResult[]> {
+    checkData(data)
     return this.trainBlocks(columnBlocks(data), jobs, opts)
   }
 

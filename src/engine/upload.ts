@@ -38,7 +38,10 @@ export function columnBlocks(data: TrainData): RowBlockSource {
 }
 
 function checkBlock(b: RowBlock, nFeatures: number, first: number, count: number): void {
-  const bad = b.columns.length !== nFeatures ? `${b.columns.length} feature columns, not ${nFeatures}` : [...b.columns, b.y].some((a) => a.length !== count) ? `arrays of ${[...b.columns, b.y].map((a) => a.length).join('/')} rows` : null
+  const arrays = [...b.columns, b.y]
+  let bad = ''
+  if (b.columns.length !== nFeatures) bad = `${b.columns.length} feature columns, not ${nFeatures}`
+  else if (arrays.some((a) => a.length !== count)) bad = `arrays of ${arrays.map((a) => a.length).join('/')} rows`
   if (bad) throw new EngineError(`the training data's rows ${first}–${first + count - 1} came as ${bad}, expected ${count} rows of each`)
 }
 

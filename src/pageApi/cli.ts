@@ -8,7 +8,7 @@
 import { enginePeakBytes, gpuTrainer, type GpuTrainer } from '../engine/index.ts'
 import type { Checkpoint, EpochEvent, TrainJob } from '../model/contract.ts'
 import { FetchedRowBlocks } from './rowBlocks.ts'
-import { encodeValue, joinPieces, type PiecesHeader } from './transfer.ts'
+import { encodeValue, fetchOk, joinPieces, type PiecesHeader } from './transfer.ts'
 
 let trainer: Promise<GpuTrainer> | null = null
 const controllers = new Map<number, AbortController>()
@@ -40,17 +40,11 @@ export interface CliTrainPayload {
 
 const EMPTY = new Float32Array(0)
 
-async function fetchOk(url: string): Promise<Response> {
-  const res = await fetch(url)
-  if (!res.ok) throw new Error(`training payload ${url}: HTTP ${res.status}`)
-  return res
-}
-
 /** The payload Node split at `url`: its header, then its pieces streamed into preallocated arrays. */
 async function fetchPayload<T>(url: string): Promise<T> {
-  const header = (await (await fetchOk(`${url}/header`)).json()) as PiecesHeader
+  const header = (await (await fetchOk(`${url}/header`, 'training payload')).json()) as PiecesHeader
   return joinPieces<T>(header, async (i) => {
-    const res = await fetchOk(`${url}/${i}`)
+    const res = await fetchOk(`${url}/${i}`, 'training payload')
     return res.body ?? res.arrayBuffer()
   })
 }

@@ -2,7 +2,7 @@
 // bench/train.ts and the CLI. Typed arrays cross page.evaluate as they are (Playwright serialises
 // them). One device + trainer lives in the page between calls; a lost device is replaced.
 import { CpuTrainer } from '../model/trainCpu.ts'
-import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainResult } from '../model/contract.ts'
+import type { Checkpoint, EpochEvent, TrainData, TrainJob, TrainOptions, TrainResult } from '../model/contract.ts'
 import type { ModelParams } from '../model/params.ts'
 import type { Scaler } from '../model/scaler.ts'
 import { columnBlocks, engineMemory, gpuPredict, GpuTrainer, kernelFor, requestGpu, type GpuTrainerOptions, type RowBlockSource } from '../engine/index.ts'
@@ -96,20 +96,7 @@ export async function engineTrain(req: EngineTrainRequest): Promise<EngineTrainR
   let first = 0
   const t0 = performance.now()
   let blocksAsked = 0
-  /** the data's own columns, counting the blocks asked for and cancelling at cancelAfterBlocks */
-  const counted = (): RowBlockSource => {
-    const inner = columnBlocks(req.data)
-    return {
-      rows: inner.rows,
-      nFeatures: inner.nFeatures,
-      block: (first, count) => {
-        if (++blocksAsked === req.cancelAfterBlocks) ctl.abort()
-        return inner.block(first, count)
-      },
-    }
-  }
-  const train = s && req.cancelAfterBlocks !== undefined ? s.trainer.trainBlocks.bind(s.trainer, counted()) : trainer.train.bind(trainer, req.data)
-  const results = await train(req.jobs, {
+  const opts: TrainOptions = {
     resume: req.resume,
     signal: ctl.signal,
     onEpoch: (ev) => {
@@ -121,7 +108,21 @@ export async function engineTrain(req: EngineTrainRequest): Promise<EngineTrainR
       }
       if (req.loseDeviceAfterEpoch !== undefined && ev.epoch === req.loseDeviceAfterEpoch && s) s.device.destroy()
     },
-  })
+  }
+  let results: TrainResult[]
+  if (s && req.cancelAfterBlocks !== undefined) {
+    // the data's own columns, counting the blocks the upload asks for and cancelling at cancelAfterBlocks
+    const inner = columnBlocks(req.data)
+    const counted: RowBlockSource = {
+      rows: inner.rows,
+      nFeatures: inner.nFeatures,
+      block: (first, count) => {
+        if (++blocksAsked === req.cancelAfterBlocks) ctl.abort()
+        return inner.block(first, count)
+      },
+    }
+    results = await s.trainer.trainBlocks(counted, req.jobs, opts)
+  } else results = await trainer.train(req.data, req.jobs, opts)
   const end = performance.now()
   return {
     results,

@@ -7,7 +7,7 @@
 // the fetches go one at a time.
 import type { RowBlock, RowBlockSource } from '../engine/upload.ts'
 import type { TrainData } from '../model/contract.ts'
-import { streamInto } from './transfer.ts'
+import { fetchOk, fillFrom } from './transfer.ts'
 
 /** The path part after the run's payload URL that asks for rows: <url>/column/<c>/<first>/<count>. */
 export const ROWS_PART = 'column'
@@ -40,11 +40,8 @@ interface Fetching {
 }
 
 async function fetchRange(url: string, into: Float32Array): Promise<void> {
-  const res = await fetch(url)
-  if (!res.ok || !res.body) throw new Error(`training rows ${url}: HTTP ${res.status}${res.ok ? ' with no body' : `, ${await res.text()}`}`)
-  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength)
-  const n = await streamInto(res.body, bytes)
-  if (n !== bytes.byteLength) throw new Error(`training rows ${url}: ${n}${n > bytes.byteLength ? ' or more' : ''} bytes, expected ${bytes.byteLength}`)
+  const res = await fetchOk(url, 'training rows')
+  await fillFrom(res.body ?? (await res.arrayBuffer()), new Uint8Array(into.buffer, into.byteOffset, into.byteLength), `training rows ${url}`)
 }
 
 export class FetchedRowBlocks implements RowBlockSource {

@@ -147,7 +147,7 @@ export function splitPieces(value: unknown, maxPiece = PIECE_BYTES): Pieces {
 }
 
 /** Copy a body stream into `into`, which it must fill exactly; returns the bytes it delivered. */
-export async function streamInto(body: ReadableStream<Uint8Array>, into: Uint8Array): Promise<number> {
+async function streamInto(body: ReadableStream<Uint8Array>, into: Uint8Array): Promise<number> {
   const reader = body.getReader()
   let at = 0
   try {
@@ -163,6 +163,20 @@ export async function streamInto(body: ReadableStream<Uint8Array>, into: Uint8Ar
   }
 }
 
+/** Fill `into` exactly from a body (a stream, copied as it arrives, or a buffer); else fail naming `what`. */
+export async function fillFrom(body: ReadableStream<Uint8Array> | ArrayBuffer, into: Uint8Array, what: string): Promise<void> {
+  const n = body instanceof ArrayBuffer ? body.byteLength : await streamInto(body, into)
+  if (n !== into.byteLength) throw new Error(`${what}: ${n}${n > into.byteLength ? ' or more' : ''} bytes, expected ${into.byteLength}`)
+  if (body instanceof ArrayBuffer) into.set(new Uint8Array(body))
+}
+
+/** fetch(url), failing with `what`, the URL, the status and the server's words when it is not OK. */
+export async function fetchOk(url: string, what: string): Promise<Response> {
+  const res = await fetch(url)
+  if (!res.ok) throw new Error(`${what} ${url}: HTTP ${res.status}, ${await res.text()}`)
+  return res
+}
+
 /**
  * Rebuild the value from its header, fetching each piece (in order) with `fetchPiece`. A piece
  * given as a body stream is copied into its array as it arrives, so no buffer per piece is left
@@ -172,11 +186,7 @@ export async function joinPieces<T = unknown>(header: PiecesHeader, fetchPiece: 
   const arrays = header.arrays.map((a) => new KINDS[a.kind](a.length))
   for (let i = 0; i < header.pieces.length; i++) {
     const p = header.pieces[i]
-    const into = new Uint8Array(arrays[p.array].buffer, p.at, p.bytes)
-    const got = await fetchPiece(i)
-    const n = got instanceof ArrayBuffer ? got.byteLength : await streamInto(got, into)
-    if (n !== p.bytes) throw new Error(`payload piece ${i}: ${n}${n > p.bytes ? ' or more' : ''} bytes, expected ${p.bytes}`)
-    if (got instanceof ArrayBuffer) into.set(new Uint8Array(got))
+    await fillFrom(await fetchPiece(i), new Uint8Array(arrays[p.array].buffer, p.at, p.bytes), `payload piece ${i}`)
   }
   return restore(header.value, (r) => arrays[r.offset ?? 0]) as T
 }
